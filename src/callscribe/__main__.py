@@ -1,0 +1,5 @@
+"""`python -m callscribe` runs the CLI."""
+
+from callscribe.cli import main
+
+main()

@@ -1,0 +1,162 @@
+"""Settings: one pydantic-settings class, read from ``CALLSCRIBE_*`` variables and a TOML file.
+
+Precedence, highest first: values passed in code (CLI flags), environment variables, the TOML
+file (``--config FILE`` or ``CALLSCRIBE_CONFIG``), built-in defaults. A TOML file may use
+sections: ``[trunk] host = "..."`` is the same setting as ``trunk_host`` / ``CALLSCRIBE_TRUNK_HOST``.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic.fields import FieldInfo
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from callscribe.errors import ConfigError
+
+CONFIG_ENV = "CALLSCRIBE_CONFIG"
+
+
+class _TomlSource(PydanticBaseSettingsSource):
+    """Reads a TOML file, flattening ``[section] key`` into ``section_key``."""
+
+    def __init__(self, settings_cls: type[BaseSettings], path: Path | None) -> None:
+        super().__init__(settings_cls)
+        self._values: dict[str, Any] = {}
+        if path is None:
+            return
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError as exc:
+            raise ConfigError(f"config file {path} does not exist") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"config file {path} is not valid TOML: {exc}") from exc
+        self._values = _flatten(raw)
+        unknown = sorted(set(self._values) - set(settings_cls.model_fields))
+        if unknown:
+            raise ConfigError(f"config file {path}: unknown setting(s) {', '.join(unknown)}")
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return self._values.get(field_name), field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        return dict(self._values)
+
+
+def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in table.items():
+        name = f"{prefix}{key}".replace("-", "_").lower()
+        if isinstance(value, dict):
+            out.update(_flatten(value, f"{name}_"))
+        else:
+            out[name] = value
+    return out
+
+
+class Settings(BaseSettings):
+    """Every setting of the server, the CLI and the pipeline."""
+
+    model_config = SettingsConfigDict(env_prefix="CALLSCRIBE_", extra="forbid")
+
+    # --- server -------------------------------------------------------------------------------
+    data_dir: Path = Field(Path("callscribe-data"), description="Where SQLite, keys and files live.")
+    host: str = Field("127.0.0.1", description="Address the API listens on.")
+    port: int = Field(8000, ge=0, le=65535)
+    public_url: str | None = Field(
+        None, description="Base URL clients reach the server at (for links); derived if unset."
+    )
+    ssl_certfile: Path | None = None
+    ssl_keyfile: Path | None = None
+    max_body_bytes: int = Field(
+        5 * 1024 * 1024, ge=1024, description="Largest accepted JSON request body."
+    )
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    log_format: Literal["console", "json"] = "console"
+
+    # --- storage --------------------------------------------------------------------------------
+    database_url: SecretStr | None = Field(
+        None, description="SQLAlchemy URL; default is a SQLite file in the data directory."
+    )
+    redis_url: SecretStr | None = Field(
+        None, description="Redis URL for events between processes; default is in-process."
+    )
+
+    # --- auth -----------------------------------------------------------------------------------
+    token_ttl_seconds: int = Field(86400, ge=1, description="Lifetime of an access token.")
+    jwt_secret: SecretStr | None = Field(
+        None, description="Key that signs tokens; default is generated once into the data dir."
+    )
+
+    @field_validator("data_dir")
+    @classmethod
+    def _expand(cls, value: Path) -> Path:
+        return value.expanduser()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        config_path = os.environ.get(CONFIG_ENV)
+        toml = _TomlSource(settings_cls, Path(config_path) if config_path else None)
+        return init_settings, env_settings, toml
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        """The database URL in use: the configured one, or SQLite under the data directory."""
+        if self.database_url is not None:
+            return self.database_url.get_secret_value()
+        return f"sqlite:///{(self.data_dir / 'callscribe.db').resolve()}"
+
+    def masked(self) -> dict[str, Any]:
+        """The effective settings as plain values, with every secret replaced by ``********``."""
+        out: dict[str, Any] = {}
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if isinstance(value, SecretStr):
+                out[name] = _mask_url(value.get_secret_value()) if "url" in name else "********"
+            elif isinstance(value, Path):
+                out[name] = str(value)
+            elif isinstance(value, tuple | list):
+                out[name] = list(value)
+            else:
+                out[name] = value
+        out["effective_database_url"] = _mask_url(self.sqlalchemy_url)
+        return out
+
+
+def _mask_url(url: str) -> str:
+    """Hide the password of ``scheme://user:password@host/...``; keep the rest readable."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or "@" not in rest:
+        return url
+    creds, _, host = rest.rpartition("@")
+    user, colon, _password = creds.partition(":")
+    return f"{scheme}://{user}{':********' if colon else ''}@{host}"
+
+
+def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
+    """Build settings, turning pydantic's errors into a ``ConfigError`` that names the setting."""
+    if config_file is not None:
+        os.environ[CONFIG_ENV] = str(config_file)
+    clean = {k: v for k, v in overrides.items() if v is not None}
+    try:
+        return Settings(**clean)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or 'settings'}: {err['msg']}"
+            for err in exc.errors()
+        )
+        raise ConfigError(f"invalid settings: {problems}") from exc
+
+
+__all__ = ["Settings", "load_settings"]
