@@ -2,7 +2,8 @@
 
 Precedence, highest first: values passed in code (CLI flags), environment variables, the TOML
 file (``--config FILE`` or ``CALLSCRIBE_CONFIG``), built-in defaults. A TOML file may use
-sections: ``[trunk] host = "..."`` is the same setting as ``trunk_host`` / ``CALLSCRIBE_TRUNK_HOST``.
+sections: ``[trunk] host = "..."`` is the same setting as ``trunk_host``, that is
+``CALLSCRIBE_TRUNK_HOST``.
 """
 
 from __future__ import annotations
@@ -64,7 +65,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CALLSCRIBE_", extra="forbid")
 
     # --- server -------------------------------------------------------------------------------
-    data_dir: Path = Field(Path("callscribe-data"), description="Where SQLite, keys and files live.")
+    data_dir: Path = Field(
+        Path("callscribe-data"), description="Where SQLite, keys and files live."
+    )
     host: str = Field("127.0.0.1", description="Address the API listens on.")
     port: int = Field(8000, ge=0, le=65535)
     public_url: str | None = Field(

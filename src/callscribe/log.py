@@ -50,6 +50,8 @@ def configure(level: str = "info", fmt: str = "console") -> None:
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
+    # Alembic narrates every migration check at INFO; only its warnings matter to an operator.
+    logging.getLogger("alembic").setLevel(max(root.level, logging.WARNING))
     _configured = True
 
 

@@ -16,7 +16,9 @@ def config_group() -> None:
 
 
 @config_group.command("show")
-@click.option("--config", "config_file", type=click.Path(path_type=Path), help="TOML settings file.")
+@click.option(
+    "--config", "config_file", type=click.Path(path_type=Path), help="TOML settings file."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of lines.")
 def show(config_file: Path | None, as_json: bool) -> None:
     """Print the effective settings (defaults < TOML file < environment), secrets masked."""

@@ -1,0 +1,54 @@
+"""The application factory: routes, error handlers, limits, and the services' lifetime."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from callscribe import __version__
+from callscribe.api import errors
+from callscribe.api.limits import BodySizeLimit
+from callscribe.api.routes import auth, conversations, jobs, process
+from callscribe.config import Settings
+from callscribe.services import Services
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """A FastAPI app whose lifespan opens storage, starts background work and closes both."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        services = await Services.open(settings)
+        app.state.services = services
+        try:
+            async with asyncio.TaskGroup() as tg:
+                background = tg.create_task(services.run())
+                try:
+                    yield
+                finally:
+                    background.cancel()
+        finally:
+            await services.close()
+
+    app = FastAPI(
+        title="callscribe",
+        version=__version__,
+        description=(
+            "Self-hosted conversation intelligence with a Symbl.ai-compatible API: telephony, "
+            "streaming, async processing and the Conversation API."
+        ),
+        lifespan=lifespan,
+    )
+    errors.install(app)
+    app.add_middleware(BodySizeLimit, limit_for=lambda _path: settings.max_body_bytes)
+    for module in (auth, process, jobs, conversations):
+        app.include_router(module.router)
+
+    @app.get("/health", tags=["meta"], operation_id="health")
+    async def health() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    return app

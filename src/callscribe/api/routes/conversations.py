@@ -1,0 +1,99 @@
+"""The Conversation API: conversations, their messages and members."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from callscribe.api.deps import AppId, ServicesDep
+from callscribe.api.schemas.conversations import (
+    ConversationOut,
+    ConversationsOut,
+    MemberOut,
+    MembersOut,
+    MemberUpdate,
+    MessageResponse,
+    MessagesOut,
+    conversation_out,
+    member_out,
+    message_out,
+)
+
+router = APIRouter(prefix="/v1/conversations", tags=["conversations"])
+
+
+@router.get("", response_model=ConversationsOut, operation_id="list_conversations")
+async def list_conversations(
+    app_id: AppId,
+    services: ServicesDep,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> ConversationsOut:
+    """This app's conversations, newest first."""
+    rows = await services.repository.list_conversations(app_id, limit=limit, offset=offset)
+    return ConversationsOut(conversations=[conversation_out(c) for c in rows])
+
+
+@router.get("/{conversation_id}", response_model=ConversationOut, operation_id="get_conversation")
+async def get_conversation(
+    conversation_id: str, app_id: AppId, services: ServicesDep
+) -> ConversationOut:
+    return conversation_out(await services.repository.get_conversation(app_id, conversation_id))
+
+
+@router.delete(
+    "/{conversation_id}", response_model=MessageResponse, operation_id="delete_conversation"
+)
+async def delete_conversation(
+    conversation_id: str, app_id: AppId, services: ServicesDep
+) -> MessageResponse:
+    """Delete the conversation and everything derived from it."""
+    await services.repository.delete_conversation(app_id, conversation_id)
+    return MessageResponse(message=f"successfully deleted the conversation {conversation_id}")
+
+
+@router.get(
+    "/{conversation_id}/messages",
+    response_model=MessagesOut,
+    operation_id="get_messages",
+    response_model_exclude_none=True,
+)
+async def get_messages(
+    conversation_id: str,
+    app_id: AppId,
+    services: ServicesDep,
+    verbose: bool = False,
+    sentiment: bool = False,
+) -> MessagesOut:
+    """Messages in the order they were spoken; ``verbose`` adds word timings."""
+    repo = services.repository
+    conversation = await repo.get_conversation(app_id, conversation_id)
+    messages = await repo.list_messages(conversation_id)
+    return MessagesOut(messages=[message_out(m, conversation, verbose=verbose) for m in messages])
+
+
+@router.get("/{conversation_id}/members", response_model=MembersOut, operation_id="get_members")
+async def get_members(conversation_id: str, app_id: AppId, services: ServicesDep) -> MembersOut:
+    repo = services.repository
+    conversation = await repo.get_conversation(app_id, conversation_id)
+    return MembersOut(members=[member_out(m) for m in conversation.members])
+
+
+@router.put(
+    "/{conversation_id}/members/{member_id}",
+    response_model=MemberOut,
+    operation_id="update_member",
+)
+async def update_member(
+    conversation_id: str,
+    member_id: str,
+    body: MemberUpdate,
+    app_id: AppId,
+    services: ServicesDep,
+) -> MemberOut:
+    """Rename a member (or set their e-mail); their messages show the new name."""
+    member = await services.repository.update_member(
+        app_id, conversation_id, member_id, name=body.name, email=body.email
+    )
+    return member_out(member)

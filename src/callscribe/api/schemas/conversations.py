@@ -1,0 +1,148 @@
+"""Conversation API bodies, in Symbl's shapes, and the mapping from records to them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+
+from callscribe.api.schemas.base import RequestBody, ResponseBody
+from callscribe.conversation.timing import iso_z, seconds_between
+from callscribe.model import Conversation, Member, Message
+
+
+class MemberOut(ResponseBody):
+    id: str
+    name: str
+    email: str | None = None
+
+
+class FromOut(ResponseBody):
+    id: str | None = None
+    name: str | None = None
+    user_id: str | None = None
+
+
+class WordOut(ResponseBody):
+    word: str
+    start_time: str
+    end_time: str
+    score: float | None = None
+    time_offset: float
+    duration: float
+
+
+class PolarityOut(ResponseBody):
+    score: float
+
+
+class SentimentOut(ResponseBody):
+    polarity: PolarityOut
+    suggested: str
+
+
+class MessageOut(ResponseBody):
+    id: str
+    text: str
+    from_: FromOut = Field(alias="from")
+    start_time: str
+    end_time: str
+    time_offset: float
+    duration: float
+    conversation_id: str
+    phrases: list[dict[str, Any]] = Field(default_factory=list)
+    sentiment: SentimentOut | None = None
+    words: list[WordOut] | None = None
+
+
+class MessagesOut(ResponseBody):
+    messages: list[MessageOut]
+
+
+class ConversationOut(ResponseBody):
+    id: str
+    type: str
+    name: str
+    status: str
+    start_time: str
+    end_time: str | None
+    members: list[MemberOut]
+    metadata: dict[str, Any]
+
+
+class ConversationsOut(ResponseBody):
+    conversations: list[ConversationOut]
+
+
+class MembersOut(ResponseBody):
+    members: list[MemberOut]
+
+
+class MemberUpdate(RequestBody):
+    id: str | None = None
+    name: str | None = Field(None, min_length=1, max_length=300)
+    email: str | None = Field(None, max_length=320)
+
+
+class MessageResponse(ResponseBody):
+    message: str
+
+
+def member_out(m: Member) -> MemberOut:
+    return MemberOut(id=m.id, name=m.name, email=m.email)
+
+
+def from_out(m: Member | None) -> FromOut:
+    if m is None:
+        return FromOut()
+    return FromOut(id=m.id, name=m.name, user_id=m.user_id or m.email)
+
+
+def conversation_out(c: Conversation) -> ConversationOut:
+    return ConversationOut(
+        id=c.id,
+        type=c.type,
+        name=c.name,
+        status=c.status.value,
+        start_time=iso_z(c.start_time),
+        end_time=iso_z(c.end_time) if c.end_time else None,
+        members=[member_out(m) for m in c.members],
+        metadata=c.metadata,
+    )
+
+
+def message_out(
+    msg: Message,
+    conversation: Conversation,
+    *,
+    verbose: bool,
+    sentiment: SentimentOut | None = None,
+    phrases: list[dict[str, Any]] | None = None,
+) -> MessageOut:
+    origin = conversation.start_time
+    words = None
+    if verbose:
+        words = [
+            WordOut(
+                word=w.word,
+                start_time=iso_z(w.start),
+                end_time=iso_z(w.end),
+                score=w.score,
+                time_offset=seconds_between(origin, w.start),
+                duration=seconds_between(w.start, w.end),
+            )
+            for w in msg.words
+        ]
+    return MessageOut(
+        id=msg.id,
+        text=msg.text,
+        from_=from_out(msg.member),
+        start_time=iso_z(msg.start),
+        end_time=iso_z(msg.end),
+        time_offset=seconds_between(origin, msg.start),
+        duration=seconds_between(msg.start, msg.end),
+        conversation_id=msg.conversation_id,
+        phrases=phrases or [],
+        sentiment=sentiment,
+        words=words,
+    )

@@ -1,0 +1,68 @@
+"""Bodies of the Async APIs (``/v1/process/...``) and of job status."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import AnyHttpUrl, AwareDatetime, Field, model_validator
+
+from callscribe.api.schemas.base import RequestBody, ResponseBody
+
+
+class Payload(RequestBody):
+    content: str = Field(min_length=1, max_length=20_000)
+    content_type: Literal["text/plain"] = "text/plain"
+
+
+class From(RequestBody):
+    name: str | None = Field(None, max_length=300)
+    user_id: str | None = Field(None, max_length=320)
+
+
+class Duration(RequestBody):
+    start_time: AwareDatetime
+    end_time: AwareDatetime
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Duration:
+        if self.end_time < self.start_time:
+            raise ValueError("endTime is before startTime")
+        return self
+
+
+class TextMessage(RequestBody):
+    payload: Payload
+    from_: From | None = Field(None, alias="from")
+    duration: Duration | None = None
+
+
+class TrackerSpec(RequestBody):
+    name: str = Field(min_length=1, max_length=200)
+    vocabulary: list[str] = Field(min_length=1, max_length=500)
+
+
+class TextAppend(RequestBody):
+    messages: list[TextMessage] = Field(min_length=1, max_length=10_000)
+    webhook_url: AnyHttpUrl | None = None
+
+
+class TextRequest(TextAppend):
+    name: str | None = Field(None, max_length=500)
+    confidence_threshold: float | None = Field(None, ge=0.0, le=1.0)
+    detect_phrases: bool = False
+    trackers: list[TrackerSpec] = Field(default_factory=list, max_length=100)
+
+
+class JobAccepted(ResponseBody):
+    conversation_id: str
+    job_id: str
+
+
+class JobStatusResponse(ResponseBody):
+    id: str
+    status: Literal["scheduled", "in_progress", "completed", "failed"]
+    conversation_id: str | None = None
+    error: str | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None

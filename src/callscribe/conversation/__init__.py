@@ -1,0 +1,1 @@
+"""Conversations: turning received messages into a finished, analysed conversation."""

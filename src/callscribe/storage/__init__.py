@@ -1,0 +1,32 @@
+"""Persistence: SQLite by default, PostgreSQL by URL; migrations applied on open."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from callscribe.storage.database import create_async, migrate
+from callscribe.storage.repository import Repository
+
+
+@dataclass
+class Storage:
+    """An open database: the repository over it, and the engine to dispose of at shutdown."""
+
+    repository: Repository
+    engine: AsyncEngine
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+async def open_storage(url: str) -> Storage:
+    """Migrate the schema (in a thread: Alembic is synchronous) and open the async engine."""
+    await asyncio.to_thread(migrate, url)
+    engine, sessions = create_async(url)
+    return Storage(Repository(sessions), engine)
+
+
+__all__ = ["Repository", "Storage", "migrate", "open_storage"]

@@ -1,0 +1,462 @@
+"""The repository: every read and write of conversations, messages, members, apps and jobs.
+
+Callers never see ORM rows; they get the records of :mod:`callscribe.model`. Each public method
+is one transaction, committed before it returns, so whatever a caller was told is stored is on
+disk. Access checks are part of the queries: a conversation of another app is simply not found.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from callscribe.errors import NotFound
+from callscribe.model import (
+    App,
+    Conversation,
+    ConversationStatus,
+    Job,
+    JobStatus,
+    Member,
+    Message,
+    NewMessage,
+    Speaker,
+    Word,
+    new_numeric_id,
+    new_uuid,
+)
+from callscribe.storage.tables import (
+    AppRow,
+    ConversationRow,
+    JobRow,
+    MemberRow,
+    MessageRow,
+    ServerKey,
+    utcnow,
+)
+
+
+class Repository:
+    """SQL implementation over SQLite or PostgreSQL (the same code; the URL decides)."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    # --- server keys ---------------------------------------------------------------------------
+
+    async def get_or_create_key(self, name: str, candidate: str) -> str:
+        """The stored key ``name``, storing ``candidate`` if there is none (first writer wins)."""
+        async with self._sessions() as s:
+            row = await s.get(ServerKey, name)
+            if row is not None:
+                return row.value
+            s.add(ServerKey(name=name, value=candidate))
+            try:
+                await s.commit()
+            except IntegrityError:
+                await s.rollback()
+                row = await s.get(ServerKey, name)
+                assert row is not None  # another process inserted it between our read and write
+                return row.value
+            return candidate
+
+    # --- apps ------------------------------------------------------------------------------------
+
+    async def create_app(self, app_id: str, name: str, secret_hash: str) -> App:
+        async with self._sessions() as s:
+            row = AppRow(id=app_id, name=name, secret_hash=secret_hash, created_at=utcnow())
+            s.add(row)
+            await s.commit()
+            return App(id=row.id, name=row.name, created_at=row.created_at)
+
+    async def app_secret_hash(self, app_id: str) -> str | None:
+        async with self._sessions() as s:
+            result: str | None = await s.scalar(
+                select(AppRow.secret_hash).where(AppRow.id == app_id)
+            )
+            return result
+
+    async def app_exists(self, app_id: str) -> bool:
+        async with self._sessions() as s:
+            return await s.scalar(select(AppRow.id).where(AppRow.id == app_id)) is not None
+
+    async def list_apps(self) -> list[App]:
+        async with self._sessions() as s:
+            rows = await s.scalars(select(AppRow).order_by(AppRow.created_at))
+            return [App(id=r.id, name=r.name, created_at=r.created_at) for r in rows]
+
+    async def delete_app(self, app_id: str) -> None:
+        """Delete an app and everything it owns."""
+        async with self._sessions() as s:
+            conv_ids = select(ConversationRow.id).where(ConversationRow.app_id == app_id)
+            await self._delete_conversations(s, conv_ids)
+            result = await s.execute(delete(AppRow).where(AppRow.id == app_id))
+            if getattr(result, "rowcount", 0) == 0:
+                raise NotFound(f"no app with id {app_id}")
+            await s.commit()
+
+    # --- conversations -------------------------------------------------------------------------
+
+    async def create_conversation(
+        self,
+        *,
+        app_id: str,
+        name: str,
+        source: str,
+        start_time: datetime,
+        timezone: str = "UTC",
+        settings: dict[str, Any] | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> Conversation:
+        async with self._sessions() as s:
+            row = ConversationRow(
+                id=new_numeric_id(),
+                app_id=app_id,
+                name=name,
+                type="meeting",
+                source=source,
+                status=ConversationStatus.IN_PROGRESS.value,
+                start_time=start_time,
+                end_time=None,
+                timezone=timezone,
+                settings=settings or {},
+                metadata_=metadata or {},
+            )
+            s.add(row)
+            await s.commit()
+            return _conversation(row, [])
+
+    async def get_conversation(self, app_id: str, conversation_id: str) -> Conversation:
+        """The conversation if it belongs to ``app_id``; ``NotFound`` otherwise."""
+        async with self._sessions() as s:
+            row = await self._owned(s, app_id, conversation_id)
+            members = await s.scalars(
+                select(MemberRow)
+                .where(MemberRow.conversation_id == row.id)
+                .order_by(MemberRow.name)
+            )
+            return _conversation(row, [_member(m) for m in members])
+
+    async def list_conversations(
+        self, app_id: str, *, limit: int = 100, offset: int = 0
+    ) -> list[Conversation]:
+        async with self._sessions() as s:
+            rows = list(
+                await s.scalars(
+                    select(ConversationRow)
+                    .where(ConversationRow.app_id == app_id)
+                    .order_by(ConversationRow.created_at.desc(), ConversationRow.id)
+                    .limit(limit)
+                    .offset(offset)
+                )
+            )
+            by_conv: dict[str, list[Member]] = {r.id: [] for r in rows}
+            if rows:
+                members = await s.scalars(
+                    select(MemberRow)
+                    .where(MemberRow.conversation_id.in_(by_conv))
+                    .order_by(MemberRow.name)
+                )
+                for m in members:
+                    by_conv[m.conversation_id].append(_member(m))
+            return [_conversation(r, by_conv[r.id]) for r in rows]
+
+    async def finish_conversation(
+        self, conversation_id: str, status: ConversationStatus, end_time: datetime
+    ) -> None:
+        async with self._sessions() as s:
+            await s.execute(
+                update(ConversationRow)
+                .where(ConversationRow.id == conversation_id)
+                .values(status=status.value, end_time=end_time, updated_at=utcnow())
+            )
+            await s.commit()
+
+    async def reopen_conversation(self, conversation_id: str) -> None:
+        """Mark a conversation in progress again (messages are being appended)."""
+        async with self._sessions() as s:
+            await s.execute(
+                update(ConversationRow)
+                .where(ConversationRow.id == conversation_id)
+                .values(status=ConversationStatus.IN_PROGRESS.value, updated_at=utcnow())
+            )
+            await s.commit()
+
+    async def update_conversation_metadata(
+        self, conversation_id: str, changes: dict[str, Any]
+    ) -> None:
+        """Merge ``changes`` into the conversation's metadata."""
+        async with self._sessions() as s:
+            row = await s.get(ConversationRow, conversation_id)
+            if row is None:
+                raise NotFound(f"no conversation with id {conversation_id}")
+            row.metadata_ = {**row.metadata_, **changes}
+            await s.commit()
+
+    async def delete_conversation(self, app_id: str, conversation_id: str) -> None:
+        async with self._sessions() as s:
+            await self._owned(s, app_id, conversation_id)
+            await self._delete_conversations(
+                s, select(ConversationRow.id).where(ConversationRow.id == conversation_id)
+            )
+            await s.commit()
+
+    @staticmethod
+    async def _delete_conversations(s: AsyncSession, ids: Any) -> None:
+        """Delete conversations and their children explicitly (SQLite may not cascade)."""
+        id_list = list(await s.scalars(ids))
+        if not id_list:
+            return
+        for table in (MessageRow, JobRow, MemberRow):
+            await s.execute(delete(table).where(table.conversation_id.in_(id_list)))
+        await s.execute(delete(ConversationRow).where(ConversationRow.id.in_(id_list)))
+
+    @staticmethod
+    async def _owned(s: AsyncSession, app_id: str, conversation_id: str) -> ConversationRow:
+        row = await s.get(ConversationRow, conversation_id)
+        if row is None or row.app_id != app_id:
+            raise NotFound(f"conversation {conversation_id} not found")
+        return row
+
+    # --- members ---------------------------------------------------------------------------------
+
+    async def list_members(self, conversation_id: str) -> list[Member]:
+        async with self._sessions() as s:
+            rows = await s.scalars(
+                select(MemberRow)
+                .where(MemberRow.conversation_id == conversation_id)
+                .order_by(MemberRow.name)
+            )
+            return [_member(r) for r in rows]
+
+    async def update_member(
+        self,
+        app_id: str,
+        conversation_id: str,
+        member_id: str,
+        *,
+        name: str | None,
+        email: str | None,
+    ) -> Member:
+        """Rename (or re-address) a member; messages refer to members, so they follow."""
+        async with self._sessions() as s:
+            await self._owned(s, app_id, conversation_id)
+            row = await s.get(MemberRow, member_id)
+            if row is None or row.conversation_id != conversation_id:
+                raise NotFound(f"member {member_id} not found in conversation {conversation_id}")
+            if name is not None:
+                row.name = name
+            if email is not None:
+                row.email = email
+                row.user_id = email
+            await s.commit()
+            return _member(row)
+
+    # --- messages --------------------------------------------------------------------------------
+
+    async def add_messages(
+        self, conversation_id: str, messages: Sequence[NewMessage]
+    ) -> list[Message]:
+        """Append messages in order, creating members for new speakers; committed on return."""
+        for attempt in range(5):
+            try:
+                return await self._add_messages(conversation_id, messages)
+            except IntegrityError:
+                # Two writers took the same sequence numbers: the loser retries on fresh numbers.
+                if attempt == 4:
+                    raise
+        raise AssertionError("unreachable")
+
+    async def _add_messages(
+        self, conversation_id: str, messages: Sequence[NewMessage]
+    ) -> list[Message]:
+        async with self._sessions() as s:
+            next_seq = (
+                await s.scalar(
+                    select(func.coalesce(func.max(MessageRow.seq), 0)).where(
+                        MessageRow.conversation_id == conversation_id
+                    )
+                )
+                or 0
+            ) + 1
+            members = {
+                _speaker_key(m.user_id, m.name): m
+                for m in await s.scalars(
+                    select(MemberRow).where(MemberRow.conversation_id == conversation_id)
+                )
+            }
+            out: list[Message] = []
+            for offset, new in enumerate(messages):
+                member = self._resolve_member(s, conversation_id, members, new.speaker)
+                row = MessageRow(
+                    id=new_numeric_id(),
+                    conversation_id=conversation_id,
+                    seq=next_seq + offset,
+                    member_id=member.id if member else None,
+                    text=new.text,
+                    start_time=new.start,
+                    end_time=new.end,
+                    words=[_word_json(w) for w in new.words],
+                    confidence=new.confidence,
+                )
+                s.add(row)
+                out.append(_message(row, member))
+            await s.commit()
+            return out
+
+    @staticmethod
+    def _resolve_member(
+        s: AsyncSession, conversation_id: str, members: dict[str, MemberRow], speaker: Speaker
+    ) -> MemberRow | None:
+        key = _speaker_key(speaker.user_id, speaker.name)
+        if not key:
+            return None
+        row = members.get(key)
+        if row is None:
+            row = MemberRow(
+                id=new_uuid(),
+                conversation_id=conversation_id,
+                name=speaker.name or speaker.user_id or "Unknown",
+                email=speaker.user_id if speaker.user_id and "@" in speaker.user_id else None,
+                user_id=speaker.user_id,
+            )
+            s.add(row)
+            members[key] = row
+        return row
+
+    async def list_messages(self, conversation_id: str) -> list[Message]:
+        async with self._sessions() as s:
+            result = await s.execute(
+                select(MessageRow, MemberRow)
+                .outerjoin(MemberRow, MessageRow.member_id == MemberRow.id)
+                .where(MessageRow.conversation_id == conversation_id)
+                .order_by(MessageRow.seq)
+            )
+            return [_message(msg, member) for msg, member in result.tuples()]
+
+    # --- jobs ------------------------------------------------------------------------------------
+
+    async def create_job(
+        self, app_id: str, conversation_id: str, kind: str, params: dict[str, Any] | None = None
+    ) -> Job:
+        async with self._sessions() as s:
+            row = JobRow(
+                id=new_uuid(),
+                app_id=app_id,
+                conversation_id=conversation_id,
+                kind=kind,
+                status=JobStatus.SCHEDULED.value,
+                params=params or {},
+                created_at=utcnow(),
+                updated_at=utcnow(),
+            )
+            s.add(row)
+            await s.commit()
+            return _job(row)
+
+    async def get_job(self, app_id: str, job_id: str) -> Job:
+        async with self._sessions() as s:
+            row = await s.get(JobRow, job_id)
+            if row is None or row.app_id != app_id:
+                raise NotFound(f"job {job_id} not found")
+            return _job(row)
+
+    async def set_job_status(
+        self, job_id: str, status: JobStatus, error: str | None = None
+    ) -> None:
+        async with self._sessions() as s:
+            await s.execute(
+                update(JobRow)
+                .where(JobRow.id == job_id)
+                .values(status=status.value, error=error, updated_at=utcnow())
+            )
+            await s.commit()
+
+    async def unfinished_jobs(self) -> list[Job]:
+        """Jobs a previous process accepted but did not finish (resumed at start-up)."""
+        async with self._sessions() as s:
+            rows = await s.scalars(
+                select(JobRow)
+                .where(JobRow.status.in_([JobStatus.SCHEDULED.value, JobStatus.IN_PROGRESS.value]))
+                .order_by(JobRow.created_at)
+            )
+            return [_job(r) for r in rows]
+
+
+def _speaker_key(user_id: str | None, name: str | None) -> str:
+    return Speaker(name=name, user_id=user_id).key
+
+
+def _word_json(w: Word) -> dict[str, Any]:
+    return {
+        "word": w.word,
+        "start": w.start.isoformat(),
+        "end": w.end.isoformat(),
+        "score": w.score,
+    }
+
+
+def _word(d: dict[str, Any]) -> Word:
+    return Word(
+        word=d["word"],
+        start=datetime.fromisoformat(d["start"]),
+        end=datetime.fromisoformat(d["end"]),
+        score=d.get("score"),
+    )
+
+
+def _member(row: MemberRow) -> Member:
+    return Member(id=row.id, name=row.name, email=row.email, user_id=row.user_id)
+
+
+def _message(row: MessageRow, member: MemberRow | None) -> Message:
+    return Message(
+        id=row.id,
+        conversation_id=row.conversation_id,
+        seq=row.seq,
+        text=row.text,
+        member=_member(member) if member is not None else None,
+        start=row.start_time,
+        end=row.end_time,
+        words=tuple(_word(w) for w in row.words),
+        confidence=row.confidence,
+    )
+
+
+def _conversation(row: ConversationRow, members: list[Member]) -> Conversation:
+    return Conversation(
+        id=row.id,
+        app_id=row.app_id,
+        name=row.name,
+        type=row.type,
+        source=row.source,
+        status=ConversationStatus(row.status),
+        start_time=row.start_time,
+        end_time=row.end_time,
+        timezone=row.timezone,
+        members=tuple(members),
+        settings=dict(row.settings),
+        metadata=dict(row.metadata_),
+    )
+
+
+def _job(row: JobRow) -> Job:
+    return Job(
+        id=row.id,
+        app_id=row.app_id,
+        conversation_id=row.conversation_id,
+        kind=row.kind,
+        status=JobStatus(row.status),
+        error=row.error,
+        params=dict(row.params),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+__all__ = ["Repository"]
