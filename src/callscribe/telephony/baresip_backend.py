@@ -1,0 +1,228 @@
+"""The production SIP backend: baresip (via ``baresip-python``) embedded in the process.
+
+One ``baresip.Runtime`` per process holds every call (the library allows one at a time). A
+user agent is created per distinct identity: direct SIP calls share one, PSTN calls one per
+trunk and DTMF mode (baresip fixes the DTMF mode and codec list per account). Stack events
+arrive on the event loop and are translated into ``SipEvent`` values; received audio is read
+from baresip's ``aumem`` buffers as s16le PCM, already decoded (Opus arrives 48 kHz stereo).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Literal
+
+from callscribe.errors import EngineUnavailable, ServiceError
+
+try:
+    import baresip
+    from baresip import Account, Config, Runtime, UserAgent
+    from baresip.errors import AudioNotActive, AudioRestarted, BaresipError, split_status
+    from baresip.events import Event, StackEvent
+except ImportError as exc:  # pragma: no cover - depends on the installation
+    raise EngineUnavailable(
+        "the SIP backend needs baresip-python: pip install --pre baresip-python==0.5.2a3"
+    ) from exc
+from callscribe.log import get_logger
+from callscribe.telephony.config import DtmfMode, TrunkConfig
+from callscribe.telephony.sip import (
+    AudioChunk,
+    AudioCounters,
+    SipEvent,
+    SipEventKind,
+    register_backend,
+)
+from callscribe.telephony.targets import DialPlan
+
+log = get_logger(__name__)
+
+_CODEC_SPECS = {"g722": "g722/16000/1", "opus": "opus/48000/2", "pcmu": "pcmu", "pcma": "pcma"}
+_DTMF_MODES: dict[str, Literal["rtpevent", "info"]] = {"rfc4733": "rtpevent", "info": "info"}
+_READ_BYTES = 64 * 1024
+_MEDIA_LOST_TEXT = "rtp stream error"
+
+
+class BaresipCall:
+    """One call: stack events to a queue of ``SipEvent``, audio read on demand."""
+
+    def __init__(self, call: Any) -> None:
+        self._call = call
+        self._events: asyncio.Queue[SipEvent] = asyncio.Queue()
+        self._answered = False
+        self._closed: SipEvent | None = None
+        self._received = 0
+        self._rtp_seen = False
+        call.on(self._on_event)
+
+    @property
+    def call_id(self) -> str | None:
+        value: str | None = self._call.call_id
+        return value
+
+    def _on_event(self, event: StackEvent) -> None:
+        kind = event.event
+        if kind in (Event.CALL_RINGING, Event.CALL_PROGRESS):
+            self._events.put_nowait(SipEvent(SipEventKind.RINGING, 180))
+        elif kind is Event.CALL_ESTABLISHED:
+            self._answered = True
+            self._events.put_nowait(SipEvent(SipEventKind.ANSWERED, 200))
+        elif kind is Event.CALL_RTPESTAB and not self._rtp_seen:
+            self._rtp_seen = True
+            self._events.put_nowait(SipEvent(SipEventKind.MEDIA))
+        elif kind is Event.CALL_CLOSED and self._closed is None:
+            text = event.text or ""
+            status, reason = split_status(text)
+            if self._answered and text.startswith(_MEDIA_LOST_TEXT):
+                self._events.put_nowait(SipEvent(SipEventKind.MEDIA_LOST, reason=text))
+            self._closed = SipEvent(SipEventKind.CLOSED, status, reason, answered=self._answered)
+            self._events.put_nowait(self._closed)
+            self._call.off(self._on_event)
+
+    async def next_event(self) -> SipEvent:
+        if self._closed is not None and self._events.empty():
+            return self._closed
+        return await self._events.get()
+
+    def read_audio(self) -> AudioChunk | None:
+        if self._closed is not None:
+            return None
+        audio = self._call.audio
+        try:
+            info = audio.info()
+            if not info.rx_ready:
+                return None
+            pcm: bytes = audio.read(_READ_BYTES)
+        except AudioRestarted:
+            return None  # renegotiated: the next read binds to the new streams
+        except AudioNotActive:
+            return None
+        if not pcm:
+            return None
+        self._received += len(pcm)
+        return AudioChunk(pcm, info.rx_sample_rate, info.rx_channels)
+
+    def audio_counters(self) -> AudioCounters:
+        try:
+            stats = self._call.audio.stats()
+        except (AudioNotActive, AudioRestarted):
+            return AudioCounters(self._received, 0)
+        return AudioCounters(self._received, stats.rx_dropped_bytes + stats.rx_discarded_bytes)
+
+    async def send_dtmf(self, digits: str) -> None:
+        try:
+            await self._call.send_dtmf(digits)
+        except BaresipError as exc:
+            raise ServiceError(f"sending DTMF {digits!r} failed: {exc}", retryable=False) from exc
+
+    async def hangup(self) -> None:
+        if self._closed is not None:
+            return
+        try:
+            await self._call.hangup()
+        except BaresipError as exc:  # already gone: racing the far end's BYE is normal
+            log.debug("hangup raced the end of the call", error=str(exc))
+
+
+class BaresipBackend:
+    """Places calls with an embedded baresip; ``listen`` is the local SIP address (host:port).
+
+    ``rtp_timeout`` (whole seconds, 0 = off) makes the stack close calls whose RTP stops.
+    """
+
+    def __init__(
+        self,
+        *,
+        listen: str = "0.0.0.0:5060",
+        net_interface: str | None = None,
+        user: str = "callscribe",
+        rtp_timeout: int = 0,
+        max_calls: int | None = None,
+    ) -> None:
+        self._listen = listen
+        self._net_interface = net_interface
+        self._user = user
+        self._rtp_timeout = rtp_timeout
+        self._max_calls = max_calls
+        self._runtime: Any = None
+        self._agents: dict[tuple[object, ...], Any] = {}
+        self._lock = asyncio.Lock()
+
+    async def start(self) -> None:
+        if self._runtime is not None:
+            return
+        runtime = Runtime(native_log_level="error")
+        config = Config(
+            net_interface=self._net_interface,
+            audio_driver="aumem",
+            max_concurrent_calls=self._max_calls,
+            rtp_timeout=self._rtp_timeout,
+            native_log_level="error",
+            extra_config_text=f"sip_listen {self._listen}\n",
+        )
+        try:
+            await runtime.start(config)
+        except BaresipError as exc:
+            raise ServiceError(f"SIP stack did not start: {exc}", retryable=False) from exc
+        self._runtime = runtime
+        log.info("sip runtime started", listen=self._listen, version=baresip.__version__)
+
+    async def _agent(self, plan: DialPlan, dtmf_mode: DtmfMode) -> Any:
+        trunk = plan.trunk
+        key: tuple[object, ...] = (trunk, plan.codecs, dtmf_mode)
+        async with self._lock:
+            if key not in self._agents:
+                self._agents[key] = await UserAgent.create(
+                    self._runtime, self._account(trunk, plan.codecs, dtmf_mode)
+                )
+            return self._agents[key]
+
+    def _account(self, trunk: TrunkConfig | None, codecs: tuple[str, ...], mode: DtmfMode) -> Any:
+        specs = tuple(_CODEC_SPECS[c] for c in codecs)
+        dtmf = _DTMF_MODES[mode]
+        if trunk is None:
+            domain = self._net_interface or self._listen.rsplit(":", 1)[0]
+            return Account(
+                user=self._user,
+                domain=domain,
+                password="",
+                reg_interval=0,
+                audio_codecs=specs,
+                dtmf_mode=dtmf,
+            )
+        return Account(
+            user=(trunk.caller_id or trunk.username),
+            auth_user=trunk.username if trunk.caller_id else None,
+            domain=trunk.hostport,
+            password=trunk.password,
+            reg_interval=0,
+            transport=trunk.transport,
+            audio_codecs=specs,
+            dtmf_mode=dtmf,
+        )
+
+    async def dial(self, plan: DialPlan, *, dtmf_mode: DtmfMode) -> BaresipCall:
+        if self._runtime is None:
+            raise ServiceError("SIP backend not started", retryable=True)
+        agent = await self._agent(plan, dtmf_mode)
+        try:
+            call = await agent.dial(plan.uri)
+        except baresip.NoLocalAddressError as exc:
+            raise ServiceError(f"no local address reaches {plan.display}", retryable=False) from exc
+        except BaresipError as exc:
+            raise ServiceError(f"dialling {plan.display} failed: {exc}", retryable=True) from exc
+        return BaresipCall(call)
+
+    async def close(self) -> None:
+        runtime, self._runtime = self._runtime, None
+        self._agents.clear()
+        if runtime is not None:
+            await runtime.close()
+
+
+def _factory(**kwargs: Any) -> BaresipBackend:
+    return BaresipBackend(**kwargs)
+
+
+register_backend("baresip", _factory)
+
+__all__ = ["BaresipBackend", "BaresipCall"]
