@@ -7,6 +7,7 @@ disk. Access checks are part of the queries: a conversation of another app is si
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -46,6 +47,8 @@ class Repository:
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
+        # Striped locks: appends to one conversation are serialised without a lock per id.
+        self._append_locks = [asyncio.Lock() for _ in range(64)]
 
     # --- server keys ---------------------------------------------------------------------------
 
@@ -262,20 +265,31 @@ class Repository:
     async def add_messages(
         self, conversation_id: str, messages: Sequence[NewMessage]
     ) -> list[Message]:
-        """Append messages in order, creating members for new speakers; committed on return."""
-        for attempt in range(5):
-            try:
-                return await self._add_messages(conversation_id, messages)
-            except IntegrityError:
-                # Two writers took the same sequence numbers: the loser retries on fresh numbers.
-                if attempt == 4:
-                    raise
-        raise AssertionError("unreachable")
+        """Append messages in order, creating members for new speakers; committed on return.
+
+        Appends to one conversation are serialised: by a lock within this process, and by a
+        row lock on the conversation (PostgreSQL) between processes.
+        """
+        lock = self._append_locks[hash(conversation_id) % len(self._append_locks)]
+        async with lock:
+            for attempt in range(3):
+                try:
+                    return await self._add_messages(conversation_id, messages)
+                except IntegrityError:
+                    # Another process (SQLite has no row locks) took the same numbers.
+                    if attempt == 2:
+                        raise
+            raise AssertionError("unreachable")
 
     async def _add_messages(
         self, conversation_id: str, messages: Sequence[NewMessage]
     ) -> list[Message]:
         async with self._sessions() as s:
+            await s.execute(
+                select(ConversationRow.id)
+                .where(ConversationRow.id == conversation_id)
+                .with_for_update()
+            )
             next_seq = (
                 await s.scalar(
                     select(func.coalesce(func.max(MessageRow.seq), 0)).where(
@@ -337,7 +351,7 @@ class Repository:
                 .where(MessageRow.conversation_id == conversation_id)
                 .order_by(MessageRow.seq)
             )
-            return [_message(msg, member) for msg, member in result.tuples()]
+            return [_message(msg, member) for msg, member in result]
 
     # --- jobs ------------------------------------------------------------------------------------
 

@@ -1,0 +1,200 @@
+"""Bad input gets a clear 4xx JSON message naming the problem; never a 500 or a traceback."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import jwt
+import pytest
+
+from callscribe.testing.server import ApiClient, ServerProcess
+
+LIMIT = 20_000
+
+
+@pytest.fixture(scope="module")
+def small_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    env = {"CALLSCRIBE_MAX_BODY_BYTES": str(LIMIT)}
+    with ServerProcess(tmp_path_factory.mktemp("errors") / "data", env) as proc:
+        yield proc
+
+
+@pytest.fixture(scope="module")
+def api(small_server: ServerProcess) -> Iterator[ApiClient]:
+    client = ApiClient.for_new_app(small_server)
+    yield client
+    client.close()
+
+
+def _message(r: httpx.Response) -> str:
+    body = r.json()
+    assert set(body) == {"message"}, body
+    assert "Traceback" not in body["message"]
+    return str(body["message"])
+
+
+@pytest.mark.parametrize(
+    ("body", "needle"),
+    [
+        ({}, "messages is required"),
+        ({"messages": []}, "messages"),
+        ({"messages": [{"payload": {}}]}, "messages[0].payload.content is required"),
+        ({"messages": [{"payload": {"content": 42}}]}, "messages[0].payload.content"),
+        ({"messages": [{"payload": {"content": ""}}]}, "messages[0].payload.content"),
+        ({"messages": "hello"}, "messages"),
+        ([1, 2], "JSON object"),
+        (
+            {"messages": [{"payload": {"content": "hi", "contentType": "audio/wav"}}]},
+            "messages[0].payload.contentType",
+        ),
+        (
+            {
+                "messages": [
+                    {
+                        "payload": {"content": "hi"},
+                        "duration": {
+                            "startTime": "2026-01-01T10:00:05Z",
+                            "endTime": "2026-01-01T10:00:00Z",
+                        },
+                    }
+                ]
+            },
+            "endTime is before startTime",
+        ),
+        (
+            {
+                "messages": [
+                    {
+                        "payload": {"content": "hi"},
+                        "duration": {"startTime": "yesterday", "endTime": "today"},
+                    }
+                ]
+            },
+            "messages[0].duration.startTime",
+        ),
+        (
+            {"messages": [{"payload": {"content": "hi"}}], "confidenceThreshold": 7},
+            "confidenceThreshold",
+        ),
+        (
+            {"messages": [{"payload": {"content": "hi"}}], "webhookUrl": "not a url"},
+            "webhookUrl",
+        ),
+    ],
+)
+def test_invalid_text_bodies_name_the_field(api: ApiClient, body: object, needle: str) -> None:
+    r = api.http.post("/v1/process/text", json=body)
+    assert r.status_code == 400, r.text
+    assert needle in _message(r)
+
+
+def test_malformed_json(api: ApiClient) -> None:
+    r = api.http.post(
+        "/v1/process/text", content=b'{"messages": [', headers={"content-type": "application/json"}
+    )
+    assert r.status_code == 400
+    assert "not valid JSON" in _message(r)
+
+
+def test_bodies_over_the_limit_get_413(api: ApiClient) -> None:
+    big = {"messages": [{"payload": {"content": "word " * 3000}} for _ in range(3)]}
+    r = api.http.post("/v1/process/text", json=big)
+    assert r.status_code == 413
+    assert str(LIMIT) in _message(r)
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: the server must count as it reads
+        yield b'{"messages": [{"payload": {"content": "'
+        for _ in range(50):
+            yield b"x" * 1000
+        yield b'"}}]}'
+
+    r = api.http.post(
+        "/v1/process/text", content=chunks(), headers={"content-type": "application/json"}
+    )
+    assert r.status_code == 413
+    assert str(LIMIT) in _message(r)
+    # Nothing half-received was stored.
+    assert api.http.get("/v1/conversations").json()["conversations"] == []
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/v1/conversations/1234567890123456"),
+        ("GET", "/v1/conversations/1234567890123456/messages"),
+        ("GET", "/v1/conversations/1234567890123456/members"),
+        ("DELETE", "/v1/conversations/1234567890123456"),
+        ("GET", "/v1/job/00000000-0000-0000-0000-000000000000"),
+    ],
+)
+def test_unknown_ids_are_404(api: ApiClient, method: str, path: str) -> None:
+    r = api.http.request(method, path)
+    assert r.status_code == 404
+    assert path.rsplit("/", 2)[1] in _message(r) or path.rsplit("/", 1)[1] in _message(r)
+
+
+def test_unknown_member_and_routes(api: ApiClient) -> None:
+    conv = api.http.post(
+        "/v1/process/text",
+        json={"messages": [{"payload": {"content": "hi"}, "from": {"name": "A"}}]},
+    ).json()["conversationId"]
+    r = api.http.put(f"/v1/conversations/{conv}/members/nope", json={"name": "B"})
+    assert r.status_code == 404
+    assert "nope" in _message(r)
+    r = api.http.get(f"/v1/conversations/{conv}/no-such-thing")
+    assert r.status_code == 404
+    assert "no such route" in _message(r)
+    r = api.http.patch(f"/v1/conversations/{conv}")
+    assert r.status_code == 405
+    assert "PATCH" in _message(r)
+    r = api.http.get("/v1/conversations", params={"limit": "lots"})
+    assert r.status_code == 400
+    assert "limit" in _message(r)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"x-api-key": "garbage"},
+        {"Authorization": "Bearer garbage"},
+        {"Authorization": "Basic dXNlcjpwYXNz"},
+        {
+            "x-api-key": jwt.encode(
+                {"sub": "x", "exp": 9999999999},
+                "a-wrong-signing-key-of-enough-bytes!",
+                algorithm="HS256",
+            )
+        },
+    ],
+)
+def test_bad_tokens_are_401(small_server: ServerProcess, headers: dict[str, str]) -> None:
+    r = httpx.get(f"{small_server.base_url}/v1/conversations", headers=headers)
+    assert r.status_code == 401
+    assert "token" in _message(r)
+
+
+def test_bad_credentials(small_server: ServerProcess, api: ApiClient) -> None:
+    url = f"{small_server.base_url}/oauth2/token:generate"
+    r = httpx.post(url, json={"type": "application", "appId": api.app_id, "appSecret": "nope"})
+    assert r.status_code == 401
+    assert "appSecret" in _message(r)
+    r = httpx.post(url, json={"type": "application", "appId": "unknown", "appSecret": "x"})
+    assert r.status_code == 401
+    r = httpx.post(url, json={"type": "user", "appId": api.app_id, "appSecret": api.app_secret})
+    assert r.status_code == 400
+    assert "type" in _message(r)
+
+
+def test_deleted_app_tokens_stop_working(small_server: ServerProcess, tmp_path: Path) -> None:
+    doomed = ApiClient.for_new_app(small_server, "doomed")
+    try:
+        assert doomed.http.get("/v1/conversations").status_code == 200
+        small_server.cli("apps", "delete", doomed.app_id)
+        r = doomed.http.get("/v1/conversations")
+        assert r.status_code == 401
+    finally:
+        doomed.close()
+    assert small_server.cli("apps", "delete", "no-such-app", check=False).returncode == 2

@@ -1,0 +1,134 @@
+"""The CLI as a user runs it: settings shown masked, TOML sections, apps, errors, TLS serving."""
+
+from __future__ import annotations
+
+import json
+import os
+import ssl
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import jwt
+
+from callscribe.testing.server import ServerProcess
+
+
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("CALLSCRIBE_")}
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "callscribe", *args],
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=cwd,
+    )
+
+
+def test_config_show_layers_and_masks_secrets(tmp_path: Path) -> None:
+    toml = tmp_path / "callscribe.toml"
+    toml.write_text(
+        'port = 9001\nlog_level = "warning"\n'
+        '[database]\nurl = "postgresql://scribe:hunter2@db.internal:5432/calls"\n'
+    )
+    env = {
+        "CALLSCRIBE_CONFIG": str(toml),
+        "CALLSCRIBE_PORT": "9002",  # the environment beats the file
+        "CALLSCRIBE_JWT_SECRET": "s" * 40,
+    }
+    out = run_cli("config", "show", "--json", env=env)
+    assert out.returncode == 0, out.stderr
+    shown = json.loads(out.stdout)
+    assert shown["port"] == 9002
+    assert shown["log_level"] == "warning"
+    assert shown["database_url"] == "postgresql://scribe:********@db.internal:5432/calls"
+    assert shown["jwt_secret"] == "********"
+    assert "hunter2" not in out.stdout
+    assert "s" * 40 not in out.stdout
+
+    plain = run_cli("config", "show", env=env)
+    assert "hunter2" not in plain.stdout
+    assert "9002" in plain.stdout
+
+
+def test_bad_settings_are_one_line_errors(tmp_path: Path) -> None:
+    bad_toml = tmp_path / "bad.toml"
+    bad_toml.write_text("port = [")
+    out = run_cli("config", "show", env={"CALLSCRIBE_CONFIG": str(bad_toml)})
+    assert out.returncode == 2
+    assert "not valid TOML" in out.stderr
+    assert "Traceback" not in out.stderr
+
+    unknown = tmp_path / "unknown.toml"
+    unknown.write_text("colour = 'blue'\n")
+    out = run_cli("config", "show", "--config", str(unknown))
+    assert out.returncode == 2
+    assert "unknown setting(s) colour" in out.stderr
+
+    out = run_cli("config", "show", env={"CALLSCRIBE_PORT": "eighty"})
+    assert out.returncode == 2
+    assert "port" in out.stderr
+    assert "Traceback" not in out.stderr
+
+    out = run_cli("config", "show", env={"CALLSCRIBE_JWT_SECRET": "short"})
+    assert out.returncode == 2
+    assert "jwt_secret" in out.stderr
+
+
+def test_apps_create_list_delete(tmp_path: Path) -> None:
+    data = str(tmp_path / "data")
+    created = run_cli("apps", "create", "--name", "Sales bot", "--data-dir", data, "--json")
+    assert created.returncode == 0, created.stderr
+    creds = json.loads(created.stdout)
+    assert len(creds["appId"]) == 64
+    assert len(creds["appSecret"]) >= 64
+
+    human = run_cli("apps", "create", "--name", "Notes", "--data-dir", data)
+    assert "appSecret:" in human.stdout
+
+    listed = json.loads(run_cli("apps", "list", "--data-dir", data, "--json").stdout)
+    assert [a["name"] for a in listed] == ["Sales bot", "Notes"]
+    # The secret is stored hashed: it appears nowhere in the database file.
+    assert creds["appSecret"].encode() not in (tmp_path / "data" / "callscribe.db").read_bytes()
+
+    assert run_cli("apps", "delete", creds["appId"], "--data-dir", data).returncode == 0
+    listed = json.loads(run_cli("apps", "list", "--data-dir", data, "--json").stdout)
+    assert [a["name"] for a in listed] == ["Notes"]
+    gone = run_cli("apps", "delete", creds["appId"], "--data-dir", data)
+    assert gone.returncode == 2
+    assert "no app with id" in gone.stderr
+
+
+def test_serve_self_signed_tls(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    with ServerProcess(data, args=("--self-signed",), scheme="https") as proc:
+        assert (data / "tls" / "cert.pem").exists()
+        r = httpx.get(
+            f"{proc.base_url}/health",
+            verify=ssl.create_default_context(cafile=data / "tls" / "cert.pem"),
+        )
+        assert r.json()["status"] == "ok"
+        app_id, secret = proc.create_app()
+        r = httpx.post(
+            f"{proc.base_url}/oauth2/token:generate",
+            json={"type": "application", "appId": app_id, "appSecret": secret},
+            verify=False,
+        )
+        assert r.status_code == 200
+        token = r.json()["accessToken"]
+        # A JWT with exp, as Symbl's SDKs decode it.
+        claims = jwt.decode(token, options={"verify_signature": False})
+        assert claims["exp"] - claims["iat"] == 86400
+
+
+def test_openapi_docs_are_served(tmp_path: Path) -> None:
+    with ServerProcess(tmp_path / "data") as proc:
+        spec = httpx.get(f"{proc.base_url}/openapi.json").json()
+        assert "/v1/process/text" in spec["paths"]
+        assert "/oauth2/token:generate" in spec["paths"]
+        assert httpx.get(f"{proc.base_url}/docs").status_code == 200
