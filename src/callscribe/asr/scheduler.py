@@ -1,0 +1,186 @@
+"""Runs recognition for many live sources on a few worker threads, off the event loop.
+
+The policy (finals first, round-robin, interims shed) lives in :mod:`callscribe.asr.queue`;
+this is the asyncio adapter: futures for callers, worker tasks that hand jobs to a thread pool.
+Use it as an async context manager so its tasks end with it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from types import TracebackType
+
+from callscribe.asr.queue import Job, JobQueue
+from callscribe.asr.types import Audio, Recognizer, Transcript
+from callscribe.errors import ServiceError
+from callscribe.log import get_logger
+
+log = get_logger(__name__)
+
+Result = asyncio.Future[Transcript | None]
+
+
+@dataclass(slots=True)
+class _Work:
+    audio: Audio
+    future: Result
+
+
+@dataclass(slots=True)
+class SchedulerStats:
+    """Counters for monitoring and benchmarks."""
+
+    finals: int = 0
+    interims: int = 0
+    interims_shed: int = 0
+    batches: int = 0
+    busy_seconds: float = 0.0
+
+
+class RecognitionScheduler:
+    """Shared recogniser front: ``await final(...)``; ``await interim(...)`` may give None."""
+
+    def __init__(
+        self,
+        recognizer: Recognizer,
+        *,
+        workers: int = 1,
+        max_batch: int = 1,
+        interim_ttl: float = 1.0,
+    ) -> None:
+        if workers < 1 or max_batch < 1:
+            raise ValueError("workers and max_batch must be at least 1")
+        self.recognizer = recognizer
+        self.workers = workers
+        self.max_batch = max_batch
+        self.stats = SchedulerStats()
+        self._queue: JobQueue[_Work] = JobQueue(ttl=interim_ttl)
+        self._wakeup = asyncio.Event()
+        self._pool: ThreadPoolExecutor | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self._closed = False
+
+    async def __aenter__(self) -> RecognitionScheduler:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    async def start(self) -> None:
+        """Load the model (in a thread) and start the workers."""
+        if self._pool is not None:
+            return
+        self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="asr")
+        await asyncio.get_running_loop().run_in_executor(self._pool, self.recognizer.warm_up)
+        self._tasks = [
+            asyncio.create_task(self._worker(), name=f"asr-worker-{i}") for i in range(self.workers)
+        ]
+
+    async def close(self) -> None:
+        """Stop the workers; queued jobs fail with a retryable ``ServiceError``."""
+        self._closed = True
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks = []
+        for job in self._queue.drain():
+            if not job.payload.future.done():
+                job.payload.future.set_exception(
+                    ServiceError("speech recogniser shut down", retryable=True)
+                )
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
+
+    def submit_final(self, source: str, audio: Audio) -> Result:
+        """Queue a final; its future gets a :class:`Transcript` (never None)."""
+        return self._submit(source, "final", audio)
+
+    def submit_interim(self, source: str, audio: Audio) -> Result:
+        """Queue an interim; its future gets None if it was shed."""
+        return self._submit(source, "interim", audio)
+
+    async def final(self, source: str, audio: Audio) -> Transcript:
+        """Recognise a finished utterance."""
+        result = await self.submit_final(source, audio)
+        assert result is not None
+        return result
+
+    async def interim(self, source: str, audio: Audio) -> Transcript | None:
+        """A live hypothesis, or None when load shedding dropped it."""
+        return await self.submit_interim(source, audio)
+
+    @property
+    def backlog(self) -> int:
+        """Jobs queued and not yet started."""
+        return len(self._queue)
+
+    def _submit(self, source: str, kind: str, audio: Audio) -> Result:
+        if self._closed or self._pool is None:
+            raise ServiceError("speech recogniser is not running", retryable=True)
+        future: Result = asyncio.get_running_loop().create_future()
+        job: Job[_Work] = Job(
+            source,
+            "final" if kind == "final" else "interim",
+            _Work(audio, future),
+            time.monotonic(),
+        )
+        self._resolve_dropped(self._queue.put(job))
+        self._wakeup.set()
+        return future
+
+    def _resolve_dropped(self, jobs: list[Job[_Work]]) -> None:
+        for job in jobs:
+            self.stats.interims_shed += 1
+            if not job.payload.future.done():
+                job.payload.future.set_result(None)
+
+    async def _worker(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            batch, shed = self._queue.take(time.monotonic(), self.max_batch)
+            self._resolve_dropped(shed)
+            if not batch:
+                self._wakeup.clear()
+                await self._wakeup.wait()
+                continue
+            if len(self._queue):
+                self._wakeup.set()  # let another worker pick up the rest
+            started = time.monotonic()
+            try:
+                results = await loop.run_in_executor(self._pool, self._run, batch)
+            except Exception as exc:
+                log.warning("recognition failed", error=str(exc), jobs=len(batch))
+                for job in batch:
+                    if not job.payload.future.done():
+                        job.payload.future.set_exception(exc)
+                continue
+            self.stats.busy_seconds += time.monotonic() - started
+            self.stats.batches += 1
+            for job, result in zip(batch, results, strict=True):
+                if job.kind == "final":
+                    self.stats.finals += 1
+                else:
+                    self.stats.interims += 1
+                if not job.payload.future.done():
+                    job.payload.future.set_result(result)
+
+    def _run(self, batch: list[Job[_Work]]) -> list[Transcript]:
+        """In a worker thread: one interim, one final, or a batch of finals."""
+        if batch[0].kind == "interim":
+            return [self.recognizer.transcribe_interim(batch[0].payload.audio)]
+        if len(batch) == 1:
+            return [self.recognizer.transcribe(batch[0].payload.audio)]
+        return self.recognizer.transcribe_batch([job.payload.audio for job in batch])
+
+
+__all__ = ["RecognitionScheduler", "SchedulerStats"]

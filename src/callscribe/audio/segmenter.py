@@ -1,0 +1,247 @@
+"""End-pointing, sans-I/O: 16 kHz mono in, speech-start / interim / utterance events out.
+
+Rules (per 32 ms VAD window, probability ``p``):
+
+* idle → pending when ``p >= threshold``; the last ``pad`` seconds are kept as pre-roll.
+* pending → speaking once ``min_speech`` seconds of windows scored ``>= threshold``
+  (emits :class:`SpeechStarted`); pending → idle if a ``pause`` of silence comes first.
+* speaking: a window with ``p < neg_threshold`` extends the silence run, ``p >= threshold``
+  resets it. A run of ``pause`` seconds ends the utterance (:class:`Utterance`, trimmed to the
+  last speech plus ``pad``). Every ``interim_interval`` seconds of speech emits
+  :class:`InterimAudio` with the utterance so far.
+* an utterance reaching ``max_utterance`` seconds is split at the quietest window (lowest ``p``,
+  then lowest energy) in its last ``split_search`` seconds; speech goes on in a new utterance.
+
+Time is stream time: samples fed so far divided by the rate. Music and tones score near 0 on
+Silero, so hold music does not count as speech for :attr:`Segmenter.last_speech`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+import numpy as np
+
+from callscribe.audio.pcm import TARGET_RATE, Samples
+from callscribe.audio.vad import WINDOW, VoiceActivity
+from callscribe.errors import ValidationFailed
+
+_WIN_S = WINDOW / TARGET_RATE
+
+
+@dataclass(frozen=True, slots=True)
+class SegmenterConfig:
+    """End-pointing knobs, in seconds except the two probabilities."""
+
+    threshold: float = 0.5
+    neg_threshold: float = 0.35
+    min_speech: float = 0.25
+    pause: float = 0.6
+    pad: float = 0.2
+    max_utterance: float = 15.0
+    split_search: float = 4.0
+    interim_interval: float = 1.0
+    interims: bool = True
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.neg_threshold <= self.threshold < 1.0:
+            raise ValidationFailed("VAD thresholds need 0 < neg_threshold <= threshold < 1")
+        for name in ("min_speech", "pause", "max_utterance", "interim_interval"):
+            if getattr(self, name) <= 0:
+                raise ValidationFailed(f"segmenter {name} must be positive")
+        if not 0 < self.split_search < self.max_utterance:
+            raise ValidationFailed("segmenter split_search must be in (0, max_utterance)")
+        if self.pad < 0:
+            raise ValidationFailed("segmenter pad must not be negative")
+
+
+@dataclass(frozen=True, slots=True)
+class SpeechStarted:
+    """Someone started speaking at ``start`` (stream seconds, pre-roll included)."""
+
+    start: float
+
+
+@dataclass(frozen=True, slots=True)
+class InterimAudio:
+    """The current utterance's audio so far, for an interim hypothesis."""
+
+    audio: Samples
+    start: float
+    end: float
+
+
+@dataclass(frozen=True, slots=True)
+class Utterance:
+    """A finished utterance. ``forced`` is True when it was split at the length cap."""
+
+    audio: Samples
+    start: float
+    end: float
+    forced: bool = False
+
+
+SegmentEvent = SpeechStarted | InterimAudio | Utterance
+
+
+class _State(Enum):
+    IDLE = "idle"
+    PENDING = "pending"
+    SPEAKING = "speaking"
+
+
+class Segmenter:
+    """Feed 16 kHz mono float32 with :meth:`feed`; read the events it returns."""
+
+    def __init__(self, config: SegmenterConfig | None = None) -> None:
+        self.config = config or SegmenterConfig()
+        self._vad = VoiceActivity()
+        self._tail = np.zeros(0, dtype=np.float32)  # < one window, not yet scored
+        self._windows = 0  # windows scored so far
+        self._state = _State.IDLE
+        self._audio: list[Samples] = []  # current (pending/speaking) utterance, by window
+        self._probs: list[float] = []
+        self._start_win = 0  # first window of self._audio
+        self._preroll: list[Samples] = []
+        self._speech_wins = 0
+        self._silence_run = 0
+        self._last_speech_win = -1
+        self._next_interim = 0.0
+        self.last_speech: float | None = None
+        """Stream time of the last confirmed speech window (None until someone speaks)."""
+
+    # --- public -----------------------------------------------------------------------------
+
+    @property
+    def now(self) -> float:
+        """Stream seconds scored so far."""
+        return self._windows * _WIN_S
+
+    @property
+    def speaking(self) -> bool:
+        """True while an utterance is open (confirmed speech, end not yet found)."""
+        return self._state is _State.SPEAKING
+
+    def silence_for(self) -> float:
+        """Seconds since the last confirmed speech (since the stream began if none yet)."""
+        return self.now - (self.last_speech or 0.0)
+
+    def feed(self, samples: Samples) -> list[SegmentEvent]:
+        """Consume audio; return the events it caused, in stream order."""
+        buf = np.concatenate([self._tail, samples]) if len(self._tail) else samples
+        count = len(buf) // WINDOW
+        self._tail = np.array(buf[count * WINDOW :], dtype=np.float32)
+        if count == 0:
+            return []
+        whole = np.ascontiguousarray(buf[: count * WINDOW], dtype=np.float32)
+        probs = self._vad.process(whole)
+        events: list[SegmentEvent] = []
+        for i in range(count):
+            self._step(whole[i * WINDOW : (i + 1) * WINDOW], float(probs[i]), events)
+        return events
+
+    def flush(self) -> list[SegmentEvent]:
+        """End of stream: close an open utterance (a pending one is dropped as too short)."""
+        events: list[SegmentEvent] = []
+        if self._state is _State.SPEAKING:
+            events.append(self._finish(self._windows))
+        self._state = _State.IDLE
+        self._audio, self._probs = [], []
+        return events
+
+    # --- the state machine ------------------------------------------------------------------
+
+    def _step(self, window: Samples, p: float, events: list[SegmentEvent]) -> None:
+        cfg = self.config
+        index = self._windows
+        self._windows += 1
+        if self._state is _State.IDLE:
+            if p < cfg.threshold:
+                self._preroll.append(window)
+                keep = int(cfg.pad / _WIN_S)
+                self._preroll = self._preroll[-keep:] if keep else []
+                return
+            self._state = _State.PENDING
+            self._audio, self._probs = [*self._preroll], [0.0] * len(self._preroll)
+            self._start_win = index - len(self._preroll)
+            self._preroll = []
+            self._speech_wins = self._silence_run = 0
+        self._audio.append(window)
+        self._probs.append(p)
+        if p >= cfg.threshold:
+            self._speech_wins += 1
+            self._silence_run = 0
+            self._last_speech_win = index
+        elif p < cfg.neg_threshold:
+            self._silence_run += 1
+        if self._state is _State.PENDING:
+            if self._speech_wins * _WIN_S >= cfg.min_speech:
+                self._state = _State.SPEAKING
+                self.last_speech = (self._last_speech_win + 1) * _WIN_S
+                start = self._start_win * _WIN_S
+                self._next_interim = start + cfg.interim_interval
+                events.append(SpeechStarted(start))
+            elif self._silence_run * _WIN_S >= cfg.pause:
+                self._state = _State.IDLE
+                keep = int(cfg.pad / _WIN_S)
+                self._preroll = self._audio[-keep:] if keep else []
+                self._audio, self._probs = [], []
+            return
+        if p >= cfg.threshold:
+            self.last_speech = (index + 1) * _WIN_S
+        if self._silence_run * _WIN_S >= cfg.pause:
+            events.append(self._finish(index + 1))
+            return
+        if len(self._audio) * _WIN_S >= cfg.max_utterance:
+            events.append(self._split())
+        elif cfg.interims and self.now >= self._next_interim:
+            self._next_interim = self.now + cfg.interim_interval
+            events.append(
+                InterimAudio(np.concatenate(self._audio), self._start_win * _WIN_S, self.now)
+            )
+
+    def _finish(self, end_win: int) -> Utterance:
+        """Close the utterance: trim trailing silence to ``pad``; the rest becomes pre-roll."""
+        pad_wins = int(self.config.pad / _WIN_S)
+        stop = min(end_win, self._last_speech_win + 1 + pad_wins) - self._start_win
+        stop = max(1, min(stop, len(self._audio)))
+        utt = Utterance(
+            np.concatenate(self._audio[:stop]),
+            self._start_win * _WIN_S,
+            (self._start_win + stop) * _WIN_S,
+        )
+        self._preroll = self._audio[stop:][-pad_wins:] if pad_wins else []
+        self._audio, self._probs = [], []
+        self._state = _State.IDLE
+        return utt
+
+    def _split(self) -> Utterance:
+        """Cut at the quietest window near the cap; keep speaking in a new utterance."""
+        search = int(self.config.split_search / _WIN_S)
+        first = max(1, len(self._audio) - search)
+        candidates = range(first, len(self._audio))
+        cut = min(
+            candidates,
+            key=lambda i: (round(self._probs[i], 2), float(np.mean(self._audio[i] ** 2))),
+        )
+        utt = Utterance(
+            np.concatenate(self._audio[:cut]),
+            self._start_win * _WIN_S,
+            (self._start_win + cut) * _WIN_S,
+            forced=True,
+        )
+        self._audio, self._probs = self._audio[cut:], self._probs[cut:]
+        self._start_win += cut
+        self._next_interim = self._start_win * _WIN_S + self.config.interim_interval
+        return utt
+
+
+__all__ = [
+    "InterimAudio",
+    "SegmentEvent",
+    "Segmenter",
+    "SegmenterConfig",
+    "SpeechStarted",
+    "Utterance",
+]

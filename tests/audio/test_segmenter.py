@@ -1,0 +1,104 @@
+"""End-pointing on real prompts: utterance count and bounds, interim cadence, the length cap."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+from callscribe.audio.segmenter import (
+    InterimAudio,
+    Segmenter,
+    SegmenterConfig,
+    SpeechStarted,
+    Utterance,
+)
+from callscribe.errors import ValidationFailed
+
+from .conftest import requires_corpus, silence, speech
+
+pytestmark = requires_corpus
+
+NAMES = ["agent-pass", "conf-getpin", "vm-goodbye", "auth-incorrect", "vm-mailboxfull"]
+
+
+def _run(seg: Segmenter, audio: np.ndarray, chunk: int = 320) -> list[object]:
+    events: list[object] = []
+    for i in range(0, len(audio), chunk):
+        events.extend(seg.feed(audio[i : i + chunk]))
+    return events + list(seg.flush())
+
+
+def test_concatenated_prompts_give_one_utterance_each() -> None:
+    parts, bounds, pos = [], [], 0.0
+    for name in NAMES:
+        clip = speech(name)
+        parts += [silence(1.2), clip]
+        bounds.append((pos + 1.2, pos + 1.2 + len(clip) / 16000))
+        pos += 1.2 + len(clip) / 16000
+    audio = np.concatenate([*parts, silence(1.0)])
+    events = _run(Segmenter(), audio)
+    utts = [e for e in events if isinstance(e, Utterance)]
+    starts = [e for e in events if isinstance(e, SpeechStarted)]
+    assert len(utts) == len(NAMES)
+    assert len(starts) == len(NAMES)
+    for utt, (lo, hi) in zip(utts, bounds, strict=True):
+        assert lo - 0.35 <= utt.start <= lo + 0.5
+        assert hi - 0.5 <= utt.end <= hi + 0.5
+        assert len(utt.audio) == pytest.approx((utt.end - utt.start) * 16000, abs=1)
+        assert not utt.forced
+
+
+def test_interims_at_least_once_a_second_while_speaking() -> None:
+    clip = np.concatenate([speech("conf-adminmenu")[: 16000 * 9], silence(1.0)])
+    events = _run(Segmenter(), clip)
+    interims = [e for e in events if isinstance(e, InterimAudio)]
+    utts = [e for e in events if isinstance(e, Utterance)]
+    assert utts
+    spoken = sum(u.end - u.start for u in utts)
+    assert len(interims) >= int(spoken) - 1
+    ends = [utts[0].start] + [i.end for i in interims]
+    assert max(np.diff(ends)) <= 1.1
+    for interim in interims:
+        assert len(interim.audio) == pytest.approx((interim.end - interim.start) * 16000, abs=1)
+
+
+def test_long_speech_is_split_at_the_cap_near_a_quiet_point() -> None:
+    clip = np.concatenate([speech("conf-adminmenu"), speech("conf-adminmenu")])
+    cfg = SegmenterConfig(max_utterance=8.0, split_search=3.0, pause=2.0, interims=False)
+    utts = [e for e in _run(Segmenter(cfg), clip) if isinstance(e, Utterance)]
+    assert len(utts) >= 4
+    assert any(u.forced for u in utts)
+    for utt in utts:
+        assert utt.end - utt.start <= 8.0 + 1e-6
+    for a, b in itertools.pairwise(utts):
+        if a.forced:
+            assert b.start == pytest.approx(a.end)
+
+
+def test_music_or_silence_keeps_silence_timer_running() -> None:
+    seg = Segmenter()
+    _run(seg, np.concatenate([speech("vm-goodbye"), silence(5.0)]))
+    assert seg.last_speech is not None
+    assert 4.5 <= seg.silence_for() <= 5.5
+    t = np.arange(16000 * 4) / 16000
+    chord = (0.2 * np.sin(2 * np.pi * 262 * t) + 0.2 * np.sin(2 * np.pi * 392 * t)).astype(
+        np.float32
+    )
+    assert not [e for e in seg.feed(chord) if isinstance(e, SpeechStarted)]
+    assert seg.silence_for() >= 8.5
+    assert not seg.speaking
+
+
+def test_short_click_is_not_an_utterance() -> None:
+    click = np.concatenate([silence(0.5), speech("agent-pass")[8000:9600], silence(1.5)])
+    events = _run(Segmenter(), click)
+    assert not [e for e in events if isinstance(e, Utterance)]
+
+
+def test_config_is_validated() -> None:
+    with pytest.raises(ValidationFailed, match="thresholds"):
+        SegmenterConfig(threshold=0.3, neg_threshold=0.5)
+    with pytest.raises(ValidationFailed, match="pause"):
+        SegmenterConfig(pause=0)
