@@ -89,6 +89,7 @@ class CallController:
         self._sink = on_audio
         self._listener = on_state
         self._ids = dict(ids or {})
+        self._log = log.bind(**self._ids, target=self._plan.display)
         self._poll = poll_interval
         self._settle = dtmf_settle
         self._machine = CallMachine(has_dtmf=bool(self._dtmf))
@@ -119,7 +120,7 @@ class CallController:
 
     async def run(self) -> CallResult:
         """Dial, key, stream until the call ends; returns how it ended."""
-        with bind(**self._ids, target=self._plan.display):
+        with bind(**self._ids):
             started = self._loop_time()
             self._deadlines = Deadlines(self._config, started=started)
             self._emit(self._machine.state, None, None, "dialling " + self._plan.display)
@@ -143,7 +144,7 @@ class CallController:
                 lost_bytes=counters.lost_bytes if counters else 0,
                 digits_sent=self._digits_sent,
             )
-            log.info("call ended", reason=reason.value, sip_status=result.sip_status)
+            self._log.info("call ended", reason=reason.value, sip_status=result.sip_status)
             return result
 
     async def _run_call(self) -> None:
@@ -180,14 +181,16 @@ class CallController:
         self, state: CallState, previous: CallState | None, reason: EndReason | None, detail: str
     ) -> None:
         status = self._machine.sip_status
-        log.info("call state", state=state.value, reason=reason and reason.value, sip_status=status)
+        self._log.info(
+            "call state", state=state.value, reason=reason and reason.value, sip_status=status
+        )
         if self._listener is None:
             return
         update = CallUpdate(state, previous, reason, status, detail, time.time())
         try:
             self._listener(update)
         except Exception:
-            log.exception("call state listener raised; the call goes on")
+            self._log.exception("call state listener raised; the call goes on")
 
     async def _signalling(self, call: SipCall) -> None:
         while True:
@@ -223,7 +226,7 @@ class CallController:
                 try:
                     self._sink(chunk.pcm, chunk.sample_rate, chunk.channels)
                 except Exception as exc:
-                    log.exception("audio sink raised; ending the call")
+                    self._log.exception("audio sink raised; ending the call")
                     self._apply(CallEvent.ERROR, detail=f"audio sink failed: {exc!r}")
                     return
             await asyncio.sleep(self._poll)
@@ -242,7 +245,7 @@ class CallController:
                     self._digits_sent += step.digits
                 else:
                     await asyncio.sleep(step.ms / 1000)
-            log.info("dtmf sent", digits=len(self._digits_sent))
+            self._log.info("dtmf sent", digits=len(self._digits_sent))
         self._apply(CallEvent.KEYS_DONE)
 
     async def _watchdog(self) -> None:
@@ -263,7 +266,7 @@ class CallController:
         try:
             await asyncio.shield(call.hangup())
         except CallscribeError as exc:
-            log.warning("hangup failed", error=exc.message)
+            self._log.warning("hangup failed", error=exc.message)
 
 
 __all__ = ["AudioSink", "CallController", "CallListener", "CallResult", "CallUpdate"]

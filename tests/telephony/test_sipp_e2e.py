@@ -1,0 +1,182 @@
+"""CallController + the baresip backend against sipp peers on 127.0.0.1: every end reason."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from callscribe.telephony import (
+    CallController,
+    CallResult,
+    EndReason,
+    PstnTarget,
+    SipTarget,
+    TelephonyConfig,
+    TrunkConfig,
+)
+from callscribe.telephony.baresip_backend import BaresipBackend
+from callscribe.telephony.dtmf import DtmfSequence
+from peers.sipp_peer import sipp
+
+pytestmark = pytest.mark.slow
+
+
+class Sink:
+    def __init__(self) -> None:
+        self.bytes = 0
+        self.peak = 0
+        self.formats: set[tuple[int, int]] = set()
+
+    def __call__(self, pcm: bytes, sample_rate: int, channels: int) -> None:
+        self.bytes += len(pcm)
+        self.formats.add((sample_rate, channels))
+        view = memoryview(pcm).cast("h")
+        self.peak = max(self.peak, max(view, default=0), -min(view, default=0))
+
+
+def config(**kwargs: object) -> TelephonyConfig:
+    base: dict[str, object] = {
+        "answer_timeout": 5.0,
+        "media_timeout": 3.0,
+        "silence_timeout": 30.0,
+        "max_call_seconds": 20.0,
+    }
+    base.update(kwargs)
+    return TelephonyConfig(**base)  # type: ignore[arg-type]
+
+
+async def call(
+    backend: BaresipBackend,
+    target: SipTarget | PstnTarget,
+    cfg: TelephonyConfig,
+    *,
+    dtmf: str = "",
+    speech: bool = True,
+    stop_after: float | None = None,
+) -> tuple[CallResult, Sink]:
+    sink = Sink()
+    ctl: CallController
+
+    def on_audio(pcm: bytes, rate: int, channels: int) -> None:
+        sink(pcm, rate, channels)
+        if speech:
+            ctl.speech_heard()
+
+    ctl = CallController(backend, target, cfg, on_audio=on_audio, dtmf=DtmfSequence.parse(dtmf))
+    if stop_after is None:
+        return await ctl.run(), sink
+    async with asyncio.TaskGroup() as group:
+        task = group.create_task(ctl.run())
+        await asyncio.sleep(stop_after)
+        ctl.stop()
+    return task.result(), sink
+
+
+def trunk_config(port: int, password: str) -> TelephonyConfig:
+    trunk = TrunkConfig(host="127.0.0.1", port=port, username="acct", password=password)
+    return config(trunk=trunk)
+
+
+async def test_pstn_through_digest_trunk(baresip_backend: BaresipBackend, tmp_path: Path) -> None:
+    with sipp("trunk.xml", tmp_path) as peer:  # expects acct / s3cret
+        target = PstnTarget.parse("1 415 555 0100")
+        result, sink = await call(
+            baresip_backend, target, trunk_config(peer.port, "s3cret"), stop_after=2.5
+        )
+        log = peer.log_text()
+    assert result.reason is EndReason.STOPPED
+    assert result.answered
+    assert "+14155550100@127.0.0.1" in log
+    assert sink.formats == {(8000, 1)}
+    assert sink.bytes > 1.0 * 16000  # at least a second of 8 kHz s16 arrived
+    assert sink.peak > 2000  # real speech, not silence
+
+
+async def test_wrong_trunk_password_is_auth_failed(
+    baresip_backend: BaresipBackend, tmp_path: Path
+) -> None:
+    with sipp("trunk.xml", tmp_path) as peer:  # expects acct / s3cret
+        result, _ = await call(
+            baresip_backend, PstnTarget.parse("+14155550100"), trunk_config(peer.port, "wrong")
+        )
+    assert result.reason is EndReason.AUTH_FAILED
+    assert result.sip_status == 403
+
+
+@pytest.mark.parametrize(
+    ("scenario", "reason", "status"),
+    [("busy.xml", EndReason.BUSY, 486), ("decline.xml", EndReason.DECLINED, 603)],
+)
+async def test_refusals(
+    baresip_backend: BaresipBackend,
+    tmp_path: Path,
+    scenario: str,
+    reason: EndReason,
+    status: int,
+) -> None:
+    with sipp(scenario, tmp_path) as peer:
+        result, _ = await call(baresip_backend, SipTarget(peer.uri), config())
+    assert result.reason is reason
+    assert result.sip_status == status
+
+
+async def test_never_answering_is_no_answer(
+    baresip_backend: BaresipBackend, tmp_path: Path
+) -> None:
+    with sipp("noanswer.xml", tmp_path) as peer:
+        result, _ = await call(baresip_backend, SipTarget(peer.uri), config(answer_timeout=1.5))
+    assert result.reason is EndReason.NO_ANSWER
+    assert not result.answered
+    assert 1.4 < result.duration < 4
+
+
+async def test_answering_without_rtp_is_media_lost(
+    baresip_backend: BaresipBackend, tmp_path: Path
+) -> None:
+    with sipp("silent.xml", tmp_path) as peer:
+        result, sink = await call(baresip_backend, SipTarget(peer.uri), config(media_timeout=1.5))
+    assert result.reason is EndReason.MEDIA_LOST
+    assert result.answered
+    assert sink.bytes == 0
+
+
+async def test_remote_hangup(baresip_backend: BaresipBackend, tmp_path: Path) -> None:
+    with sipp("hangup.xml", tmp_path) as peer:
+        result, sink = await call(baresip_backend, SipTarget(peer.uri), config())
+    assert result.reason is EndReason.REMOTE_HANGUP
+    assert 2.5 < result.duration < 6
+    assert sink.bytes > 1.5 * 16000
+
+
+async def test_silence_timeout_when_no_speech_is_heard(
+    baresip_backend: BaresipBackend, tmp_path: Path
+) -> None:
+    with sipp("stream.xml", tmp_path) as peer:
+        result, sink = await call(
+            baresip_backend, SipTarget(peer.uri), config(silence_timeout=1.5), speech=False
+        )
+    assert result.reason is EndReason.SILENCE_TIMEOUT
+    assert sink.bytes > 0  # media flowed all along: silence, not media loss
+
+
+async def test_sip_info_digits_reach_the_peer(
+    baresip_backend: BaresipBackend, tmp_path: Path
+) -> None:
+    with sipp("stream.xml", tmp_path) as peer:
+        result, _ = await call(
+            baresip_backend,
+            SipTarget(peer.uri),
+            config(dtmf_mode="info"),
+            dtmf="12,#",
+            stop_after=3.0,
+        )
+        log = peer.log_text()
+    assert result.reason is EndReason.STOPPED
+    assert result.digits_sent == "12#"
+    assert [line.split()[1] for line in log.splitlines() if line.startswith("digit")] == [
+        "1",
+        "2",
+        "#",
+    ]
