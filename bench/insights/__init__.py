@@ -1,0 +1,1 @@
+"""Benchmark of the insights library (run: python -m bench.insights)."""

@@ -1,0 +1,87 @@
+"""Precision, recall and F1 per insight class on the held-out split, and ms per message.
+
+Run from the repository root: ``.venv/bin/python -m bench.insights``. The held-out sentences
+(bench/insights/heldout.tsv) were written separately from the training split that ships in
+the package and are never used to fit or tune anything.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+from callscribe.insights import InsightEngine, parse_labelled, training_data
+from callscribe.insights.model import ConversationContext, MessageInput, Person
+
+HERE = Path(__file__).resolve().parent
+CLASSES = ("question", "action_item", "follow_up")
+
+
+def _labels(raw: frozenset[str]) -> set[str]:
+    out = {"question"} if "question" in raw else set()
+    if "follow_up" in raw:
+        out.add("follow_up")
+    elif "task" in raw:
+        out.add("action_item")
+    return out
+
+
+def main() -> int:
+    held = parse_labelled((HERE / "heldout.tsv").read_text(encoding="utf-8").splitlines())
+    train = {d.text.lower() for d in training_data()}
+    leaked = [d.text for d in held if d.text.lower() in train]
+    if leaked:
+        print(f"held-out sentences also in training data: {leaked}")
+        return 1
+    engine = InsightEngine()
+    t0 = time.perf_counter()
+    engine.warm_up()
+    load = time.perf_counter() - t0
+    ctx = ConversationContext(start=datetime(2026, 3, 11, 14, tzinfo=UTC), timezone="UTC")
+    speaker = Person("Speaker")
+    predicted: list[set[str]] = []
+    times: list[float] = []
+    for i, item in enumerate(held):
+        msg = MessageInput(str(i), item.text, speaker, ctx.start, ctx.start)
+        t = time.perf_counter()
+        analysis = engine.analyze(msg, ctx)
+        times.append((time.perf_counter() - t) * 1000)
+        predicted.append({ins.type for ins in analysis.insights})
+    gold = [_labels(d.labels) for d in held]
+    print(f"held-out sentences: {len(held)} (training sentences: {len(train)})")
+    print(f"model load + classifier fit: {load:.1f} s")
+    print(f"{'class':<12} {'support':>7} {'precision':>9} {'recall':>7} {'F1':>6}")
+    for cls in CLASSES:
+        tp = sum(cls in g and cls in p for g, p in zip(gold, predicted, strict=True))
+        fp = sum(cls not in g and cls in p for g, p in zip(gold, predicted, strict=True))
+        fn = sum(cls in g and cls not in p for g, p in zip(gold, predicted, strict=True))
+        prec = tp / (tp + fp) if tp + fp else 0.0
+        rec = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+        print(f"{cls:<12} {tp + fn:>7} {prec:>9.3f} {rec:>7.3f} {f1:>6.3f}")
+    ordered = sorted(times)
+    print(
+        f"ms/message (1 thread, sequential analyze): mean {statistics.mean(times):.1f}, "
+        f"median {statistics.median(times):.1f}, p95 {ordered[int(0.95 * len(ordered)) - 1]:.1f}"
+    )
+    batch_msgs = [
+        MessageInput(str(i), d.text, speaker, ctx.start, ctx.start) for i, d in enumerate(held)
+    ]
+    t = time.perf_counter()
+    engine.analyze_many(batch_msgs, ctx)
+    print(f"ms/message (analyze_many batch): {(time.perf_counter() - t) * 1000 / len(held):.1f}")
+    if "-v" in sys.argv:
+        for d, g, p in zip(held, gold, predicted, strict=True):
+            if g != p:
+                print(f"  gold={sorted(g)} predicted={sorted(p)}: {d.text}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,100 @@
+"""Who an action item is for: the speaker ("I'll…"), a named person ("Sarah will…",
+"Sarah, can you…"), or the person addressed as "you".
+
+"You" is resolved to the vocative name when there is one, else to the only other member of a
+two-person conversation, else to the previous speaker. With nobody else identifiable the
+speaker owns it (Symbl's default: whoever raised the item).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from callscribe.insights import cues
+from callscribe.insights.model import Person
+
+_YOU = re.compile(
+    r"\b(?:can|could|would|will) you\b|\byou(?:'ll| will)? (?:need to|should|have to|must|"
+    r"gotta|got to)\b|\b(?:need|want|like) you to\b|\bwould you mind\b|\bplease\b",
+    re.IGNORECASE,
+)
+_FIRST_PERSON = re.compile(
+    r"\b(?:i|i'll|i'm|i've|i'd|let me|lemme|we|we'll|we're|let's|let us)\b", re.IGNORECASE
+)
+_LEADING_NAME = re.compile(r"^\W*(?:(?:so|okay|ok|and|hey),?\s+)?(?P<name>[A-Za-z][\w'-]*)\b")
+
+
+def member_for(name: str, members: tuple[Person, ...]) -> Person | None:
+    """The member whose full or first name is ``name`` (case-insensitive)."""
+    key = name.strip().lower()
+    for member in members:
+        full = member.name.strip().lower()
+        if key and (key == full or key == full.split()[0]):
+            return member
+    return None
+
+
+def find_assignee(
+    span: Any,
+    *,
+    speaker: Person,
+    members: tuple[Person, ...],
+    previous_speaker: Person | None = None,
+    imperative: bool = False,
+) -> Person:
+    """The person a task in this parsed sentence is assigned to."""
+    text: str = span.text
+    vocative = _vocative(span, members)
+    if _YOU.search(text) or (imperative and not _FIRST_PERSON.match(text.strip())):
+        return vocative or _addressed(speaker, members, previous_speaker) or speaker
+    named = _named_subject(span, members)
+    if named is not None:
+        return named
+    if vocative is not None and not _FIRST_PERSON.search(text):
+        return vocative
+    return speaker
+
+
+def _vocative(span: Any, members: tuple[Person, ...]) -> Person | None:
+    m = _LEADING_NAME.match(span.text)
+    if m is None:
+        return None
+    name = m.group("name")
+    member = member_for(name, members)
+    if member is not None:
+        return member
+    first = next((t for t in span if t.idx - span[0].idx == m.start("name")), None)
+    is_person = first is not None and (first.ent_type_ == "PERSON" or first.pos_ == "PROPN")
+    after = span.text[m.end() :].lstrip()
+    if is_person and (after.startswith(",") or re.match(r"(?:can|could|would|will|please)\b",
+                                                         after, re.IGNORECASE)):  # fmt: skip
+        return Person(name)
+    return None
+
+
+def _named_subject(span: Any, members: tuple[Person, ...]) -> Person | None:
+    base = span[0].idx if len(span) else 0
+    for m in cues.SUBJECT_MODAL.finditer(span.text):
+        name = m.group("name")
+        member = member_for(name, members)
+        if member is not None:
+            return member
+        token = next((t for t in span if t.idx - base == m.start("name")), None)
+        if token is not None and (token.ent_type_ == "PERSON" or token.pos_ == "PROPN"):
+            return Person(token.text)
+    return None
+
+
+def _addressed(
+    speaker: Person, members: tuple[Person, ...], previous: Person | None
+) -> Person | None:
+    others = [m for m in members if m.name.lower() != speaker.name.lower()]
+    if len(others) == 1:
+        return others[0]
+    if previous is not None and previous.name.lower() != speaker.name.lower():
+        return member_for(previous.name, members) or previous
+    return None
+
+
+__all__ = ["find_assignee", "member_for"]

@@ -1,0 +1,196 @@
+"""Word lists and patterns of spoken meeting language, compiled once.
+
+These are the high-recall rules of the rule ∧ classifier design: a sentence can only become a
+question or an action item if a cue here fires, and meeting chatter ("can you hear me?",
+"let me share my screen") is vetoed outright. Patterns work on lower-case, unpunctuated text.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def wordset(words: str) -> frozenset[str]:
+    """A set of the space-separated words in ``words`` (keeps long lists readable)."""
+    return frozenset(words.split())
+
+
+def _words(*alternatives: str) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(alternatives) + r")\b", re.IGNORECASE)
+
+
+# Leading words skipped before deciding how a sentence starts.
+DISCOURSE = wordset(
+    "so and okay ok um uh uhm er well alright all right hey hi actually also but oh "
+    "yeah yes no sorry anyway now then just quickly quick question hmm like wait"
+)
+WH_WORDS = wordset("what when where who whom whose why which how")
+AUX_START = wordset(
+    "do does did is are was were can could would will should shall have has had may might "
+    "am isn't aren't wasn't weren't don't doesn't didn't won't wouldn't can't couldn't "
+    "shouldn't haven't hasn't"
+)
+
+LEADING_ANY = re.compile(
+    r"^\W*(?:(?:so|and|okay|ok|um|uh|also|guys|everyone),? )*any (?:ideas?|thoughts|questions|"
+    r"updates?|news|objections|concerns|feedback)\b",
+    re.IGNORECASE,
+)
+EMBEDDED_QUESTION = _words(
+    r"i(?:'m| am| was) wondering (?:if|whether|what|when|how|why|who)",
+    r"do you (?:know|remember|think)",
+    r"thoughts on",
+    r"i'?d like to know",
+    r"(?:can|could) you (?:tell|remind) (?:me|us) (?:what|when|how|why|who|where|if|whether)",
+)
+
+CHATTER = _words(
+    r"(?:can|could|do) (?:you|everyone|everybody|you all|you guys|y'all|all of you|folks)"
+    r"(?: all| guys)? (?:still )?(?:hear|see) (?:me|us|my|the|this|that|it)\b"
+    r"(?! (?:report|proposal|numbers|data|contract|deck)\b)",
+    r"(?:is|are) (?:everyone|everybody|you all|you guys) (?:able to )?(?:see|hear|here|there)",
+    r"(?:is|can) (?:my|the) (?:audio|video|mic|microphone|sound|screen)",
+    r"is it just me",
+    r"(?:you're|you are|i'm|i am|i was|you were) (?:still )?(?:on )?mute[d]?",
+    r"(?:you're|you are|i think you're) (?:breaking|cutting) up",
+    r"you cut out",
+    r"(?:let me|i'll|i will|i'm going to|i am going to|lemme) (?:just )?"
+    r"(?:share|stop sharing|unmute|mute|pull up|bring up|find|grab|open|switch|present)"
+    r"(?: my| the| this| a)?(?: screen| link| slides?| deck| tab| water| coffee| window| doc)?",
+    r"let me (?:just|see|think|know|finish|try that again|start over)",
+    r"(?:give|gimme) (?:me|us) (?:a|one) (?:second|sec|minute|moment|min)",
+    r"(?:hold on|hang on|one sec(?:ond)?|bear with me|just a (?:sec|second|moment|minute))",
+    r"we(?:'ll| will| shall) (?:just )?see\b",
+    r"we(?:'ll| will) figure (?:it|that) out",
+    r"i (?:was|am|'m) (?:just )?(?:going to|gonna|about to) (?:say|mention|ask|add)",
+    r"(?:i'll|i will) be (?:right )?back",
+    r"(?:let's|let us) (?:get started|start|begin|kick off|move on|go to|jump to|wrap up|"
+    r"go around|take a look at the|look at the next|dive in|keep going|continue)",
+    r"(?:can|could) you (?:say|repeat) that(?: again)?",
+    r"(?:sorry,? )?(?:you go|go ahead|after you)",
+    r"(?:talk|see|speak) (?:to )?you (?:soon|later|next week|tomorrow)",
+    r"thanks? (?:you )?(?:for|everyone|all|so much)",
+    r"(?:wait|waiting) (?:a minute )?for (?:others|everyone|people) to join",
+    r"(?:we'll|we will) (?:talk|get to) (?:about )?(?:that|this) later",
+    r"how(?:'s| is| are) (?:everyone|everybody|you all|it going)",
+    r"(?:dropped|dropping) off the call",
+    r"where was i",
+)
+
+HEDGE = _words(
+    r"maybe",
+    r"might",
+    r"probably",
+    r"perhaps",
+    r"possibly",
+    r"i think",
+    r"i guess",
+    r"i suppose",
+    r"i believe",
+    r"we could",
+    r"could maybe",
+    r"not sure",
+    r"hopefully",
+    r"at some point",
+    r"sometime",
+    r"some day",
+    r"if (?:we|i|you) (?:have|get|find) (?:the )?time",
+    r"(?:i'll|i will|we'll|we will) try",
+    r"ideally",
+    r"kind of",
+    r"sort of",
+    r"potentially",
+)
+
+FOLLOW_UP = _words(
+    r"follow(?:ing)?[- ]?ups?",
+    r"follow(?:s|ed)? up",
+    r"circle back",
+    r"sync(?:ed|ing)?(?: up)?",
+    r"schedul(?:e|ed|ing)",
+    r"set(?:ting)? up (?:a |an |some |the )?(?:quick )?"
+    r"(?:call|meeting|time|sync|session|chat|review|demo)",
+    r"(?:give|giving) \w+ (?:a )?(?:call|ring)",
+    r"call (?:\w+ )?back",
+    r"call(?:ing)? (?:the|them|him|her|their|our|you)",
+    r"(?:e-?mail|emailing)",
+    r"reach(?:ing)? out",
+    r"touch(?:ing)? base",
+    r"check(?:ing)? in",
+    r"get(?:ting)? back to",
+    r"meet(?:ing)? (?:again|with|up)",
+    r"catch(?:ing)? up with",
+    r"ping",
+    r"loop(?:ing)? (?:back|in)",
+    r"reconnect",
+    r"regroup",
+    r"(?:calendar |meeting )?invite",
+    r"talk to (?:them|him|her|the)",
+    r"review (?:meeting|call)",
+    r"(?:a |the )?(?:call|meeting) (?:with|for|next|on|to)",
+)
+
+COMMIT = re.compile(
+    r"\b(?:i|we|i'd|we'd|i've|we've)(?:'ll| will| shall| am going to|'m going to| are going to|"
+    r"'re going to| (?:am|'m|are|'re) gonna| gonna| need to| have to| has to| must| should|"
+    r"'d better| plan to| can| could| got to| gotta| want to| would like to| 'll need to|"
+    r" will need to| also need to| still need to| (?:have|'ve) got to|"
+    r" (?:might|may|could|would) (?:want|need|have) to)\b"
+    r"|\blet(?:'s| us)\b|\blet me\b|\b(?:i'll|we'll|i'm|we're)\b(?= (?:\w+ )?(?:going|gonna))"
+    r"|\b(?:i'll|we'll)\b",
+    re.IGNORECASE,
+)
+REQUEST = re.compile(
+    r"\b(?:can|could|would|will) (?:you|we)(?: please| maybe| also| guys)? (?!hear|see\b)\w+"
+    r"|\bplease\b|\byou(?:'ll| will)? (?:need to|should|have to|must|got to|gotta)\b"
+    r"|\b(?:i|we) (?:need|want|would like|'d like) (?:you|someone|somebody) to\b"
+    r"|\bi'd like (?:you|someone) to\b|\bmake sure\b|\b(?:don't|do not) forget\b"
+    r"|\bremember to\b"
+    r"|\b(?:someone|somebody) (?:should|needs to|has to|must|will|can|could|might)\b"
+    r"|\baction items?\b|\bto-?do\b|\bnext steps? (?:is|are|will be)\b"
+    r"|\bwould you mind\b|\b(?:team|everyone|everybody) (?:needs|has|must|should)\b",
+    re.IGNORECASE,
+)
+SUBJECT_MODAL = re.compile(
+    r"\b(?P<name>[a-z][a-z'-]+) (?:will|'ll|is going to|is gonna|needs to|has to|must|"
+    r"should|can|is to|is taking|is handling|will be)\b",
+    re.IGNORECASE,
+)
+IMPERATIVE_VERBS = wordset(
+    "send schedule set book email e-mail call share update review prepare draft write put add "
+    "create check follow reach ping loop get make take finish fix circle sync forward find "
+    "look confirm remind invite move submit file order reply respond compile pull run test "
+    "deploy publish clean organize arrange coordinate contact ask tell talk upload renew "
+    "cancel rotate approve finalize sign document archive block reserve escalate notify"
+)
+NEGATED_TASK = _words(
+    r"(?:i|we|you) (?:won't|will not|don't|do not|didn't|did not|shouldn't|can't|cannot) "
+    r"(?:need|have) to",
+    r"no need to",
+    r"(?:i|we) (?:won't|will not|can't|cannot) (?:be able to )?(?:make|attend|join)",
+)
+PAST_REPORT = _words(
+    r"(?:i|we|he|she|they|\w+) (?:already|just)? ?(?:sent|talked|fixed|scheduled|finished|"
+    r"updated|emailed|called|met|closed|shipped|launched|decided|did|reviewed|discussed)",
+    r"(?:was|were) going to",
+    r"last (?:week|time|month|sprint|quarter)",
+    r"(?:yesterday|earlier today)",
+)
+
+__all__ = [
+    "AUX_START",
+    "CHATTER",
+    "COMMIT",
+    "DISCOURSE",
+    "EMBEDDED_QUESTION",
+    "FOLLOW_UP",
+    "HEDGE",
+    "IMPERATIVE_VERBS",
+    "LEADING_ANY",
+    "NEGATED_TASK",
+    "PAST_REPORT",
+    "REQUEST",
+    "SUBJECT_MODAL",
+    "WH_WORDS",
+    "wordset",
+]

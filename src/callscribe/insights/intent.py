@@ -1,0 +1,175 @@
+"""Rule features of one sentence: does it look like a question, a task, a follow-up, chatter?
+
+The rules are tuned for recall; the classifier (``classifier.py``) decides among the
+candidates they let through. Works on a spaCy span but leans on word patterns, because the
+parse of lower-case, unpunctuated speech is unreliable.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from callscribe.insights import cues
+from callscribe.insights.cues import wordset
+
+_SENTENCE_END = re.compile(r"(?<=[.?!])\s+(?=\S)")
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+_SUBJECTS = wordset(
+    "i you he she it we they there this that these those anyone anybody everyone everybody "
+    "someone somebody the a an our your my their his her its any all"
+)
+
+_ADDRESSING = frozenset({"can you", "could you", "would you", "will you", "what do", "do you"})
+
+FEATURE_NAMES = (
+    "q_mark",
+    "q_start",
+    "q_embedded",
+    "chatter",
+    "commit",
+    "request",
+    "named_subject",
+    "imperative",
+    "follow_up",
+    "hedge",
+    "past",
+    "negated",
+    "short",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence of a message and where it starts in the message text."""
+
+    text: str
+    begin: int
+
+
+@dataclass(frozen=True, slots=True)
+class Cues:
+    """Rule features of a sentence; ``vector`` feeds the classifier beside the embedding."""
+
+    q_mark: bool
+    q_start: bool
+    q_embedded: bool
+    chatter: bool
+    commit: bool
+    request: bool
+    named_subject: bool
+    imperative: bool
+    follow_up: bool
+    hedge: bool
+    past: bool
+    negated: bool
+    short: bool
+
+    @property
+    def question_candidate(self) -> bool:
+        """Question-shaped and not chatter: only these can become questions."""
+        shaped = self.q_mark or self.q_start or self.q_embedded
+        return shaped and not self.chatter and not self.short
+
+    @property
+    def task_candidate(self) -> bool:
+        """Commitment, request, named assignment or imperative, and not chatter."""
+        shaped = self.commit or self.request or self.named_subject or self.imperative
+        return shaped and not self.chatter and not self.negated
+
+    @property
+    def vector(self) -> list[float]:
+        """The features as 0/1 floats in ``FEATURE_NAMES`` order."""
+        return [float(getattr(self, name)) for name in FEATURE_NAMES]
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Split on sentence-final punctuation (the recogniser punctuates; spaCy's splitter
+    fails on unpunctuated speech, where the whole message is one sentence)."""
+    out: list[Sentence] = []
+    pos = 0
+    for piece in _SENTENCE_END.split(text):
+        begin = text.find(piece, pos)
+        stripped = piece.strip()
+        if stripped:
+            out.append(Sentence(stripped, begin + (len(piece) - len(piece.lstrip()))))
+        pos = begin + len(piece)
+    return out
+
+
+def first_words(text: str, members: frozenset[str]) -> list[str]:
+    """Lower-case words after leading discourse markers and a leading vocative name."""
+    words = [w.lower() for w in _WORD.findall(text)]
+    i = 0
+    while i < len(words):
+        ahead = " ".join(words[i + 1 : i + 3])
+        vocative = words[i] in members or ahead in _ADDRESSING or ahead.startswith("please")
+        if not (words[i] in cues.DISCOURSE or vocative):
+            break
+        i += 1
+    rest = words[i:]
+    if rest:
+        rest[0] = rest[0].split("'")[0]
+    return rest
+
+
+def extract(span: Any, members: frozenset[str]) -> Cues:
+    """Rule features of a sentence (a spaCy ``Doc`` or ``Span``); ``members`` are lower-case
+    first names of the conversation's members (vocatives and named subjects)."""
+    text: str = span.text
+    words = first_words(text, members)
+    head = words[0] if words else ""
+    second = words[1] if len(words) > 1 else ""
+    q_start = head in cues.WH_WORDS or (
+        head in cues.AUX_START and (second in _SUBJECTS or second in members or _nounish(span))
+    )
+    return Cues(
+        q_mark=text.rstrip().endswith("?"),
+        q_start=q_start,
+        q_embedded=bool(cues.EMBEDDED_QUESTION.search(text) or cues.LEADING_ANY.search(text)),
+        chatter=bool(cues.CHATTER.search(text)),
+        commit=bool(cues.COMMIT.search(text)),
+        request=bool(cues.REQUEST.search(text)),
+        named_subject=_named_subject(span, members),
+        imperative=_imperative(span, words),
+        follow_up=bool(cues.FOLLOW_UP.search(text)),
+        hedge=bool(cues.HEDGE.search(text)),
+        past=bool(cues.PAST_REPORT.search(text)),
+        negated=bool(cues.NEGATED_TASK.search(text)),
+        short=len(_WORD.findall(text)) < 3,
+    )
+
+
+def _nounish(span: Any) -> bool:
+    tokens = [t for t in span if not t.is_punct]
+    return len(tokens) > 1 and tokens[1].pos_ in {"PRON", "NOUN", "PROPN", "DET"}
+
+
+def _named_subject(span: Any, members: frozenset[str]) -> bool:
+    base = span[0].idx if len(span) else 0
+    for m in cues.SUBJECT_MODAL.finditer(span.text):
+        name = m.group("name").lower()
+        if name in members:
+            return True
+        for token in span:
+            if token.idx - base == m.start("name") and (
+                token.ent_type_ == "PERSON" or token.pos_ == "PROPN"
+            ):
+                return True
+    return False
+
+
+def _imperative(span: Any, words: list[str]) -> bool:
+    if not words:
+        return False
+    if words[0] in cues.IMPERATIVE_VERBS:
+        return True
+    for token in span:
+        if token.dep_ == "ROOT":
+            no_subject = not any(c.dep_ in {"nsubj", "nsubjpass", "expl"} for c in token.children)
+            return bool(token.tag_ == "VB" and no_subject and token.lower_ == words[0])
+    return False
+
+
+__all__ = ["FEATURE_NAMES", "Cues", "Sentence", "extract", "first_words", "split_sentences"]
