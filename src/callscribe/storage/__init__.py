@@ -8,14 +8,16 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from callscribe.storage.database import create_async, migrate
+from callscribe.storage.insight_store import InsightStore, StoredInsight
 from callscribe.storage.repository import Repository
 
 
 @dataclass
 class Storage:
-    """An open database: the repository over it, and the engine to dispose of at shutdown."""
+    """An open database: the repositories over it, and the engine to dispose of at shutdown."""
 
     repository: Repository
+    insights: InsightStore
     engine: AsyncEngine
 
     async def close(self) -> None:
@@ -26,7 +28,7 @@ async def open_storage(url: str) -> Storage:
     """Migrate the schema (in a thread: Alembic is synchronous) and open the async engine."""
     await asyncio.to_thread(migrate, url)
     engine, sessions = create_async(url)
-    return Storage(Repository(sessions), engine)
+    return Storage(Repository(sessions), InsightStore(sessions), engine)
 
 
-__all__ = ["Repository", "Storage", "migrate", "open_storage"]
+__all__ = ["InsightStore", "Repository", "Storage", "StoredInsight", "migrate", "open_storage"]

@@ -33,9 +33,12 @@ from callscribe.model import (
 )
 from callscribe.storage.tables import (
     AppRow,
+    ConversationDocumentRow,
     ConversationRow,
+    InsightRow,
     JobRow,
     MemberRow,
+    MessageAnalysisRow,
     MessageRow,
     ServerKey,
     utcnow,
@@ -215,7 +218,14 @@ class Repository:
         id_list = list(await s.scalars(ids))
         if not id_list:
             return
-        for table in (MessageRow, JobRow, MemberRow):
+        for table in (
+            InsightRow,
+            MessageAnalysisRow,
+            ConversationDocumentRow,
+            MessageRow,
+            JobRow,
+            MemberRow,
+        ):
             await s.execute(delete(table).where(table.conversation_id.in_(id_list)))
         await s.execute(delete(ConversationRow).where(ConversationRow.id.in_(id_list)))
 
