@@ -161,14 +161,8 @@ def _to_transcript(
     pos = 0.0
     for text, ps in words_raw:
         span = duration * (len(text) + 1) / total
-        words.append(
-            Word(
-                text,
-                round(pos, 3),
-                round(min(duration, pos + span), 3),
-                round(float(np.mean(ps)), 4),
-            )
-        )
+        end = min(duration, round(pos + span, 3))
+        words.append(Word(text, min(end, round(pos, 3)), end, round(float(np.mean(ps)), 4)))
         pos += span
     text = " ".join(w for w, _ in words_raw)
     return Transcript(text, tuple(words), confidence_of(words), 0.0, duration)

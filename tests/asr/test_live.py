@@ -1,0 +1,75 @@
+"""A live source end to end: 8 kHz int16 telephone PCM in, ordered speech events out."""
+
+from __future__ import annotations
+
+import asyncio
+
+import numpy as np
+
+from callscribe.asr import (
+    Final,
+    Interim,
+    LiveEvent,
+    LiveRecognizer,
+    RecognitionScheduler,
+    Recognizer,
+    SpeechStarted,
+)
+from callscribe.audio.files import decode_file
+
+from .conftest import corpus, requires_corpus
+
+pytestmark = requires_corpus
+
+
+def _call_audio(prompts: list[corpus.Prompt]) -> tuple[np.ndarray, list[tuple[float, float]]]:
+    gap = np.zeros(8000 * 1, dtype=np.float32)
+    parts, spans, pos = [gap], [], 1.0
+    for prompt in prompts:
+        clip = decode_file(prompt.wav, rate=8000)
+        parts += [clip, gap]
+        spans.append((pos, pos + len(clip) / 8000))
+        pos += len(clip) / 8000 + 1.0
+    stereo = np.repeat(np.concatenate(parts), 2)  # as a 2-channel leg would deliver it
+    return (stereo * 32767).astype(np.int16), spans
+
+
+async def test_live_events_in_order_with_stream_times(
+    tiny: Recognizer, subset20: list[corpus.Prompt]
+) -> None:
+    prompts = subset20[1:5]
+    pcm, spans = _call_audio(prompts)
+    events: list[LiveEvent] = []
+    async with RecognitionScheduler(tiny) as scheduler:
+        live = LiveRecognizer(scheduler, "leg-1", sample_rate=8000, channels=2, offset=100.0)
+
+        async def transport() -> None:
+            step = 8000 * 2 // 50  # 20 ms frames
+            for i in range(0, len(pcm), step):
+                live.feed(pcm[i : i + step])
+                if i % (step * 25) == 0:
+                    await asyncio.sleep(0)  # let the consumer run, as a socket read would
+            live.end()
+
+        async def consume() -> None:
+            events.extend([e async for e in live.events()])
+
+        await asyncio.gather(transport(), consume())
+    finals = [e for e in events if isinstance(e, Final)]
+    starts = [e for e in events if isinstance(e, SpeechStarted)]
+    assert len(finals) == len(prompts)
+    assert len(starts) == len(prompts)
+    assert corpus.wer([p.text for p in prompts], [f.transcript.text for f in finals]) <= 0.1
+    # every SpeechStarted precedes its final; interims of an utterance precede its final
+    kinds = [type(e).__name__ for e in events]
+    assert kinds[0] == "SpeechStarted"
+    for final, (lo, hi) in zip(finals, spans, strict=True):
+        assert 100 + lo - 0.4 <= final.start <= 100 + lo + 0.5
+        assert 100 + hi - 0.5 <= final.end <= 100 + hi + 0.5
+        for word in final.transcript.words:
+            assert final.start - 0.01 <= word.start <= word.end <= final.end + 0.01
+        assert final.latency >= 0
+    for interim in (e for e in events if isinstance(e, Interim)):
+        assert interim.text
+    assert not live.speaking
+    assert 0.5 <= live.silence_for() <= 1.5
