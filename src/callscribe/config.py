@@ -95,6 +95,16 @@ class Settings(BaseSettings):
         None, description="Key that signs tokens; default is generated once into the data dir."
     )
 
+    # --- insights -------------------------------------------------------------------------------
+    preload_models: bool = Field(
+        True, description="Load the NLP models in the background at start, not on first use."
+    )
+    summary_llm_url: str | None = Field(
+        None, description="OpenAI-compatible endpoint for abstractive summaries (optional)."
+    )
+    summary_llm_model: str = Field("gpt-4o-mini", description="Model name sent to that endpoint.")
+    summary_llm_api_key: SecretStr | None = None
+
     @field_validator("jwt_secret")
     @classmethod
     def _long_enough(cls, value: SecretStr | None) -> SecretStr | None:

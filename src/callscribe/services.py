@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from callscribe.auth import AppService
 from callscribe.config import Settings
-from callscribe.conversation.processing import ConversationProcessor
+from callscribe.conversation.analyzer import NlpWorker
+from callscribe.conversation.processing import ConversationProcessor, llm_endpoint
 from callscribe.events import InProcessBus
 from callscribe.jobs import JobRunner
 from callscribe.log import get_logger
@@ -39,14 +40,24 @@ class Services:
         storage = await open_storage(settings.sqlalchemy_url)
         secret = settings.jwt_secret.get_secret_value() if settings.jwt_secret else None
         apps = await AppService.create(storage.repository, settings.token_ttl_seconds, secret)
-        processor = ConversationProcessor(storage.repository)
+        worker = NlpWorker()
+        processor = ConversationProcessor(
+            storage.repository, storage.insights, worker, llm_endpoint(settings)
+        )
         jobs = JobRunner(storage.repository, {"text": processor.process_job})
         return cls(settings, storage, apps, InProcessBus(), jobs, processor)
 
     async def run(self) -> None:
         """The background work of a server process; runs until cancelled."""
         async with asyncio.TaskGroup() as tg:
+            if self.settings.preload_models:
+                tg.create_task(self._warm_up())
             tg.create_task(self.jobs.run())
 
+    async def _warm_up(self) -> None:
+        await self.processor.worker.warm_up()
+        log.info("models loaded")
+
     async def close(self) -> None:
+        self.processor.worker.close()
         await self.storage.close()

@@ -16,7 +16,8 @@ LIMIT = 20_000
 
 @pytest.fixture(scope="module")
 def small_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    env = {"CALLSCRIBE_MAX_BODY_BYTES": str(LIMIT)}
+    # These servers never analyse anything: no need to load the NLP models in the background.
+    env = {"CALLSCRIBE_MAX_BODY_BYTES": str(LIMIT), "CALLSCRIBE_PRELOAD_MODELS": "false"}
     with ServerProcess(tmp_path_factory.mktemp("errors") / "data", env) as proc:
         yield proc
 

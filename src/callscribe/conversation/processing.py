@@ -1,25 +1,93 @@
-"""Processing of a stored conversation once its input is complete (the text and audio jobs)."""
+"""Processing of a stored conversation: analysing messages and completing the conversation.
+
+The text job analyses every message at once; live sources analyse as they go and call
+:meth:`ConversationProcessor.complete` at the end. Either way the conversation ends with
+its analyses, topics, summary and analytics stored and its status ``completed``.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from callscribe.config import Settings
+from callscribe.conversation.analyzer import (
+    ConversationAnalyzer,
+    NlpWorker,
+    context_for,
+    message_input,
+)
+from callscribe.conversation.documents import ANALYTICS, SUMMARY, TOPICS
+from callscribe.insights.analytics import compute_analytics
+from callscribe.insights.model import MessageAnalysis
+from callscribe.insights.summary import LLMEndpoint, summarize
 from callscribe.log import get_logger
-from callscribe.model import ConversationStatus, Job
-from callscribe.storage import Repository
+from callscribe.model import Conversation, ConversationStatus, Job, Message
+from callscribe.storage import InsightStore, Repository
 
 log = get_logger(__name__)
 
 
-class ConversationProcessor:
-    """Finishes conversations: everything after the messages are stored."""
+def llm_endpoint(settings: Settings) -> LLMEndpoint | None:
+    if not settings.summary_llm_url:
+        return None
+    key = settings.summary_llm_api_key
+    return LLMEndpoint(
+        url=settings.summary_llm_url,
+        model=settings.summary_llm_model,
+        api_key=key.get_secret_value() if key else None,
+    )
 
-    def __init__(self, repository: Repository) -> None:
+
+class ConversationProcessor:
+    """Analyses conversations and completes them."""
+
+    def __init__(
+        self,
+        repository: Repository,
+        insights: InsightStore,
+        worker: NlpWorker,
+        endpoint: LLMEndpoint | None = None,
+    ) -> None:
         self._repo = repository
+        self._insights = insights
+        self.worker = worker
+        self._endpoint = endpoint
+
+    async def analyzer_for(self, conversation: Conversation) -> ConversationAnalyzer:
+        return ConversationAnalyzer.create(self.worker, context_for(conversation))
 
     async def process_job(self, job: Job) -> None:
-        """Handler for ``text`` jobs: analyse the stored messages and complete the conversation."""
-        messages = await self._repo.list_messages(job.conversation_id)
-        end = max((m.end for m in messages), default=datetime.now(UTC))
-        await self._repo.finish_conversation(job.conversation_id, ConversationStatus.COMPLETED, end)
+        """Handler for ``text`` jobs: analyse all stored messages, then complete."""
+        conversation = await self._repo.get_conversation(job.app_id, job.conversation_id)
+        messages = await self._repo.list_messages(conversation.id)
+        await self._insights.clear(conversation.id)
+        analyzer = await self.analyzer_for(conversation)
+        analyses = await analyzer.analyze(messages)
+        await self._insights.save_analyses(conversation.id, analyses)
+        await self.complete(conversation, analyzer, messages, analyses)
         log.info("conversation processed", messages=len(messages))
+
+    async def complete(
+        self,
+        conversation: Conversation,
+        analyzer: ConversationAnalyzer,
+        messages: Sequence[Message],
+        analyses: Sequence[MessageAnalysis],
+        *,
+        end: datetime | None = None,
+    ) -> None:
+        """Store topics, summary and analytics, then mark the conversation completed."""
+        inputs = [message_input(m) for m in messages]
+        topics = await analyzer.current_topics()
+        await self._insights.save_document(conversation.id, TOPICS, tuple(topics))
+        summary = await self.worker.run(
+            lambda: summarize(inputs, analyses, endpoint=self._endpoint)
+        )
+        await self._insights.save_document(conversation.id, SUMMARY, tuple(summary))
+        finished = end or max((m.end for m in messages), default=datetime.now(UTC))
+        analytics = compute_analytics(inputs, start=conversation.start_time, end=finished)
+        await self._insights.save_document(conversation.id, ANALYTICS, analytics)
+        await self._repo.finish_conversation(
+            conversation.id, ConversationStatus.COMPLETED, finished
+        )

@@ -13,11 +13,13 @@ from callscribe.api.schemas.conversations import (
     MemberOut,
     MembersOut,
     MemberUpdate,
+    MessageOut,
     MessageResponse,
     MessagesOut,
     conversation_out,
     member_out,
     message_out,
+    sentiment_out,
 )
 
 router = APIRouter(prefix="/v1/conversations", tags=["conversations"])
@@ -66,11 +68,30 @@ async def get_messages(
     verbose: bool = False,
     sentiment: bool = False,
 ) -> MessagesOut:
-    """Messages in the order they were spoken; ``verbose`` adds word timings."""
+    """Messages in the order they were spoken; ``verbose`` adds word timings, ``sentiment``
+    each message's polarity; phrases appear when the conversation asked to detect them."""
     repo = services.repository
     conversation = await repo.get_conversation(app_id, conversation_id)
     messages = await repo.list_messages(conversation_id)
-    return MessagesOut(messages=[message_out(m, conversation, verbose=verbose) for m in messages])
+    phrases = bool(conversation.settings.get("detectPhrases"))
+    analyses = (
+        await services.storage.insights.analyses(conversation_id) if sentiment or phrases else {}
+    )
+    out: list[MessageOut] = []
+    for m in messages:
+        analysis = analyses.get(m.id)
+        out.append(
+            message_out(
+                m,
+                conversation,
+                verbose=verbose,
+                sentiment=sentiment_out(analysis.sentiment) if sentiment and analysis else None,
+                phrases=[{"type": "key_phrase", "text": p} for p in analysis.phrases]
+                if phrases and analysis
+                else None,
+            )
+        )
+    return MessagesOut(messages=out)
 
 
 @router.get("/{conversation_id}/members", response_model=MembersOut, operation_id="get_members")

@@ -8,6 +8,7 @@ from pydantic import Field
 
 from callscribe.api.schemas.base import RequestBody, ResponseBody
 from callscribe.conversation.timing import iso_z, seconds_between
+from callscribe.insights.model import Sentiment
 from callscribe.model import Conversation, Member, Message
 
 
@@ -86,6 +87,10 @@ class MemberUpdate(RequestBody):
 
 class MessageResponse(ResponseBody):
     message: str
+
+
+def sentiment_out(s: Sentiment) -> SentimentOut:
+    return SentimentOut(polarity=PolarityOut(score=round(s.score, 3)), suggested=s.suggested)
 
 
 def member_out(m: Member) -> MemberOut:
