@@ -22,10 +22,11 @@ cli.add_command(config_group)
 
 def _register_optional_commands() -> None:
     """Commands live in their own modules; importing them here keeps start-up explicit."""
-    from callscribe.cli import apps_cmd, serve_cmd
+    from callscribe.cli import apps_cmd, bridge_cmd, serve_cmd
 
     cli.add_command(serve_cmd.serve)
     cli.add_command(apps_cmd.apps_group)
+    cli.add_command(bridge_cmd.bridge)
 
 
 _register_optional_commands()

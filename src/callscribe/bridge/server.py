@@ -1,0 +1,197 @@
+"""The meeting-bridge simulator: a SIP endpoint on baresip that behaves like Zoom's dial-in.
+
+It answers every call, speaks the prompts, collects digits (RFC 4733 or SIP INFO — baresip
+reports both), checks the meeting ID and passcode (``ivr.BridgeIvr``), then plays the
+recorded meeting and hangs up. It answers whatever user or number was dialled. Everything it
+observes is reported as one dict per event (the CLI prints them as JSON lines).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from baresip import Account, Config, Runtime, UserAgent
+from baresip.errors import AudioNotActive, AudioRestarted, BaresipError
+from baresip.events import Event, StackEvent
+
+from callscribe.bridge import meeting, ulaw
+from callscribe.bridge.ivr import Answer, BridgeIvr, HangUp, JoinMeeting, Play, Stage
+
+Report = Callable[[dict[str, Any]], None]
+FRAME_SECONDS = 0.02
+_LEAD_FRAMES = 3  # keep ~60 ms queued in the stack: smooth, still prompt on barge-in
+
+
+@dataclass(frozen=True)
+class BridgeSettings:
+    host: str = "127.0.0.1"
+    port: int = 5080
+    meeting_id: str = "85012345678"
+    passcode: str | None = "123456"
+    hangup_after: float | None = None  # seconds after the answer
+    max_tries: int = 3
+
+
+class _Audio:
+    """Prompts and the meeting converted to one call's rate, cached per format."""
+
+    _cache: dict[tuple[str, int, int], bytes] = {}  # noqa: RUF012 - a deliberate process cache
+
+    @classmethod
+    def get(cls, name: str, rate: int, channels: int) -> bytes:
+        key = (name, rate, channels)
+        if key not in cls._cache:
+            if name == "meeting":
+                cls._cache[key] = meeting.load().pcm_at(rate, channels)
+            else:
+                pkg = resources.files("callscribe.bridge")
+                data, src = ulaw.read_wav((pkg / f"prompt_{name}.wav").read_bytes())
+                cls._cache[key] = meeting.convert(ulaw.decode(data), src, rate, channels)
+        return cls._cache[key]
+
+
+class BridgeServer:
+    """Serves calls until cancelled; one task per call inside one task group."""
+
+    def __init__(self, settings: BridgeSettings, report: Report) -> None:
+        self._settings = settings
+        self._report = report
+        self._incoming: asyncio.Queue[Any] = asyncio.Queue()
+
+    async def run(self, ready: asyncio.Event | None = None) -> None:
+        s = self._settings
+        runtime = Runtime(native_log_level="error")
+        await runtime.start(
+            Config(
+                net_interface=s.host,
+                audio_driver="aumem",
+                max_concurrent_calls=None,
+                native_log_level="error",
+                extra_config_text=f"sip_listen {s.host}:{s.port}\n",
+            )
+        )
+        try:
+            account = Account(
+                user="bridge",
+                domain=f"{s.host}:{s.port}",
+                password="",
+                reg_interval=0,
+                audio_codecs=("g722/16000/1", "opus/48000/2", "pcmu", "pcma"),
+                dtmf_mode="rtpevent",
+                extra_params=("catchall=yes",),  # answer whatever number was dialled
+            )
+            agent = await UserAgent.create(runtime, account)
+            agent.on_incoming(self._incoming.put_nowait)
+            self._report({"event": "ready", "host": s.host, "port": s.port})
+            if ready is not None:
+                ready.set()
+            async with asyncio.TaskGroup() as group:
+                while True:
+                    call = await self._incoming.get()
+                    group.create_task(self._serve(call))
+        finally:
+            await runtime.close()
+
+    async def _serve(self, call: Any) -> None:
+        s = self._settings
+        closed = asyncio.Event()
+        digits: asyncio.Queue[str] = asyncio.Queue()
+
+        def on_event(event: StackEvent) -> None:
+            if event.event is Event.CALL_CLOSED:
+                closed.set()
+
+        call.on(on_event)
+        call.on_dtmf(lambda d: digits.put_nowait(d.digit))
+        self._report({"event": "call", "peer": call.peer, "call_id": call.call_id})
+        try:
+            await call.answer()
+            await asyncio.wait_for(self._tx_ready(call, closed), 10)
+        except (BaresipError, TimeoutError) as exc:
+            self._report({"event": "error", "call_id": call.call_id, "detail": str(exc)})
+            await self._hangup(call)
+            return
+        info = call.audio.info()
+        rate, channels = info.tx_sample_rate, info.tx_channels
+        self._report({"event": "answered", "rate": rate, "channels": channels})
+        ivr = BridgeIvr(s.meeting_id, s.passcode, s.max_tries)
+        queue: list[bytes] = []
+        hangup: str | None = None
+        answered_at = time.monotonic()
+        frame = int(rate * FRAME_SECONDS) * 2 * channels
+
+        def apply(actions: list[Any]) -> None:
+            nonlocal hangup
+            for action in actions:
+                if isinstance(action, Play):
+                    queue[:] = [_Audio.get(action.prompt, rate, channels)]
+                    call.audio.flush_tx()
+                elif isinstance(action, JoinMeeting):
+                    queue.append(_Audio.get("meeting", rate, channels))
+                    queue.append(_Audio.get("ended", rate, channels))
+                    self._report({"event": "meeting_started"})
+                elif isinstance(action, HangUp):
+                    hangup = action.reason
+                elif isinstance(action, Answer):
+                    self._report(
+                        {
+                            "event": "digits",
+                            "field": action.stage.value,
+                            "value": action.value,
+                            "accepted": action.accepted,
+                        }
+                    )
+
+        apply(ivr.start())
+        while not closed.is_set():
+            while not digits.empty():
+                apply(ivr.digit(digits.get_nowait()))
+            if s.hangup_after is not None and time.monotonic() - answered_at >= s.hangup_after:
+                hangup = hangup or "hangup-after"
+                queue.clear()
+            if not queue and (hangup or ivr.stage is Stage.MEETING):
+                if hangup is None:
+                    hangup = "meeting ended"
+                break
+            with contextlib.suppress(AudioNotActive, AudioRestarted):
+                self._feed(call, queue, frame)
+            await asyncio.sleep(FRAME_SECONDS)
+        if not closed.is_set():
+            self._report({"event": "hangup", "reason": hangup})
+            await self._hangup(call)
+        else:
+            self._report({"event": "closed", "stage": ivr.stage.value})
+
+    @staticmethod
+    async def _tx_ready(call: Any, closed: asyncio.Event) -> None:
+        while not closed.is_set():
+            try:
+                if call.audio.info().tx_ready:
+                    return
+            except AudioNotActive:
+                pass
+            await asyncio.sleep(0.02)
+        raise BaresipError("call closed before media started")
+
+    @staticmethod
+    def _feed(call: Any, queue: list[bytes], frame: int) -> None:
+        audio = call.audio
+        while queue and audio.info().tx_buffered < _LEAD_FRAMES * frame:
+            chunk, queue[0] = queue[0][:frame], queue[0][frame:]
+            if not queue[0]:
+                queue.pop(0)
+            audio.write(chunk)
+
+    @staticmethod
+    async def _hangup(call: Any) -> None:
+        with contextlib.suppress(BaresipError):  # already gone: the far end hung up first
+            await call.hangup()
+
+
+__all__ = ["BridgeServer", "BridgeSettings"]

@@ -1,0 +1,46 @@
+"""``callscribe bridge``: run the meeting-bridge simulator (a fake Zoom dial-in) on this machine."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import sys
+from typing import Any
+
+import click
+
+
+def _print(event: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(event) + "\n")
+    sys.stdout.flush()
+
+
+@click.command("bridge")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5080, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--meeting-id", default="85012345678", show_default=True)
+@click.option("--passcode", default="123456", show_default=True, help="Empty: no passcode.")
+@click.option("--hangup-after", type=click.FloatRange(min=0.1), default=None, metavar="SECONDS")
+def bridge(
+    host: str,
+    port: int,
+    meeting_id: str,
+    passcode: str,
+    hangup_after: float | None,
+) -> None:
+    """Answer SIP calls like Zoom's phone dial-in and play a recorded meeting.
+
+    Prints one JSON line per event (ready, call, digits, meeting_started, hangup).
+    """
+    from callscribe.bridge.server import BridgeServer, BridgeSettings
+
+    settings = BridgeSettings(
+        host=host,
+        port=port,
+        meeting_id=meeting_id,
+        passcode=passcode or None,
+        hangup_after=hangup_after,
+    )
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(BridgeServer(settings, _print).run())

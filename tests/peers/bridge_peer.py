@@ -1,0 +1,69 @@
+"""Run ``callscribe bridge`` as a separate process and read its JSON event lines."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from peers.sipp_peer import free_udp_port
+
+
+@dataclass
+class BridgePeer:
+    port: int
+    process: subprocess.Popen[str]
+    events: list[dict[str, Any]] = field(default_factory=list)
+
+    def uri(self, user: str = "zoom") -> str:
+        return f"sip:{user}@127.0.0.1:{self.port}"
+
+    def wait_for(self, name: str, timeout: float = 10.0) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for event in list(self.events):
+                if event.get("event") == name:
+                    return event
+            time.sleep(0.05)
+        raise TimeoutError(f"bridge never reported {name!r}; saw {self.events}")
+
+    def named(self, name: str) -> list[dict[str, Any]]:
+        return [e for e in self.events if e.get("event") == name]
+
+
+@contextmanager
+def bridge(*args: str) -> Iterator[BridgePeer]:
+    port = free_udp_port()
+    command = [sys.executable, "-m", "callscribe", "bridge", "--port", str(port), *args]
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
+    peer = BridgePeer(port, process)
+
+    def pump() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            if line.startswith("{"):
+                peer.events.append(json.loads(line))
+
+    reader = threading.Thread(target=pump, daemon=True)
+    reader.start()
+    try:
+        peer.wait_for("ready", 20)
+        yield peer
+    finally:
+        process.terminate()
+        try:
+            process.wait(5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        reader.join(2)
+        if process.stdout is not None:
+            process.stdout.close()

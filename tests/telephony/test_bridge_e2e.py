@@ -1,0 +1,94 @@
+"""The bridge simulator (its own process) dialled by CallController over baresip."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from callscribe.telephony import (
+    CallController,
+    CallResult,
+    EndReason,
+    SipTarget,
+    TelephonyConfig,
+    zoom_dtmf,
+)
+from callscribe.telephony.baresip_backend import BaresipBackend
+from peers.bridge_peer import bridge
+
+pytestmark = pytest.mark.slow
+
+CONFIG = TelephonyConfig(answer_timeout=5, media_timeout=3, silence_timeout=60)
+
+
+class Energy:
+    """Counts audio and how much of it is louder than silence (20 ms frames)."""
+
+    def __init__(self) -> None:
+        self.bytes = 0
+        self.loud_seconds = 0.0
+        self.formats: set[tuple[int, int]] = set()
+
+    def __call__(self, pcm: bytes, rate: int, channels: int) -> None:
+        self.bytes += len(pcm)
+        self.formats.add((rate, channels))
+        samples = memoryview(pcm).cast("h")
+        step = rate * channels // 50
+        for i in range(0, len(samples) - step + 1, step):
+            frame = samples[i : i + step]
+            if sum(abs(s) for s in frame) / step > 300:
+                self.loud_seconds += 0.02
+
+
+async def dial(
+    backend: BaresipBackend,
+    target: SipTarget,
+    dtmf: str,
+    seconds: float,
+    config: TelephonyConfig = CONFIG,
+) -> tuple[CallResult, Energy]:
+    sink = Energy()
+    ctl = CallController(backend, target, config, on_audio=sink, dtmf=dtmf)
+    async with asyncio.TaskGroup() as group:
+        task = group.create_task(ctl.run())
+        for _ in range(int(seconds * 10)):
+            if task.done():
+                break
+            await asyncio.sleep(0.1)
+        ctl.stop()
+    return task.result(), sink
+
+
+async def test_right_meeting_and_passcode_plays_the_meeting(
+    baresip_backend: BaresipBackend,
+) -> None:
+    with bridge("--meeting-id", "85012345678", "--passcode", "123456") as peer:
+        dtmf = zoom_dtmf("85012345678", "123456")
+        result, sink = await dial(baresip_backend, SipTarget(peer.uri()), dtmf, 14)
+        digits = peer.named("digits")
+        started = peer.named("meeting_started")
+    assert result.reason is EndReason.STOPPED
+    assert result.digits_sent == "85012345678##123456#"
+    assert [(d["field"], d["value"], d["accepted"]) for d in digits] == [
+        ("meeting_id", "85012345678", True),
+        ("participant_id", "", True),
+        ("passcode", "123456", True),
+    ]
+    assert started
+    assert sink.formats == {(16000, 1)}  # G.722 negotiated first
+    assert sink.bytes > 12 * 32000
+    assert sink.loud_seconds > 5  # prompts and meeting speech, not silence
+
+
+async def test_wrong_passcode_is_refused(baresip_backend: BaresipBackend) -> None:
+    with bridge("--meeting-id", "85012345678", "--passcode", "123456") as peer:
+        dtmf = "85012345678#,,#,,111#,,222#,,333#"
+        result, _ = await dial(baresip_backend, SipTarget(peer.uri()), dtmf, 25)
+        digits = peer.named("digits")
+        started = peer.named("meeting_started")
+        hangups = peer.named("hangup")
+    assert [d["accepted"] for d in digits if d["field"] == "passcode"] == [False, False, False]
+    assert not started
+    assert hangups == [{"event": "hangup", "reason": "wrong passcode"}]
+    assert result.reason is EndReason.REMOTE_HANGUP
