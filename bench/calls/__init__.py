@@ -1,0 +1,1 @@
+"""Benchmark: many simultaneous calls from one process (run ``python -m bench.calls``)."""
