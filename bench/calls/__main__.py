@@ -26,7 +26,7 @@ FRAME_BYTES = 320  # 20 ms of 8 kHz s16 mono (the peer streams PCMU)
 
 @dataclass
 class Counter:
-    bytes: int = 0
+    received: int = 0
     first: float | None = None
     last: float = 0.0
     rates: set[tuple[int, int]] = field(default_factory=set)
@@ -36,7 +36,7 @@ class Counter:
         if self.first is None:
             self.first = now
         self.last = now
-        self.bytes += len(pcm)
+        self.received += len(pcm)
         self.rates.add((rate, channels))
 
 
@@ -59,10 +59,10 @@ async def bench(calls: int, seconds: float) -> None:
             tasks = [group.create_task(c.run()) for c in controllers]
             await asyncio.sleep(3)  # all calls set up and streaming
             cpu0, wall0 = cpu_seconds(), time.monotonic()
-            bytes0 = [s.bytes for s in sinks]
+            bytes0 = [s.received for s in sinks]
             await asyncio.sleep(seconds)
             cpu1, wall1 = cpu_seconds(), time.monotonic()
-            bytes1 = [s.bytes for s in sinks]
+            bytes1 = [s.received for s in sinks]
             for c in controllers:
                 c.stop()
         results: list[CallResult] = [t.result() for t in tasks]
