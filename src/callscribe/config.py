@@ -95,6 +95,16 @@ class Settings(BaseSettings):
         None, description="Key that signs tokens; default is generated once into the data dir."
     )
 
+    # --- speech and live conversations ----------------------------------------------------------
+    asr_engine: str = Field(
+        "whisper-tiny.en",
+        description="whisper-tiny.en, whisper-base, moonshine-base or faster-whisper:<path>.",
+    )
+    asr_threads: int = Field(2, ge=1, le=64, description="CPU threads for the recogniser.")
+    asr_beam_size: int = Field(5, ge=1, le=10)
+    max_live: int = Field(50, ge=1, description="Live conversations (calls, streams) at once.")
+    max_live_per_app: int = Field(20, ge=1, description="Live conversations per app at once.")
+
     # --- insights -------------------------------------------------------------------------------
     preload_models: bool = Field(
         True, description="Load the NLP models in the background at start, not on first use."

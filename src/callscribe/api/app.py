@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from callscribe import __version__
 from callscribe.api import errors
 from callscribe.api.limits import BodySizeLimit
-from callscribe.api.routes import auth, conversations, insights, jobs, process
+from callscribe.api.routes import auth, conversations, insights, jobs, process, streaming
 from callscribe.config import Settings
 from callscribe.services import Services
 
@@ -44,7 +44,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     errors.install(app)
     app.add_middleware(BodySizeLimit, limit_for=lambda _path: settings.max_body_bytes)
-    for module in (auth, process, jobs, conversations, insights):
+    for module in (auth, process, jobs, conversations, insights, streaming):
         app.include_router(module.router)
 
     @app.get("/health", tags=["meta"], operation_id="health")

@@ -12,7 +12,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from callscribe.api.deps import AppId, ServicesDep
-from callscribe.api.schemas.insights import (
+from callscribe.conversation.documents import ANALYTICS, SUMMARY, TOPICS
+from callscribe.errors import NotFound
+from callscribe.insights.model import Analytics, SummaryItem, Topic
+from callscribe.model import ConversationStatus
+from callscribe.symbl.insights import (
     Members,
     analytics_json,
     entities_json,
@@ -23,10 +27,6 @@ from callscribe.api.schemas.insights import (
     topic_json,
     trackers_json,
 )
-from callscribe.conversation.documents import ANALYTICS, SUMMARY, TOPICS
-from callscribe.errors import NotFound
-from callscribe.insights.model import Analytics, SummaryItem, Topic
-from callscribe.model import ConversationStatus
 
 router = APIRouter(prefix="/v1/conversations/{conversation_id}", tags=["insights"])
 

@@ -1,0 +1,209 @@
+"""Symbl's Streaming API (``/v1/streaming/{id}``, ``/v1/realtime/insights/{id}``) and the
+read-only ``/v1/subscribe/{id}`` socket.
+
+A streaming client sends ``start_request``, binary audio, then ``stop_request``. The socket
+owns its :class:`LiveSession`: if the client vanishes, the session still ends cleanly and the
+conversation is completed with everything recognised so far.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import UTC, datetime
+
+from fastapi import APIRouter
+from pydantic import ValidationError
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from callscribe.api.errors import describe_validation_errors
+from callscribe.api.schemas.streaming import StartRequest
+from callscribe.api.ws import TRY_LATER, authenticate, close, forward, refuse, send, services_of
+from callscribe.audio import StreamDecoder
+from callscribe.audio.pcm import TARGET_RATE
+from callscribe.conversation.live import LiveSession
+from callscribe.errors import CallscribeError, LimitExceeded
+from callscribe.log import bind, get_logger
+from callscribe.model import Speaker
+from callscribe.symbl import events as ev
+
+router = APIRouter(tags=["streaming"])
+log = get_logger(__name__)
+
+START_TIMEOUT = 30.0
+
+
+def _offset(minutes: int | None) -> str:
+    if not minutes:
+        return "UTC"
+    sign = "+" if minutes >= 0 else "-"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+async def _start_request(ws: WebSocket) -> StartRequest | None:
+    try:
+        raw = await asyncio.wait_for(ws.receive_text(), START_TIMEOUT)
+    except TimeoutError:
+        await refuse(ws, "bad_request", f"no start_request within {START_TIMEOUT:.0f} s")
+        return None
+    except (WebSocketDisconnect, KeyError):
+        return None
+    try:
+        return StartRequest.model_validate(json.loads(raw))
+    except json.JSONDecodeError as exc:
+        await refuse(ws, "bad_request", f"start_request is not valid JSON: {exc}")
+    except ValidationError as exc:
+        await refuse(
+            ws, "bad_request", "start_request: " + describe_validation_errors(exc.errors())
+        )
+    return None
+
+
+@router.websocket("/v1/streaming/{connection_id}")
+@router.websocket("/v1/realtime/insights/{connection_id}")
+async def streaming(ws: WebSocket, connection_id: str) -> None:
+    app_id = await authenticate(ws)
+    if app_id is None:
+        return
+    start = await _start_request(ws)
+    if start is None:
+        return
+    services = services_of(ws)
+    recognition = start.config.speech_recognition
+    try:
+        decoder = StreamDecoder(
+            recognition.encoding, recognition.sample_rate_hertz, recognition.audio_channel_count
+        )
+        services.live.check_capacity(app_id)
+    except LimitExceeded as exc:
+        await refuse(ws, "too_many_requests", exc.message, TRY_LATER)
+        return
+    except CallscribeError as exc:
+        await refuse(ws, "bad_request", exc.message)
+        return
+    speaker = (
+        Speaker(name=start.speaker.name, user_id=start.speaker.user_id) if start.speaker else None
+    )
+    conversation = await services.repository.create_conversation(
+        app_id=app_id,
+        name=start.config.meeting_title or "Streaming conversation",
+        source="streaming",
+        start_time=datetime.now(UTC),
+        timezone=_offset(start.config.timezone_offset),
+        settings={
+            "trackers": [t.model_dump() for t in start.trackers],
+            "insightTypes": list(start.insight_types),
+            "connectionId": connection_id,
+        },
+    )
+    session = LiveSession(
+        services.live_deps(),
+        conversation,
+        connection_id,
+        sample_rate=TARGET_RATE,
+        speaker=speaker,
+        insight_types=start.insight_types,
+    )
+    with (
+        bind(connection_id=connection_id, conversation_id=conversation.id),
+        services.live.registered(app_id, connection_id, session),
+    ):
+        await _stream(ws, session, decoder, start)
+    log.info("stream finished", conversation_id=conversation.id)
+
+
+async def _stream(
+    ws: WebSocket, session: LiveSession, decoder: StreamDecoder, start: StartRequest
+) -> None:
+    services = services_of(ws)
+    async with services.bus.subscribe(session.channel) as subscription:
+        await send(ws, ev.started_listening())
+        await send(ws, ev.recognition_started(session.conversation.id))
+        async with asyncio.TaskGroup() as tg:
+            tg.create_task(session.run())
+            tg.create_task(forward(subscription, ws))
+            await session.wait_ready()
+            await _receive_audio(ws, session, decoder)
+            session.end()
+            await session.completed.wait()
+    if start.disconnect_on_stop_request:
+        await close(ws, 1000, "conversation completed")
+
+
+async def _receive_audio(ws: WebSocket, session: LiveSession, decoder: StreamDecoder) -> None:
+    """Feed audio until ``stop_request`` or disconnect; bad audio ends the stream with an
+    ``error`` event, keeping what was recognised before it."""
+    services = services_of(ws)
+    while True:
+        try:
+            message = await ws.receive()
+        except (WebSocketDisconnect, RuntimeError):
+            log.info("client disconnected mid-stream")
+            return
+        if message["type"] == "websocket.disconnect":
+            log.info("client disconnected mid-stream")
+            return
+        try:
+            if message.get("bytes") is not None:
+                samples = decoder.feed(message["bytes"])
+                if len(samples):
+                    session.feed(samples)
+                continue
+            text = message.get("text") or ""
+            request = json.loads(text) if text else {}
+            if isinstance(request, dict) and request.get("type") == "stop_request":
+                tail = decoder.flush()
+                if len(tail):
+                    session.feed(tail)
+                if decoder.bytes_in == 0:
+                    await services.bus.publish(
+                        session.channel,
+                        ev.error_event("no_audio", "stop_request arrived before any audio"),
+                    )
+                return
+            await services.bus.publish(
+                session.channel,
+                ev.error_event("bad_request", f"unexpected message on the stream: {text[:80]}"),
+            )
+        except json.JSONDecodeError:
+            await services.bus.publish(
+                session.channel, ev.error_event("bad_request", "text message is not valid JSON")
+            )
+        except CallscribeError as exc:
+            await services.bus.publish(session.channel, ev.error_event("bad_audio", exc.message))
+            return
+
+
+@router.websocket("/v1/subscribe/{connection_id}")
+async def subscribe(ws: WebSocket, connection_id: str) -> None:
+    """Read-only: every live event of a running conversation, for any number of subscribers."""
+    app_id = await authenticate(ws)
+    if app_id is None:
+        return
+    services = services_of(ws)
+    session = services.live.get(connection_id, app_id)
+    if session is None:
+        await refuse(ws, "not_found", f"no live conversation with connection id {connection_id}")
+        return
+    async with services.bus.subscribe(connection_id) as subscription:
+        if session.completed.is_set():
+            await refuse(ws, "not_found", f"connection {connection_id} has already ended", 1000)
+            return
+        async with asyncio.TaskGroup() as tg:
+            relay = tg.create_task(forward(subscription, ws))
+            watcher = tg.create_task(_until_client_leaves(ws))
+            # Whichever ends first (conversation over, or client gone) ends the other.
+            relay.add_done_callback(lambda _t: watcher.cancel())
+            watcher.add_done_callback(lambda _t: relay.cancel())
+    await close(ws, 1000, "conversation completed")
+
+
+async def _until_client_leaves(ws: WebSocket) -> None:
+    """Drain (and ignore) client messages until the client leaves."""
+    while True:
+        try:
+            message = await ws.receive()
+        except (WebSocketDisconnect, RuntimeError):
+            return
+        if message["type"] == "websocket.disconnect":
+            return

@@ -1,0 +1,72 @@
+"""WebSocket plumbing shared by the streaming and subscribe sockets: auth, errors, forwarding."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from typing import Any
+
+from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
+
+from callscribe.api.deps import bearer_token
+from callscribe.errors import AuthError
+from callscribe.events import Subscription
+from callscribe.services import Services
+from callscribe.symbl import events as ev
+
+# Close codes: 1008 policy violation (auth, bad request), 1011 server error, 1013 try later.
+POLICY = 1008
+TRY_LATER = 1013
+
+
+def services_of(ws: WebSocket) -> Services:
+    services: Services = ws.app.state.services
+    return services
+
+
+async def authenticate(ws: WebSocket) -> str | None:
+    """The app id of a valid token (``access_token`` query parameter, ``x-api-key`` or
+    ``Authorization`` header). On failure the socket gets an error event and is closed."""
+    token = ws.query_params.get("access_token") or bearer_token(
+        ws.headers.get("x-api-key"), ws.headers.get("authorization")
+    )
+    await ws.accept()
+    try:
+        if token is None:
+            raise AuthError(
+                "missing access token: pass access_token in the URL or an x-api-key header"
+            )
+        return (await services_of(ws).apps.authenticate(token)).app_id
+    except AuthError as exc:
+        await refuse(ws, "unauthorized", exc.message)
+        return None
+
+
+async def refuse(ws: WebSocket, reason: str, message: str, code: int = POLICY) -> None:
+    """Send an ``error`` event naming the problem, then close."""
+    await send(ws, ev.error_event(reason, message))
+    await close(ws, code, message)
+
+
+async def send(ws: WebSocket, event: dict[str, Any]) -> bool:
+    """Send one event; False when the client is gone (never raises for a closed socket)."""
+    if ws.application_state != WebSocketState.CONNECTED:
+        return False
+    try:
+        await ws.send_text(json.dumps(event))
+    except (WebSocketDisconnect, RuntimeError, OSError):
+        return False
+    return True
+
+
+async def close(ws: WebSocket, code: int = 1000, reason: str = "") -> None:
+    if ws.application_state == WebSocketState.CONNECTED:
+        with contextlib.suppress(RuntimeError, OSError, WebSocketDisconnect):
+            await ws.close(code, reason[:120])
+
+
+async def forward(subscription: Subscription, ws: WebSocket) -> None:
+    """Relay bus events to the socket until the channel closes or the client leaves."""
+    async for event in subscription:
+        if not await send(ws, event):
+            return

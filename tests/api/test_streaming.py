@@ -1,0 +1,160 @@
+"""The Streaming API end to end over a real WebSocket with real recorded speech.
+
+Audio goes in at real-time pace, as a client would send it; interim and final results,
+messages and ``conversation_completed`` come back, a subscriber sees the same events, and
+the conversation is in the Conversation API afterwards.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+import pytest
+from websockets.asyncio.client import ClientConnection, connect
+
+from bench.asr import corpus
+from callscribe.audio.files import decode_file
+from callscribe.testing.server import ApiClient, ServerProcess, token_for
+
+RATE = 8000
+CHUNK = RATE // 50  # 20 ms frames, as a telephone or a browser sends them
+
+
+@pytest.fixture(scope="module")
+def streaming_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    with ServerProcess(tmp_path_factory.mktemp("stream") / "data") as proc:
+        yield proc
+
+
+@pytest.fixture(scope="module")
+def api(streaming_server: ServerProcess) -> Iterator[ApiClient]:
+    client = ApiClient.for_new_app(streaming_server)
+    yield client
+    client.close()
+
+
+def speech(count: int) -> tuple[bytes, list[str], float]:
+    """``count`` real telephone prompts with a second of silence after each, as s16le 8 kHz."""
+    prompts = corpus.subset(count, max_seconds=6.0)
+    gap = np.zeros(RATE, dtype=np.float32)
+    parts: list[np.ndarray] = []
+    for p in prompts:
+        parts += [decode_file(p.wav, rate=RATE), gap]
+    audio = np.concatenate(parts)
+    pcm = (np.clip(audio, -1, 1) * 32767).astype("<i2").tobytes()
+    return pcm, [p.text for p in prompts], len(audio) / RATE
+
+
+def start_request(**extra: Any) -> str:
+    body = {
+        "type": "start_request",
+        "insightTypes": ["question", "action_item"],
+        "config": {
+            "meetingTitle": "Streaming test",
+            "speechRecognition": {"encoding": "LINEAR16", "sampleRateHertz": RATE},
+        },
+        "speaker": {"userId": "allison@example.com", "name": "Allison"},
+        **extra,
+    }
+    return json.dumps(body)
+
+
+async def collect(ws: ClientConnection, into: list[dict[str, Any]]) -> None:
+    async for raw in ws:
+        into.append(json.loads(raw))
+
+
+def kinds(events: list[dict[str, Any]]) -> list[str]:
+    return [e["message"]["type"] if e["type"] == "message" else e["type"] for e in events]
+
+
+async def stream_speech(
+    url: str, token: str, pcm: bytes, *, subscribe_url: str | None = None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    events: list[dict[str, Any]] = []
+    seen_by_subscriber: list[dict[str, Any]] = []
+    async with connect(f"{url}?access_token={token}") as ws:
+        await ws.send(start_request())
+        first = [json.loads(await ws.recv()), json.loads(await ws.recv())]
+        events += first
+        async with asyncio.TaskGroup() as tg:
+            sub_task = None
+            if subscribe_url:
+                sub = await connect(f"{subscribe_url}?access_token={token}")
+                sub_task = tg.create_task(collect(sub, seen_by_subscriber))
+            reader = tg.create_task(collect(ws, events))
+            began = time.monotonic()
+            for offset in range(0, len(pcm), CHUNK * 2):
+                await ws.send(pcm[offset : offset + CHUNK * 2])
+                # real-time pace: never ahead of the audio's own clock
+                ahead = (offset / 2 / RATE) - (time.monotonic() - began)
+                if ahead > 0:
+                    await asyncio.sleep(ahead)
+            await ws.send(json.dumps({"type": "stop_request"}))
+            await asyncio.wait_for(reader, 120)
+            if sub_task is not None:
+                await asyncio.wait_for(sub_task, 30)
+    return events, seen_by_subscriber
+
+
+async def test_stream_real_speech_live(streaming_server: ServerProcess, api: ApiClient) -> None:
+    pcm, texts, seconds = speech(5)
+    token = token_for(streaming_server.base_url, api.app_id, api.app_secret)
+    base = streaming_server.base_url.replace("http", "ws")
+    events, subscribed = await stream_speech(
+        f"{base}/v1/streaming/conn-1", token, pcm, subscribe_url=f"{base}/v1/subscribe/conn-1"
+    )
+    order = kinds(events)
+    assert order[:2] == ["started_listening", "recognition_started"]
+    conversation_id = events[1]["message"]["data"]["conversationId"]
+    assert order[-1] == "conversation_completed"
+    assert "recognition_stopped" in order
+    assert "error" not in order, [e for e in events if kinds([e]) == ["error"]]
+
+    results = [e["message"] for e in events if kinds([e]) == ["recognition_result"]]
+    interims = [r for r in results if not r["isFinal"]]
+    finals = [r for r in results if r["isFinal"]]
+    assert interims, "interim hypotheses must arrive while someone speaks"
+    assert len(finals) >= len(texts) - 1
+    hypothesis = " ".join(f["punctuated"]["transcript"] for f in finals)
+    error = corpus.wer([" ".join(texts)], [hypothesis])
+    assert error <= 0.15, (error, hypothesis)
+    for final in finals:
+        words = final["payload"]["raw"]["alternatives"][0]["words"]
+        assert words
+        for w in words:
+            start = int(w["startTime"]["seconds"]) + int(w["startTime"]["nanos"]) / 1e9
+            end = int(w["endTime"]["seconds"]) + int(w["endTime"]["nanos"]) / 1e9
+            assert 0 <= start <= end <= seconds + 0.5
+        assert final["user"]["name"] == "Allison"
+
+    messages = [m for e in events if e["type"] == "message_response" for m in e["messages"]]
+    assert [m["payload"]["content"] for m in messages] == [
+        f["punctuated"]["transcript"] for f in finals
+    ]
+    assert all(m["from"]["name"] == "Allison" for m in messages)
+
+    # The subscriber saw the same live results (it joined after the first two events).
+    sub_kinds = kinds(subscribed)
+    assert sub_kinds[-1] == "conversation_completed"
+    assert [
+        e["message"]["punctuated"]["transcript"]
+        for e in subscribed
+        if kinds([e]) == ["recognition_result"] and e["message"]["isFinal"]
+    ] == [f["punctuated"]["transcript"] for f in finals]
+
+    # Afterwards the conversation is complete in the Conversation API.
+    conv = api.http.get(f"/v1/conversations/{conversation_id}").json()
+    assert conv["status"] == "completed"
+    assert conv["name"] == "Streaming test"
+    stored = api.http.get(
+        f"/v1/conversations/{conversation_id}/messages", params={"verbose": "true"}
+    ).json()["messages"]
+    assert [m["text"] for m in stored] == [m["payload"]["content"] for m in messages]
+    assert all(m["words"] for m in stored)
+    assert api.http.get(f"/v1/conversations/{conversation_id}/summary").status_code == 200
