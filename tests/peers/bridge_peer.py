@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from peers.sipp_peer import free_udp_port
@@ -39,8 +40,25 @@ class BridgePeer:
 
 @contextmanager
 def bridge(*args: str) -> Iterator[BridgePeer]:
+    """Our own simulator, ``callscribe bridge``."""
     port = free_udp_port()
-    command = [sys.executable, "-m", "callscribe", "bridge", "--port", str(port), *args]
+    with _run(
+        [sys.executable, "-m", "callscribe", "bridge", "--port", str(port), *args], port
+    ) as p:
+        yield p
+
+
+@contextmanager
+def pjsua2_bridge(*args: str) -> Iterator[BridgePeer]:
+    """The independent PJSIP fake Zoom bridge (``pjsua2_bridge.py``)."""
+    port = free_udp_port()
+    script = str(Path(__file__).with_name("pjsua2_bridge.py"))
+    with _run([sys.executable, script, "--port", str(port), *args], port) as peer:
+        yield peer
+
+
+@contextmanager
+def _run(command: list[str], port: int) -> Iterator[BridgePeer]:
     process = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
     )

@@ -40,6 +40,7 @@ _CODEC_SPECS = {"g722": "g722/16000/1", "opus": "opus/48000/2", "pcmu": "pcmu", 
 _DTMF_MODES: dict[str, Literal["rtpevent", "info"]] = {"rfc4733": "rtpevent", "info": "info"}
 _READ_BYTES = 64 * 1024
 _MEDIA_LOST_TEXT = "rtp stream error"
+_MAX_EARLY = 256
 
 
 class BaresipCall:
@@ -52,14 +53,19 @@ class BaresipCall:
         self._closed: SipEvent | None = None
         self._received = 0
         self._rtp_seen = False
-        call.on(self._on_event)
 
     @property
     def call_id(self) -> str | None:
         value: str | None = self._call.call_id
         return value
 
-    def _on_event(self, event: StackEvent) -> None:
+    @property
+    def handle(self) -> int:
+        value: int = self._call.handle
+        return value
+
+    def on_event(self, event: StackEvent) -> None:
+        """Called by the backend's router for every stack event of this call, in order."""
         kind = event.event
         if kind in (Event.CALL_RINGING, Event.CALL_PROGRESS):
             self._events.put_nowait(SipEvent(SipEventKind.RINGING, 180))
@@ -76,7 +82,6 @@ class BaresipCall:
                 self._events.put_nowait(SipEvent(SipEventKind.MEDIA_LOST, reason=text))
             self._closed = SipEvent(SipEventKind.CLOSED, status, reason, answered=self._answered)
             self._events.put_nowait(self._closed)
-            self._call.off(self._on_event)
 
     async def next_event(self) -> SipEvent:
         if self._closed is not None and self._events.empty():
@@ -145,6 +150,9 @@ class BaresipBackend:
         self._max_calls = max_calls
         self._runtime: Any = None
         self._agents: dict[tuple[object, ...], Any] = {}
+        self._calls: dict[int, BaresipCall] = {}
+        # Events can reach the loop before dial() returns the handle: keep them until claimed.
+        self._early: dict[int, list[StackEvent]] = {}
         self._lock = asyncio.Lock()
 
     async def start(self) -> None:
@@ -163,6 +171,7 @@ class BaresipBackend:
             await runtime.start(config)
         except BaresipError as exc:
             raise ServiceError(f"SIP stack did not start: {exc}", retryable=False) from exc
+        runtime.subscribe(self._route)
         self._runtime = runtime
         log.info("sip runtime started", listen=self._listen, version=baresip.__version__)
 
@@ -210,11 +219,30 @@ class BaresipBackend:
             raise ServiceError(f"no local address reaches {plan.display}", retryable=False) from exc
         except BaresipError as exc:
             raise ServiceError(f"dialling {plan.display} failed: {exc}", retryable=True) from exc
-        return BaresipCall(call)
+        wrapped = BaresipCall(call)
+        self._calls[wrapped.handle] = wrapped
+        for event in self._early.pop(wrapped.handle, []):
+            self._route(event)
+        return wrapped
+
+    def _route(self, event: StackEvent) -> None:
+        """One listener for the whole runtime: O(1) per event, and no event lost to a race."""
+        if not event.call:
+            return
+        call = self._calls.get(event.call)
+        if call is None:
+            if len(self._early) < _MAX_EARLY:
+                self._early.setdefault(event.call, []).append(event)
+            return
+        call.on_event(event)
+        if event.event is Event.CALL_CLOSED:
+            del self._calls[event.call]
 
     async def close(self) -> None:
         runtime, self._runtime = self._runtime, None
         self._agents.clear()
+        self._calls.clear()
+        self._early.clear()
         if runtime is not None:
             await runtime.close()
 

@@ -1,0 +1,50 @@
+"""CallController + baresip against an independent PJSIP fake Zoom bridge (tests/peers)."""
+
+from __future__ import annotations
+
+import pytest
+
+from callscribe.telephony import EndReason, SipTarget, TelephonyConfig, zoom_dtmf
+from callscribe.telephony.baresip_backend import BaresipBackend
+from peers.bridge_peer import pjsua2_bridge
+
+from .test_bridge_e2e import dial
+
+pytestmark = pytest.mark.slow
+
+
+async def test_dials_keys_zoom_digits_and_receives_the_meeting(
+    baresip_backend: BaresipBackend,
+) -> None:
+    with pjsua2_bridge("--meeting-id", "85012345678", "--passcode", "123456") as peer:
+        dtmf = zoom_dtmf("85012345678", "123456")
+        result, sink = await dial(baresip_backend, SipTarget(peer.uri()), dtmf, 14)
+        answers = peer.named("answer")
+        digits = peer.named("digit")
+        started = peer.named("meeting_started")
+    assert result.reason is EndReason.STOPPED
+    assert [(a["field"], a["value"], a["accepted"]) for a in answers] == [
+        ("meeting_id", "85012345678", True),
+        ("participant_id", "", True),
+        ("passcode", "123456", True),
+    ]
+    assert {d["method"] for d in digits} == {"rfc4733"}
+    assert started
+    rate, channels = next(iter(sink.formats))
+    assert channels == 1
+    assert sink.bytes > 12 * rate * 2 * 0.9  # ~12 s of audio after the answer
+    assert sink.loud_seconds > 5  # prompts and the meeting, not silence
+
+
+async def test_sip_info_digits_and_remote_hangup(baresip_backend: BaresipBackend) -> None:
+    config = TelephonyConfig(answer_timeout=5, media_timeout=3, dtmf_mode="info")
+    with pjsua2_bridge("--passcode", "", "--hangup-after", "8") as peer:
+        dtmf = zoom_dtmf("85012345678")
+        result, _sink = await dial(baresip_backend, SipTarget(peer.uri()), dtmf, 20, config)
+        digits = peer.named("digit")
+        started = peer.named("meeting_started")
+    assert {d["method"] for d in digits} == {"info"}
+    assert "".join(d["digit"] for d in digits) == "85012345678##"
+    assert started
+    assert result.reason is EndReason.REMOTE_HANGUP
+    assert 7 < result.duration < 12
