@@ -75,6 +75,8 @@ CHATTER = _words(
     r"how(?:'s| is| are) (?:everyone|everybody|you all|it going)",
     r"(?:dropped|dropping) off the call",
     r"where was i",
+    r"(?:yes,? |yeah,? )?(?:i|we) (?:can|can't|cannot|could) (?:still )?(?:hear|see) "
+    r"(?:you|it|that|them|your screen|the screen|everything)\b",
 )
 
 HEDGE = _words(
@@ -110,7 +112,7 @@ FOLLOW_UP = _words(
     r"schedul(?:e|ed|ing)",
     r"set(?:ting)? up (?:a |an |some |the )?(?:quick )?"
     r"(?:call|meeting|time|sync|session|chat|review|demo)",
-    r"(?:give|giving) \w+ (?:a )?(?:call|ring)",
+    r"(?:give|giving) (?:\w+ ){1,3}(?:a )?(?:quick )?(?:call|ring)",
     r"call (?:\w+ )?back",
     r"call(?:ing)? (?:the|them|him|her|their|our|you)",
     r"(?:e-?mail|emailing)",
@@ -168,6 +170,8 @@ NEGATED_TASK = _words(
     r"(?:need|have) to",
     r"no need to",
     r"(?:i|we) (?:won't|will not|can't|cannot) (?:be able to )?(?:make|attend|join)",
+    r"(?:worried|afraid|concerned|scared|fear|risk|chance|danger) (?:is )?(?:that )?"
+    r"(?:we|i|they|you) (?:could|might|may|will|would)",
 )
 PAST_REPORT = _words(
     r"(?:i|we|he|she|they|\w+) (?:already|just)? ?(?:sent|talked|fixed|scheduled|finished|"

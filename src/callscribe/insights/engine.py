@@ -88,6 +88,7 @@ class InsightEngine:
         )
         docs = list(models.spacy_pipeline().pipe([m.text for m in messages]))
         candidates: list[_Candidate] = []
+        phrases: list[list[str]] = [[] for _ in messages]
         for index, doc in enumerate(docs):
             for sentence in intent.split_sentences(doc.text):
                 span = doc.char_span(
@@ -96,6 +97,8 @@ class InsightEngine:
                 if span is None or len(span) == 0:
                     continue
                 cues = intent.extract(span, names)
+                if not cues.chatter:
+                    phrases[index].extend(key_phrases(span))
                 if cues.question_candidate or cues.task_candidate:
                     candidates.append(_Candidate(index, sentence, span, cues))
         insights: list[list[Insight]] = [[] for _ in messages]
@@ -137,7 +140,7 @@ class InsightEngine:
                     insights=tuple(inner),
                     entities=entities,
                     tracker_matches=match_trackers(msg.text, context.trackers),
-                    phrases=key_phrases(doc),
+                    phrases=tuple(dict.fromkeys(phrases[index])),
                 )
             )
         return out

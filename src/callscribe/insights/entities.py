@@ -104,8 +104,11 @@ def find_entities(
         kind = _SPACY_TYPES.get(ent.label_)
         if kind is None:
             continue
-        if _QUARTER.fullmatch(ent.text):
-            kind = "date"
+        if kind in {"person", "organization"}:
+            if _member_name(ent.text, members) is not None:
+                kind = "person"
+            elif _is_date_word(ent.text, start, tz):
+                kind = "date"
         value = _normalise(kind, ent.text, start, tz, members)
         found.append(Entity(ent.text, kind, ent.start_char, ent.end_char, value))
     for m in _QUARTER.finditer(text):
@@ -130,11 +133,7 @@ def _normalise(
     if kind == "number":
         return normalize_number(text) or text
     if kind == "person":
-        first = text.split()[0].lower() if text.split() else ""
-        for member in members:
-            names = member.name.lower().split()
-            if text.lower() == member.name.lower() or (names and names[0] == first):
-                return member.name
+        return _member_name(text, members) or text
     return text
 
 
@@ -150,6 +149,21 @@ def _custom(text: str, custom: tuple[CustomEntity, ...]) -> list[Entity]:
                         Entity(m.group(), entity.type, m.start(), m.end(), entity.value, True)
                     )
     return out
+
+
+def _member_name(text: str, members: tuple[Person, ...]) -> str | None:
+    first = text.split()[0].lower() if text.split() else ""
+    for member in members:
+        names = member.name.lower().split()
+        if text.lower() == member.name.lower() or (names and names[0] == first):
+            return member.name
+    return None
+
+
+def _is_date_word(text: str, start: datetime, tz: tzinfo) -> bool:
+    """ "EOD", "Q3": spans the small model mistakes for names that are whole date phrases."""
+    due = find_due_date(text, start, tz)
+    return due is not None and due.text == text.strip()
 
 
 def _overlaps(found: list[Entity], begin: int, end: int) -> bool:

@@ -21,6 +21,7 @@ _SUBJECTS = wordset(
     "someone somebody the a an our your my their his her its any all"
 )
 
+_LEADING_VOCATIVE = re.compile(r"^\W*[A-Z][a-z]+,")
 _ADDRESSING = frozenset({"can you", "could you", "would you", "will you", "what do", "do you"})
 
 FEATURE_NAMES = (
@@ -101,7 +102,7 @@ def split_sentences(text: str) -> list[Sentence]:
 def first_words(text: str, members: frozenset[str]) -> list[str]:
     """Lower-case words after leading discourse markers and a leading vocative name."""
     words = [w.lower() for w in _WORD.findall(text)]
-    i = 0
+    i = 1 if _LEADING_VOCATIVE.match(text) else 0
     while i < len(words):
         ahead = " ".join(words[i + 1 : i + 3])
         vocative = words[i] in members or ahead in _ADDRESSING or ahead.startswith("please")
@@ -122,7 +123,8 @@ def extract(span: Any, members: frozenset[str]) -> Cues:
     head = words[0] if words else ""
     second = words[1] if len(words) > 1 else ""
     q_start = head in cues.WH_WORDS or (
-        head in cues.AUX_START and (second in _SUBJECTS or second in members or _nounish(span))
+        head in cues.AUX_START
+        and (second in _SUBJECTS or second in members or _subject_follows(span, head))
     )
     return Cues(
         q_mark=text.rstrip().endswith("?"),
@@ -141,9 +143,14 @@ def extract(span: Any, members: frozenset[str]) -> Cues:
     )
 
 
-def _nounish(span: Any) -> bool:
+def _subject_follows(span: Any, head: str) -> bool:
+    """Whether the word after the leading auxiliary can start a subject ("did legal…",
+    "is the page…"), as opposed to a verb ("will do")."""
     tokens = [t for t in span if not t.is_punct]
-    return len(tokens) > 1 and tokens[1].pos_ in {"PRON", "NOUN", "PROPN", "DET"}
+    for i, token in enumerate(tokens[:-1]):
+        if token.lower_.split("'")[0] == head:
+            return tokens[i + 1].pos_ in {"PRON", "NOUN", "PROPN", "DET", "ADJ", "NUM"}
+    return False
 
 
 def _named_subject(span: Any, members: frozenset[str]) -> bool:

@@ -19,7 +19,7 @@ _SKIP_POS = frozenset({"PRON", "NUM"})
 _SKIP_ENTS = frozenset({"DATE", "TIME", "CARDINAL", "PERCENT", "MONEY", "QUANTITY", "ORDINAL"})
 _FILLER = wordset(
     "thing things stuff lot bit kind sort way time today tomorrow week guys everyone everybody "
-    "anyone someone people one ones question questions idea point"
+    "anyone someone people one ones question questions idea point end beginning start"
 )
 
 
@@ -44,7 +44,7 @@ def verb_phrase(span: Any) -> str | None:
     for token in span:
         if token.pos_ == "VERB" and token.dep_ in {"ROOT", "xcomp", "conj"}:
             objects = [c for c in token.children if c.dep_ in {"dobj", "obj"}]
-            if objects:
+            if objects and objects[0].pos_ != "PRON":
                 obj = objects[0]
                 parts = [token, *[t for t in obj.subtree if t.dep_ != "relcl"]]
                 particles = [c for c in token.children if c.dep_ == "prt"]
