@@ -2,6 +2,7 @@
 follow-ups, entities, trackers, phrases) and per conversation (topics, summary, analytics).
 """
 
+from callscribe.insights.analytics import compute_analytics
 from callscribe.insights.classifier import parse_labelled, training_data
 from callscribe.insights.duedate import find_due_date, parse_timezone
 from callscribe.insights.engine import InsightEngine
@@ -24,6 +25,10 @@ from callscribe.insights.model import (
     Tracker,
     TrackerMatch,
 )
+from callscribe.insights.models import warm_up
+from callscribe.insights.summary import LLMEndpoint, extractive, summarize
+from callscribe.insights.symbl import members_of, messages_from_symbl
+from callscribe.insights.topics import TopicTracker
 
 __all__ = [
     "Analytics",
@@ -33,6 +38,7 @@ __all__ = [
     "Entity",
     "Insight",
     "InsightEngine",
+    "LLMEndpoint",
     "MemberAnalytics",
     "MessageAnalysis",
     "MessageInput",
@@ -42,10 +48,17 @@ __all__ = [
     "SummaryItem",
     "Tag",
     "Topic",
+    "TopicTracker",
     "Tracker",
     "TrackerMatch",
+    "compute_analytics",
+    "extractive",
     "find_due_date",
+    "members_of",
+    "messages_from_symbl",
     "parse_labelled",
     "parse_timezone",
+    "summarize",
     "training_data",
+    "warm_up",
 ]

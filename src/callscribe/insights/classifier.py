@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from callscribe.insights import intent
-from callscribe.insights.models import FloatArray, embedder, spacy_pipeline
+from callscribe.insights.models import FloatArray, embedder, parse
 from callscribe.log import get_logger
 
 log = get_logger(__name__)
@@ -68,7 +68,7 @@ def features(embeddings: FloatArray, cue_vectors: list[list[float]]) -> FloatArr
 
 def cue_vectors(texts: list[str], members: frozenset[str] = frozenset()) -> list[list[float]]:
     """Rule features of each text (parsed in one spaCy batch)."""
-    return [intent.extract(doc, members).vector for doc in spacy_pipeline().pipe(texts)]
+    return [intent.extract(doc, members).vector for doc in parse(texts)]
 
 
 @dataclass(frozen=True, slots=True)

@@ -86,7 +86,7 @@ class InsightEngine:
         names = frozenset(
             part.lower() for p in context.members for part in p.name.split()[:1] if part
         )
-        docs = list(models.spacy_pipeline().pipe([m.text for m in messages]))
+        docs = models.parse([m.text for m in messages])
         candidates: list[_Candidate] = []
         phrases: list[list[str]] = [[] for _ in messages]
         for index, doc in enumerate(docs):

@@ -77,6 +77,19 @@ def vader() -> Any:
     return _vader
 
 
+# One inference at a time per model: with two cores shared with live calls, queueing is
+# cheaper than oversubscribing, and spaCy's shared vocabulary is mutated while parsing.
+_parse_lock = threading.Lock()
+_encode_lock = threading.Lock()
+
+
+def parse(texts: list[str]) -> list[Any]:
+    """Parse ``texts`` with spaCy in one batch (serialised across threads)."""
+    nlp = spacy_pipeline()
+    with _parse_lock:
+        return list(nlp.pipe(texts))
+
+
 @dataclass(frozen=True, slots=True)
 class Embedder:
     """Sentence embeddings (all-MiniLM-L6-v2, 384 dims, L2-normalised)."""
@@ -87,13 +100,14 @@ class Embedder:
         """Embed ``texts`` in one batch; returns an (n, 384) float32 array of unit vectors."""
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
-        out = self.model.encode(
-            texts,
-            batch_size=32,
-            convert_to_numpy=True,
-            normalize_embeddings=True,
-            show_progress_bar=False,
-        )
+        with _encode_lock:
+            out = self.model.encode(
+                texts,
+                batch_size=32,
+                convert_to_numpy=True,
+                normalize_embeddings=True,
+                show_progress_bar=False,
+            )
         return np.asarray(out, dtype=np.float32)
 
 
@@ -129,7 +143,7 @@ def warm_up() -> None:
     vader()
     emb = embedder()
     emb.encode(["warm up the embedder"])
-    spacy_pipeline()("Warm up the parser, please.")
+    parse(["Warm up the parser, please."])
 
 
-__all__ = ["Embedder", "FloatArray", "embedder", "spacy_pipeline", "vader", "warm_up"]
+__all__ = ["Embedder", "FloatArray", "embedder", "parse", "spacy_pipeline", "vader", "warm_up"]
