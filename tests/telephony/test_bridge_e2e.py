@@ -10,8 +10,10 @@ from callscribe.telephony import (
     CallController,
     CallResult,
     EndReason,
+    PstnTarget,
     SipTarget,
     TelephonyConfig,
+    TrunkConfig,
     zoom_dtmf,
 )
 from callscribe.telephony.baresip_backend import BaresipBackend
@@ -43,7 +45,7 @@ class Energy:
 
 async def dial(
     backend: BaresipBackend,
-    target: SipTarget,
+    target: SipTarget | PstnTarget,
     dtmf: str,
     seconds: float,
     config: TelephonyConfig = CONFIG,
@@ -92,3 +94,25 @@ async def test_wrong_passcode_is_refused(baresip_backend: BaresipBackend) -> Non
     assert not started
     assert hangups == [{"event": "hangup", "reason": "wrong passcode"}]
     assert result.reason is EndReason.REMOTE_HANGUP
+
+
+async def test_bridge_as_digest_trunk(baresip_backend: BaresipBackend) -> None:
+    with bridge("--auth", "acct:pw", "--passcode", "", "--hangup-after", "3") as peer:
+        trunk = TrunkConfig(host="127.0.0.1", port=peer.port, username="acct", password="pw")
+        config = TelephonyConfig(trunk=trunk, answer_timeout=5, media_timeout=3)
+        result, sink = await dial(baresip_backend, PstnTarget.parse("+16465588656"), "", 10, config)
+        calls = peer.named("call")
+    assert result.reason is EndReason.REMOTE_HANGUP
+    assert sink.formats == {(8000, 1)}  # PSTN: G.711 only
+    assert len(calls) == 1
+
+
+async def test_bridge_trunk_refuses_a_wrong_password(baresip_backend: BaresipBackend) -> None:
+    with bridge("--auth", "acct:pw") as peer:
+        trunk = TrunkConfig(host="127.0.0.1", port=peer.port, username="acct", password="nope")
+        config = TelephonyConfig(trunk=trunk, answer_timeout=5)
+        result, _ = await dial(baresip_backend, PstnTarget.parse("+16465588656"), "", 10, config)
+        calls = peer.named("call")
+    assert result.reason is EndReason.AUTH_FAILED
+    assert result.sip_status == 403
+    assert calls == []  # refused at the gate: the bridge never saw it

@@ -2,25 +2,28 @@
 
 It answers every call, speaks the prompts, collects digits (RFC 4733 or SIP INFO — baresip
 reports both), checks the meeting ID and passcode (``ivr.BridgeIvr``), then plays the
-recorded meeting and hangs up. It answers whatever user or number was dialled. Everything it
-observes is reported as one dict per event (the CLI prints them as JSON lines).
+recorded meeting and hangs up. It answers whatever user or number was dialled; with ``auth``
+a ``DigestGate`` on the public port challenges INVITEs first, like an operator's SIP trunk.
+Everything it observes is reported as one dict per event (the CLI prints them as JSON lines).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from typing import Any, cast
 
 from baresip import Account, Config, Runtime, UserAgent
 from baresip.errors import AudioNotActive, AudioRestarted, BaresipError
 from baresip.events import Event, StackEvent
 
 from callscribe.bridge import meeting, ulaw
+from callscribe.bridge.digest_gate import DigestGate
 from callscribe.bridge.ivr import Answer, BridgeIvr, HangUp, JoinMeeting, Play, Stage
 
 Report = Callable[[dict[str, Any]], None]
@@ -34,6 +37,7 @@ class BridgeSettings:
     port: int = 5080
     meeting_id: str = "85012345678"
     passcode: str | None = "123456"
+    auth: tuple[str, str] | None = None  # (user, password): challenge INVITEs like a trunk
     hangup_after: float | None = None  # seconds after the answer
     max_tries: int = 3
 
@@ -56,6 +60,33 @@ class _Audio:
         return cls._cache[key]
 
 
+def _free_udp_port(host: str) -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.bind((host, 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
+class _GateProtocol(asyncio.DatagramProtocol):
+    """Thin adapter: datagrams in and out of the sans-I/O ``DigestGate``."""
+
+    def __init__(self, gate: DigestGate) -> None:
+        self._gate = gate
+        self._transport: asyncio.DatagramTransport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self._transport = cast(asyncio.DatagramTransport, transport)
+
+    def datagram_received(self, data: bytes, addr: tuple[str | Any, int]) -> None:
+        src = (str(addr[0]), int(addr[1]))
+        out = self._gate.from_inner(data) if src == self._gate.inner else None
+        if out is None:
+            out = self._gate.from_outside(data, src)
+        for payload, target in out:
+            if self._transport is not None:
+                self._transport.sendto(payload, target)
+
+
 class BridgeServer:
     """Serves calls until cancelled; one task per call inside one task group."""
 
@@ -66,6 +97,13 @@ class BridgeServer:
 
     async def run(self, ready: asyncio.Event | None = None) -> None:
         s = self._settings
+        sip_port = s.port if s.auth is None else _free_udp_port(s.host)
+        transport = None
+        if s.auth is not None:
+            gate = DigestGate("callscribe-bridge", *s.auth, (s.host, s.port), (s.host, sip_port))
+            transport, _ = await asyncio.get_running_loop().create_datagram_endpoint(
+                lambda: _GateProtocol(gate), local_addr=(s.host, s.port)
+            )
         runtime = Runtime(native_log_level="error")
         await runtime.start(
             Config(
@@ -73,7 +111,7 @@ class BridgeServer:
                 audio_driver="aumem",
                 max_concurrent_calls=None,
                 native_log_level="error",
-                extra_config_text=f"sip_listen {s.host}:{s.port}\n",
+                extra_config_text=f"sip_listen {s.host}:{sip_port}\n",
             )
         )
         try:
@@ -88,7 +126,7 @@ class BridgeServer:
             )
             agent = await UserAgent.create(runtime, account)
             agent.on_incoming(self._incoming.put_nowait)
-            self._report({"event": "ready", "host": s.host, "port": s.port})
+            self._report({"event": "ready", "host": s.host, "port": s.port, "auth": bool(s.auth)})
             if ready is not None:
                 ready.set()
             async with asyncio.TaskGroup() as group:
@@ -97,6 +135,8 @@ class BridgeServer:
                     group.create_task(self._serve(call))
         finally:
             await runtime.close()
+            if transport is not None:
+                transport.close()
 
     async def _serve(self, call: Any) -> None:
         s = self._settings

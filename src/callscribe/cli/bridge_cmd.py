@@ -10,6 +10,8 @@ from typing import Any
 
 import click
 
+from callscribe.errors import ValidationFailed
+
 
 def _print(event: dict[str, Any]) -> None:
     sys.stdout.write(json.dumps(event) + "\n")
@@ -21,12 +23,14 @@ def _print(event: dict[str, Any]) -> None:
 @click.option("--port", default=5080, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--meeting-id", default="85012345678", show_default=True)
 @click.option("--passcode", default="123456", show_default=True, help="Empty: no passcode.")
+@click.option("--auth", default=None, metavar="USER:PASSWORD", help="Act as a digest-auth trunk.")
 @click.option("--hangup-after", type=click.FloatRange(min=0.1), default=None, metavar="SECONDS")
 def bridge(
     host: str,
     port: int,
     meeting_id: str,
     passcode: str,
+    auth: str | None,
     hangup_after: float | None,
 ) -> None:
     """Answer SIP calls like Zoom's phone dial-in and play a recorded meeting.
@@ -35,11 +39,18 @@ def bridge(
     """
     from callscribe.bridge.server import BridgeServer, BridgeSettings
 
+    credentials = None
+    if auth is not None:
+        user, sep, password = auth.partition(":")
+        if not sep or not user or not password:
+            raise ValidationFailed("--auth: expected USER:PASSWORD")
+        credentials = (user, password)
     settings = BridgeSettings(
         host=host,
         port=port,
         meeting_id=meeting_id,
         passcode=passcode or None,
+        auth=credentials,
         hangup_after=hangup_after,
     )
     with contextlib.suppress(KeyboardInterrupt):
