@@ -108,9 +108,7 @@ def test_append_rename_and_delete(client: ApiClient) -> None:
     messages = http.get(f"/v1/conversations/{conv_id}/messages").json()["messages"]
     assert [m["text"] for m in messages] == ["We start here.", "And go on.", "Appended later."]
     # Untimed text gets times: one after another, never overlapping.
-    assert all(
-        _iso(a["endTime"]) <= _iso(b["startTime"]) for a, b in itertools.pairwise(messages)
-    )
+    assert all(_iso(a["endTime"]) <= _iso(b["startTime"]) for a, b in itertools.pairwise(messages))
     assert "words" not in messages[0]
 
     members = http.get(f"/v1/conversations/{conv_id}/members").json()["members"]

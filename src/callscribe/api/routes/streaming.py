@@ -22,7 +22,7 @@ from callscribe.api.ws import TRY_LATER, authenticate, close, forward, refuse, s
 from callscribe.audio import StreamDecoder
 from callscribe.audio.pcm import TARGET_RATE
 from callscribe.conversation.live import LiveSession
-from callscribe.errors import CallscribeError, LimitExceeded
+from callscribe.errors import CallscribeError, LimitExceeded, UnsupportedMedia
 from callscribe.log import bind, get_logger
 from callscribe.model import Speaker
 from callscribe.symbl import events as ev
@@ -31,6 +31,9 @@ router = APIRouter(tags=["streaming"])
 log = get_logger(__name__)
 
 START_TIMEOUT = 30.0
+# Compressed streams (FLAC, Opus) resynchronise over junk; this much input with no audio
+# out means the client is not sending what it declared.
+UNDECODABLE_LIMIT = 32 * 1024
 
 
 def _offset(minutes: int | None) -> str:
@@ -134,6 +137,7 @@ async def _receive_audio(ws: WebSocket, session: LiveSession, decoder: StreamDec
     """Feed audio until ``stop_request`` or disconnect; bad audio ends the stream with an
     ``error`` event, keeping what was recognised before it."""
     services = services_of(ws)
+    undecodable = 0  # bytes received since the decoder last produced audio
     while True:
         try:
             message = await ws.receive()
@@ -148,6 +152,14 @@ async def _receive_audio(ws: WebSocket, session: LiveSession, decoder: StreamDec
                 samples = decoder.feed(message["bytes"])
                 if len(samples):
                     session.feed(samples)
+                    undecodable = 0
+                    continue
+                undecodable += len(message["bytes"])
+                if undecodable > UNDECODABLE_LIMIT:
+                    raise UnsupportedMedia(
+                        f"the last {undecodable} bytes held no decodable "
+                        f"{decoder.encoding.value} audio"
+                    )
                 continue
             text = message.get("text") or ""
             request = json.loads(text) if text else {}
