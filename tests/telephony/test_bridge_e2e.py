@@ -116,3 +116,14 @@ async def test_bridge_trunk_refuses_a_wrong_password(baresip_backend: BaresipBac
     assert result.reason is EndReason.AUTH_FAILED
     assert result.sip_status == 403
     assert calls == []  # refused at the gate: the bridge never saw it
+
+
+async def test_opus_arrives_as_48khz_stereo(baresip_backend: BaresipBackend) -> None:
+    with bridge("--codecs", "opus", "--passcode", "") as peer:
+        dtmf = zoom_dtmf("85012345678")
+        result, sink = await dial(baresip_backend, SipTarget(peer.uri()), dtmf, 8)
+        started = peer.named("meeting_started")
+    assert result.reason is EndReason.STOPPED
+    assert sink.formats == {(48000, 2)}
+    assert started
+    assert sink.loud_seconds > 2

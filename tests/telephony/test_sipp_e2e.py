@@ -180,3 +180,23 @@ async def test_sip_info_digits_reach_the_peer(
         "2",
         "#",
     ]
+
+
+async def test_rtp_stopping_mid_call_is_media_lost(
+    baresip_backend: BaresipBackend, tmp_path: Path
+) -> None:
+    with sipp("stream_once.xml", tmp_path) as peer:  # 8 s of speech, then nothing
+        result, sink = await call(baresip_backend, SipTarget(peer.uri), config(media_timeout=2.0))
+    assert result.reason is EndReason.MEDIA_LOST
+    assert 9.5 < result.duration < 13
+    assert sink.bytes > 7 * 16000
+
+
+async def test_maximum_duration(baresip_backend: BaresipBackend, tmp_path: Path) -> None:
+    with sipp("stream.xml", tmp_path) as peer:
+        result, sink = await call(
+            baresip_backend, SipTarget(peer.uri), config(max_call_seconds=2.5)
+        )
+    assert result.reason is EndReason.MAX_DURATION
+    assert 2.4 < result.duration < 3.5
+    assert sink.bytes > 0

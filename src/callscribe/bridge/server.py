@@ -28,6 +28,7 @@ from callscribe.bridge.ivr import Answer, BridgeIvr, HangUp, JoinMeeting, Play, 
 
 Report = Callable[[dict[str, Any]], None]
 FRAME_SECONDS = 0.02
+CODEC_SPECS = {"g722": "g722/16000/1", "opus": "opus/48000/2", "pcmu": "pcmu", "pcma": "pcma"}
 _LEAD_FRAMES = 3  # keep ~60 ms queued in the stack: smooth, still prompt on barge-in
 
 
@@ -39,6 +40,7 @@ class BridgeSettings:
     passcode: str | None = "123456"
     auth: tuple[str, str] | None = None  # (user, password): challenge INVITEs like a trunk
     hangup_after: float | None = None  # seconds after the answer
+    codecs: tuple[str, ...] = ("g722", "opus", "pcmu", "pcma")  # what it accepts, in order
     max_tries: int = 3
 
 
@@ -120,7 +122,7 @@ class BridgeServer:
                 domain=f"{s.host}:{s.port}",
                 password="",
                 reg_interval=0,
-                audio_codecs=("g722/16000/1", "opus/48000/2", "pcmu", "pcma"),
+                audio_codecs=tuple(CODEC_SPECS[c] for c in s.codecs),
                 dtmf_mode="rtpevent",
                 extra_params=("catchall=yes",),  # answer whatever number was dialled
             )

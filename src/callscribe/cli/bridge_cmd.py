@@ -24,6 +24,12 @@ def _print(event: dict[str, Any]) -> None:
 @click.option("--meeting-id", default="85012345678", show_default=True)
 @click.option("--passcode", default="123456", show_default=True, help="Empty: no passcode.")
 @click.option("--auth", default=None, metavar="USER:PASSWORD", help="Act as a digest-auth trunk.")
+@click.option(
+    "--codecs",
+    default="g722,opus,pcmu,pcma",
+    show_default=True,
+    help="Codecs to accept, in order of preference.",
+)
 @click.option("--hangup-after", type=click.FloatRange(min=0.1), default=None, metavar="SECONDS")
 def bridge(
     host: str,
@@ -31,13 +37,19 @@ def bridge(
     meeting_id: str,
     passcode: str,
     auth: str | None,
+    codecs: str,
     hangup_after: float | None,
 ) -> None:
     """Answer SIP calls like Zoom's phone dial-in and play a recorded meeting.
 
     Prints one JSON line per event (ready, call, digits, meeting_started, hangup).
     """
-    from callscribe.bridge.server import BridgeServer, BridgeSettings
+    from callscribe.bridge.server import CODEC_SPECS, BridgeServer, BridgeSettings
+
+    chosen = tuple(c.strip().lower() for c in codecs.split(",") if c.strip())
+    unknown = [c for c in chosen if c not in CODEC_SPECS]
+    if unknown or not chosen:
+        raise ValidationFailed(f"--codecs: unknown {unknown}; choose from {sorted(CODEC_SPECS)}")
 
     credentials = None
     if auth is not None:
@@ -52,6 +64,7 @@ def bridge(
         passcode=passcode or None,
         auth=credentials,
         hangup_after=hangup_after,
+        codecs=chosen,
     )
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(BridgeServer(settings, _print).run())
