@@ -47,6 +47,8 @@ def _at(y: int, mo: int, d: int, h: int = 17, mi: int = 0) -> datetime:
         ("in Q1", _at(2026, 3, 31), "Q1"),
         ("next month", _at(2026, 4, 30), "next month"),
         ("tonight", _at(2026, 3, 11, 23, 59), "tonight"),
+        ("by tomorrow morning", _at(2026, 3, 12, 9), "tomorrow morning"),
+        ("by Monday morning", _at(2026, 3, 16, 9), "Monday morning"),
         ("3/20", _at(2026, 3, 20), "3/20"),
     ],
 )

@@ -77,6 +77,7 @@ def test_unpunctuated_lower_case_request_is_question_and_action(
         "Okay, let's get started.",
         "Sorry, go ahead.",
         "Hold on, I think I'm muted.",
+        "Is it okay if I share my screen?",
     ],
 )
 def test_meeting_chatter_is_no_insight(
@@ -164,6 +165,9 @@ def _task(
         ("I need you to review the pull request.", PRIYA, SARAH, SARAH),
         ("let's schedule a call with the Globex team", SARAH, MIKE, SARAH),
         ("Kevin needs to fix the flaky tests.", SARAH, MIKE, Person("Kevin")),
+        ("So the next step is for Priya to send the quote.", SARAH, MIKE, PRIYA),
+        ("Mike, I'm gonna need those numbers by Monday.", SARAH, PRIYA, MIKE),
+        ("Mike, I'll send you the numbers by Monday.", SARAH, PRIYA, SARAH),
     ],
 )
 def test_assignee(
@@ -228,6 +232,14 @@ def test_sentiment_and_phrases(engine: InsightEngine, context: ConversationConte
     assert good.sentiment.score > 0.3
     assert bad.sentiment.suggested == "negative"
     assert "new dashboard" in good.phrases
+
+
+def test_rules_only_mode(context: ConversationContext) -> None:
+    rules = InsightEngine(use_classifier=False)
+    got = rules.analyze(message("can you send me the deck by Friday"), context).insights
+    assert {(i.type, i.score) for i in got} == {("question", 0.7), ("action_item", 0.7)}
+    follow = rules.analyze(message("I'll follow up with legal."), context).insights
+    assert [i.type for i in follow] == ["follow_up"]
 
 
 def test_empty_message(engine: InsightEngine, context: ConversationContext) -> None:

@@ -16,7 +16,9 @@ from callscribe.insights.model import Person
 
 _YOU = re.compile(
     r"\b(?:can|could|would|will) you\b|\byou(?:'ll| will)? (?:need to|should|have to|must|"
-    r"gotta|got to)\b|\b(?:need|want|like) you to\b|\bwould you mind\b|\bplease\b",
+    r"gotta|got to)\b|\b(?:need|want|like) you to\b|\bwould you mind\b|\bplease\b"
+    r"|(?:^|[,.])\W*(?:so |okay |and )?(?:i(?:'m gonna| am going to| am gonna|'ll| will|"
+    r" really)? (?:need|want|would like)|i'd like) (?!to\b)",
     re.IGNORECASE,
 )
 _FIRST_PERSON = re.compile(
@@ -73,9 +75,14 @@ def _vocative(span: Any, members: tuple[Person, ...]) -> Person | None:
     return None
 
 
+_FOR_NAME = re.compile(r"\bfor (?P<name>[A-Za-z][\w'-]*) to\b")
+
+
 def _named_subject(span: Any, members: tuple[Person, ...]) -> Person | None:
+    """ "Sarah will…", "Sarah needs to…", "the next step is for Sarah to…"."""
     base = span[0].idx if len(span) else 0
-    for m in cues.SUBJECT_MODAL.finditer(span.text):
+    matches = [*cues.SUBJECT_MODAL.finditer(span.text), *_FOR_NAME.finditer(span.text)]
+    for m in sorted(matches, key=lambda m: m.start()):
         name = m.group("name")
         member = member_for(name, members)
         if member is not None:

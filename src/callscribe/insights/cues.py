@@ -75,6 +75,7 @@ CHATTER = _words(
     r"how(?:'s| is| are) (?:everyone|everybody|you all|it going)",
     r"(?:dropped|dropping) off the call",
     r"where was i",
+    r"shar(?:e|ing) (?:my|the|your|his|her|their) screens?",
     r"(?:yes,? |yeah,? )?(?:i|we) (?:can|can't|cannot|could) (?:still )?(?:hear|see) "
     r"(?:you|it|that|them|your screen|the screen|everything)\b",
 )

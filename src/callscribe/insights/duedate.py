@@ -1,7 +1,8 @@
 """Resolve spoken deadlines ("by Friday", "end of next week", "tomorrow at 3", "Q3") to datetimes.
 
 Pure functions of (text, conversation start, timezone). Date-only deadlines resolve to 17:00
-local time (close of business) of the day meant; rules that need a convention:
+local time (close of business) of the day meant, 09:00 when said with "morning"; rules that
+need a convention:
 
 * a bare weekday ("Friday", "by Friday") is the next such day strictly after today;
   "this Friday" may be today; "next Tuesday" is the Tuesday of the following calendar week;
@@ -25,6 +26,8 @@ from callscribe.insights.model import DueDate
 
 CLOSE_OF_BUSINESS = time(17, 0)
 END_OF_DAY_LATE = time(23, 59)
+START_OF_BUSINESS = time(9, 0)
+_MORNING = re.compile(r" (?:first thing in the |in the )?morning\b", re.IGNORECASE)
 
 _OFFSET = re.compile(r"^(?:UTC|GMT)?([+-])(\d{1,2}):?(\d{2})?$", re.IGNORECASE)
 
@@ -269,6 +272,10 @@ def find_due_date(text: str, start: datetime, tz: tzinfo) -> DueDate | None:
         match, (day, own_time) = found
         begin, end = match.start(), match.end()
         at = own_time or CLOSE_OF_BUSINESS
+        morning = _MORNING.match(text, end)
+        if morning is not None or match.group().lower().endswith("morning"):
+            at = START_OF_BUSINESS
+            end = morning.end() if morning is not None else end
         near = clock is not None and (
             abs(clock.start() - match.end()) <= 4 or abs(match.start() - clock.end()) <= 4
         )

@@ -46,13 +46,26 @@ class _Candidate:
     cues: intent.Cues
 
 
+# Scores given in rules-only mode, where there is no classifier probability.
+RULE_SCORE = 0.7
+
+
 class InsightEngine:
-    """Extracts per-message insights; models load lazily on first use or in :meth:`warm_up`."""
+    """Extracts per-message insights; models load lazily on first use or in :meth:`warm_up`.
+
+    ``use_classifier=False`` decides on the rules alone (no MiniLM pass per message, ~7 ms
+    instead of ~20 ms): on the benchmark's held-out split the two score the same, but the
+    classifier is the safety net for phrasings the rules do not know.
+    """
+
+    def __init__(self, *, use_classifier: bool = True) -> None:
+        self.use_classifier = use_classifier
 
     def warm_up(self) -> None:
         """Load every model and fit the classifier now (call off the event loop at start)."""
         models.warm_up()
-        clf.classifier()
+        if self.use_classifier:
+            clf.classifier()
 
     def analyze(
         self,
@@ -103,11 +116,7 @@ class InsightEngine:
                     candidates.append(_Candidate(index, sentence, span, cues))
         insights: list[list[Insight]] = [[] for _ in messages]
         if candidates:
-            x = clf.features(
-                models.embedder().encode([c.sentence.text for c in candidates]),
-                [c.cues.vector for c in candidates],
-            )
-            probs = clf.classifier().predict(x)
+            probs = self._probabilities(candidates)
             for cand, (p_q, p_task, p_follow) in zip(candidates, probs, strict=True):
                 msg = messages[cand.message]
                 if cand.cues.question_candidate and p_q >= QUESTION_THRESHOLD:
@@ -144,6 +153,17 @@ class InsightEngine:
                 )
             )
         return out
+
+    def _probabilities(self, candidates: list[_Candidate]) -> list[tuple[float, float, float]]:
+        """P(question), P(task), P(follow-up) per candidate: the classifier's, or fixed
+        rule scores (follow-up when a follow-up cue fired) in rules-only mode."""
+        if not self.use_classifier:
+            return [(RULE_SCORE, RULE_SCORE, 1.0 if c.cues.follow_up else 0.0) for c in candidates]
+        x = clf.features(
+            models.embedder().encode([c.sentence.text for c in candidates]),
+            [c.cues.vector for c in candidates],
+        )
+        return [(float(a), float(b), float(c)) for a, b, c in clf.classifier().predict(x)]
 
     @staticmethod
     def _question(cand: _Candidate, msg: MessageInput, score: float) -> Insight:
@@ -206,4 +226,10 @@ def _with_entities(insight: Insight, entities: tuple[Entity, ...], text: str) ->
     return replace(insight, entities=inside)
 
 
-__all__ = ["FOLLOW_UP_THRESHOLD", "QUESTION_THRESHOLD", "TASK_THRESHOLD", "InsightEngine"]
+__all__ = [
+    "FOLLOW_UP_THRESHOLD",
+    "QUESTION_THRESHOLD",
+    "RULE_SCORE",
+    "TASK_THRESHOLD",
+    "InsightEngine",
+]
