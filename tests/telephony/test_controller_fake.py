@@ -6,7 +6,9 @@ import asyncio
 import time
 
 import pytest
+import structlog
 
+from callscribe.errors import ConfigError
 from callscribe.telephony import (
     CallController,
     CallState,
@@ -16,6 +18,7 @@ from callscribe.telephony import (
     SipTarget,
     TelephonyConfig,
     TrunkConfig,
+    create_backend,
 )
 from callscribe.testing.sip import FakeScenario, FakeSipBackend
 
@@ -162,3 +165,25 @@ async def test_cancelling_run_hangs_up() -> None:
         await task
     assert ctl.reason is EndReason.STOPPED
     assert backend.calls[0].hung_up
+
+
+async def test_call_ids_are_on_every_log_line() -> None:
+    with structlog.testing.capture_logs() as logs:
+        ctl = CallController(
+            FakeSipBackend(FakeScenario(refuse_status=603)),
+            TARGET,
+            FAST,
+            on_audio=Sink(),
+            ids={"connection_id": "conn-9", "conversation_id": "conv-9"},
+        )
+        await ctl.run()
+    mine = [e for e in logs if e.get("event") in ("call state", "call ended")]
+    assert mine
+    assert all(e.get("connection_id") == "conn-9" for e in mine)
+    assert all(e.get("conversation_id") == "conv-9" for e in mine)
+
+
+def test_unknown_backend_name_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="SIP backend 'nope' is unknown"):
+        create_backend("nope")
+    assert type(create_backend("baresip", listen="127.0.0.1:5999")).__name__ == "BaresipBackend"

@@ -15,7 +15,7 @@ from callscribe.telephony.controller import (
 )
 from callscribe.telephony.dtmf import DtmfSequence, Keys, Pause
 from callscribe.telephony.lifecycle import CallState, EndReason
-from callscribe.telephony.sip import BACKENDS, SipBackend
+from callscribe.telephony.sip import BACKENDS, SipBackend, create_backend
 from callscribe.telephony.targets import PstnTarget, SipTarget, Target, plan_dial
 from callscribe.telephony.zoom import zoom_dtmf, zoom_sip_uri
 
@@ -37,6 +37,7 @@ __all__ = [
     "Target",
     "TelephonyConfig",
     "TrunkConfig",
+    "create_backend",
     "plan_dial",
     "zoom_dtmf",
     "zoom_sip_uri",

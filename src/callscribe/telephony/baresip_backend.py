@@ -131,6 +131,9 @@ class BaresipCall:
 class BaresipBackend:
     """Places calls with an embedded baresip; ``listen`` is the local SIP address (host:port).
 
+    ``domain`` is the host part of our From address on direct SIP calls (default: the
+    interface or listen address; ``localhost`` when listening on all interfaces).
+
     ``rtp_timeout`` (whole seconds, 0 = off) makes the stack close calls whose RTP stops.
     """
 
@@ -140,12 +143,16 @@ class BaresipBackend:
         listen: str = "0.0.0.0:5060",
         net_interface: str | None = None,
         user: str = "callscribe",
+        domain: str | None = None,
         rtp_timeout: int = 0,
         max_calls: int | None = None,
     ) -> None:
         self._listen = listen
         self._net_interface = net_interface
         self._user = user
+        host = listen.rsplit(":", 1)[0].strip("[]")
+        wildcard = host in ("0.0.0.0", "::", "")
+        self._domain = domain or net_interface or ("localhost" if wildcard else host)
         self._rtp_timeout = rtp_timeout
         self._max_calls = max_calls
         self._runtime: Any = None
@@ -189,10 +196,9 @@ class BaresipBackend:
         specs = tuple(_CODEC_SPECS[c] for c in codecs)
         dtmf = _DTMF_MODES[mode]
         if trunk is None:
-            domain = self._net_interface or self._listen.rsplit(":", 1)[0]
             return Account(
                 user=self._user,
-                domain=domain,
+                domain=self._domain,
                 password="",
                 reg_interval=0,
                 audio_codecs=specs,

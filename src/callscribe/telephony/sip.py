@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from callscribe.errors import ConfigError
 from callscribe.telephony.config import DtmfMode
 from callscribe.telephony.targets import DialPlan
 
@@ -96,6 +97,15 @@ def register_backend(name: str, factory: Callable[..., SipBackend]) -> None:
     BACKENDS[name] = factory
 
 
+def create_backend(name: str = "baresip", **options: object) -> SipBackend:
+    """Build a registered backend by name (imports the built-in baresip one on demand)."""
+    if name == "baresip" and name not in BACKENDS:
+        import callscribe.telephony.baresip_backend  # noqa: F401  (registers itself)
+    if name not in BACKENDS:
+        raise ConfigError(f"SIP backend {name!r} is unknown; known: {sorted(BACKENDS)}")
+    return BACKENDS[name](**options)
+
+
 __all__ = [
     "BACKENDS",
     "AudioChunk",
@@ -104,5 +114,6 @@ __all__ = [
     "SipCall",
     "SipEvent",
     "SipEventKind",
+    "create_backend",
     "register_backend",
 ]
