@@ -1,5 +1,7 @@
 """Precision, recall and F1 per insight class on the held-out split, and ms per message.
 
+Also scores a second blind set (fresh.tsv) written after the rules were frozen.
+
 Run from the repository root: ``.venv/bin/python -m bench.insights``. The held-out sentences
 (bench/insights/heldout.tsv) were written separately from the training split that ships in
 the package and are never used to fit or tune anything.
@@ -48,7 +50,9 @@ def _report(gold: list[set[str]], predicted: list[set[str]]) -> None:
 def main() -> int:
     held = parse_labelled((HERE / "heldout.tsv").read_text(encoding="utf-8").splitlines())
     train = {d.text.lower() for d in training_data()}
+    fresh_texts = (HERE / "fresh.tsv").read_text(encoding="utf-8").lower()
     leaked = [d.text for d in held if d.text.lower() in train]
+    leaked += [t for t in train if f"\t{t}\n" in fresh_texts]
     if leaked:
         print(f"held-out sentences also in training data: {leaked}")
         return 1
@@ -98,7 +102,20 @@ def main() -> int:
     t = time.perf_counter()
     engine.analyze_many(batch_msgs, ctx)
     print(f"ms/message (analyze_many batch): {(time.perf_counter() - t) * 1000 / len(held):.1f}")
+    fresh = parse_labelled((HERE / "fresh.tsv").read_text(encoding="utf-8").splitlines())
+    fresh_msgs = [
+        MessageInput(str(i), d.text, speaker, ctx.start, ctx.start) for i, d in enumerate(fresh)
+    ]
+    fresh_gold = [_labels(d.labels) for d in fresh]
+    print(f"second blind set (fresh.tsv, {len(fresh)} sentences), rule ∧ classifier:")
+    fresh_pred = [{i.type for i in engine.analyze(m, ctx).insights} for m in fresh_msgs]
+    _report(fresh_gold, fresh_pred)
+    print("second blind set, rules alone:")
+    _report(fresh_gold, [{i.type for i in rules.analyze(m, ctx).insights} for m in fresh_msgs])
     if "-v" in sys.argv:
+        for d, g, p in zip(fresh, fresh_gold, fresh_pred, strict=True):
+            if g != p:
+                print(f"  fresh gold={sorted(g)} predicted={sorted(p)}: {d.text}")
         for d, g, p in zip(held, gold, predicted, strict=True):
             if g != p:
                 print(f"  gold={sorted(g)} predicted={sorted(p)}: {d.text}")
