@@ -105,6 +105,18 @@ class Settings(BaseSettings):
     max_live: int = Field(50, ge=1, description="Live conversations (calls, streams) at once.")
     max_live_per_app: int = Field(20, ge=1, description="Live conversations per app at once.")
 
+    # --- async audio ----------------------------------------------------------------------------
+    max_upload_bytes: int = Field(
+        1024**3, ge=1024, description="Largest audio upload or downloaded audio URL."
+    )
+    audio_url_allow: str = Field(
+        "*", description="Comma-separated host patterns audio URLs may point at (fnmatch)."
+    )
+    audio_url_allow_private: bool = Field(
+        False, description="Allow audio URLs on loopback or private addresses."
+    )
+    audio_url_timeout: float = Field(300.0, gt=0, description="Seconds to download an audio URL.")
+
     # --- insights -------------------------------------------------------------------------------
     preload_models: bool = Field(
         True, description="Load the NLP models in the background at start, not on first use."

@@ -9,15 +9,18 @@ first use.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from callscribe.asr import RecognitionScheduler, create_recognizer
 from callscribe.auth import AppService
 from callscribe.config import Settings
 from callscribe.conversation.analyzer import NlpWorker
+from callscribe.conversation.audio_jobs import AudioJobs
+from callscribe.conversation.fetch import FetchPolicy
 from callscribe.conversation.live import LiveDeps
 from callscribe.conversation.processing import ConversationProcessor, llm_endpoint
 from callscribe.conversation.registry import LiveRegistry
+from callscribe.conversation.speech import SpeechEngine
+from callscribe.conversation.uploads import UploadStore
 from callscribe.events import InProcessBus
 from callscribe.jobs import JobRunner
 from callscribe.log import get_logger
@@ -34,9 +37,10 @@ class Services:
     bus: InProcessBus
     jobs: JobRunner
     processor: ConversationProcessor
+    speech: SpeechEngine
     live: LiveRegistry
-    _scheduler: RecognitionScheduler | None = None
-    _scheduler_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    uploads: UploadStore
+    fetch_policy: FetchPolicy
 
     @property
     def repository(self) -> Repository:
@@ -44,6 +48,9 @@ class Services:
 
     @classmethod
     async def open(cls, settings: Settings) -> Services:
+        speech = SpeechEngine(
+            settings.asr_engine, cpu_threads=settings.asr_threads, beam_size=settings.asr_beam_size
+        )
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         storage = await open_storage(settings.sqlalchemy_url)
         secret = settings.jwt_secret.get_secret_value() if settings.jwt_secret else None
@@ -52,24 +59,21 @@ class Services:
         processor = ConversationProcessor(
             storage.repository, storage.insights, worker, llm_endpoint(settings)
         )
-        jobs = JobRunner(storage.repository, {"text": processor.process_job})
+        uploads = UploadStore(settings.data_dir / "uploads")
+        policy = FetchPolicy.parse(
+            settings.audio_url_allow,
+            settings.audio_url_allow_private,
+            settings.max_upload_bytes,
+            settings.audio_url_timeout,
+        )
+        audio = AudioJobs(storage.repository, processor, speech.scheduler, uploads, policy)
+        jobs = JobRunner(
+            storage.repository, {"text": processor.process_job, "audio": audio.process_job}
+        )
         live = LiveRegistry(max_total=settings.max_live, max_per_app=settings.max_live_per_app)
-        return cls(settings, storage, apps, InProcessBus(), jobs, processor, live)
-
-    async def scheduler(self) -> RecognitionScheduler:
-        """The process's speech recogniser front, loaded on first use."""
-        async with self._scheduler_lock:
-            if self._scheduler is None:
-                recognizer = create_recognizer(
-                    self.settings.asr_engine,
-                    cpu_threads=self.settings.asr_threads,
-                    beam_size=self.settings.asr_beam_size,
-                )
-                scheduler = RecognitionScheduler(recognizer)
-                await scheduler.start()
-                self._scheduler = scheduler
-                log.info("speech recogniser ready", engine=self.settings.asr_engine)
-            return self._scheduler
+        return cls(
+            settings, storage, apps, InProcessBus(), jobs, processor, speech, live, uploads, policy
+        )
 
     def live_deps(self) -> LiveDeps:
         return LiveDeps(
@@ -77,7 +81,7 @@ class Services:
             insights=self.storage.insights,
             processor=self.processor,
             bus=self.bus,
-            scheduler=self.scheduler,
+            scheduler=self.speech.scheduler,
         )
 
     async def run(self) -> None:
@@ -90,11 +94,10 @@ class Services:
 
     async def _warm_up(self) -> None:
         await self.processor.worker.warm_up()
-        await self.scheduler()
+        await self.speech.scheduler()
         log.info("models loaded")
 
     async def close(self) -> None:
-        if self._scheduler is not None:
-            await self._scheduler.close()
+        await self.speech.close()
         self.processor.worker.close()
         await self.storage.close()

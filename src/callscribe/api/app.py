@@ -11,9 +11,24 @@ from fastapi import FastAPI
 from callscribe import __version__
 from callscribe.api import errors
 from callscribe.api.limits import BodySizeLimit
-from callscribe.api.routes import auth, conversations, insights, jobs, process, streaming
+from callscribe.api.routes import (
+    audio,
+    auth,
+    conversations,
+    insights,
+    jobs,
+    process,
+    streaming,
+)
 from callscribe.config import Settings
 from callscribe.services import Services
+
+
+def body_limit(settings: Settings, path: str) -> int:
+    """Audio uploads may be large; every other body is JSON and small."""
+    if path.startswith("/v1/process/audio") and not path.startswith("/v1/process/audio/url"):
+        return settings.max_upload_bytes
+    return settings.max_body_bytes
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -43,8 +58,8 @@ def create_app(settings: Settings) -> FastAPI:
         lifespan=lifespan,
     )
     errors.install(app)
-    app.add_middleware(BodySizeLimit, limit_for=lambda _path: settings.max_body_bytes)
-    for module in (auth, process, jobs, conversations, insights, streaming):
+    app.add_middleware(BodySizeLimit, limit_for=lambda path: body_limit(settings, path))
+    for module in (auth, process, audio, jobs, conversations, insights, streaming):
         app.include_router(module.router)
 
     @app.get("/health", tags=["meta"], operation_id="health")

@@ -8,8 +8,9 @@ it, so ``verbose`` output and analytics work the same for text as for speech.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from callscribe.asr.types import Transcript
 from callscribe.conversation.timing import estimated_duration
 from callscribe.model import NewMessage, Speaker, Word
 
@@ -57,3 +58,23 @@ def spread_words(text: str, start: datetime, end: datetime) -> tuple[Word, ...]:
         elapsed += len(token) + 1
         words.append(Word(word=token, start=w_start, end=start + span * (elapsed / total)))
     return tuple(words)
+
+
+def from_transcript(
+    transcript: Transcript, origin: datetime, speaker: Speaker | None = None
+) -> NewMessage:
+    """A recognised utterance as a message; its times are seconds after ``origin``."""
+
+    def at(seconds: float) -> datetime:
+        return origin + timedelta(seconds=seconds)
+
+    return NewMessage(
+        text=transcript.text,
+        speaker=speaker or Speaker(),
+        start=at(transcript.start),
+        end=at(transcript.end),
+        words=tuple(
+            Word(w.word.strip(), at(w.start), at(w.end), w.probability) for w in transcript.words
+        ),
+        confidence=transcript.confidence,
+    )

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import bisect
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -22,12 +22,13 @@ from numpy.typing import NDArray
 
 from callscribe.asr import Final, Interim, LiveRecognizer, RecognitionScheduler, SpeechStarted
 from callscribe.conversation.analyzer import ConversationAnalyzer
+from callscribe.conversation.ingest import from_transcript
 from callscribe.conversation.processing import ConversationProcessor
 from callscribe.errors import CallscribeError
 from callscribe.events import EventBus
 from callscribe.insights.model import MessageAnalysis
 from callscribe.log import get_logger
-from callscribe.model import Conversation, ConversationStatus, Message, NewMessage, Speaker, Word
+from callscribe.model import Conversation, ConversationStatus, Message, Speaker
 from callscribe.storage import InsightStore, Repository
 from callscribe.symbl import events as ev
 from callscribe.symbl.insights import Members, insight_event_json, topic_event_json
@@ -225,20 +226,9 @@ class LiveSession:
     async def _store(self, final: Final, speaker: Speaker | None) -> None:
         origin = self.conversation.start_time
         t = final.transcript
-
-        def at(seconds: float) -> datetime:
-            return origin + timedelta(seconds=seconds)
-
-        new = NewMessage(
-            text=t.text,
-            speaker=speaker or Speaker(),
-            start=at(t.start if t.words else final.start),
-            end=at(t.end if t.words else final.end),
-            words=tuple(
-                Word(w.word.strip(), at(w.start), at(w.end), w.probability) for w in t.words
-            ),
-            confidence=t.confidence,
-        )
+        if not t.words:  # engines without word times: the utterance's own bounds
+            t = replace(t, start=final.start, end=final.end)
+        new = from_transcript(t, origin, speaker)
         stored = await self.deps.repository.add_messages(self.conversation.id, [new])
         self._messages.extend(stored)
         await self._publish(ev.message_response(stored, origin, self._next()))

@@ -366,11 +366,17 @@ class Repository:
     # --- jobs ------------------------------------------------------------------------------------
 
     async def create_job(
-        self, app_id: str, conversation_id: str, kind: str, params: dict[str, Any] | None = None
+        self,
+        app_id: str,
+        conversation_id: str,
+        kind: str,
+        params: dict[str, Any] | None = None,
+        *,
+        job_id: str | None = None,
     ) -> Job:
         async with self._sessions() as s:
             row = JobRow(
-                id=new_uuid(),
+                id=job_id or new_uuid(),
                 app_id=app_id,
                 conversation_id=conversation_id,
                 kind=kind,

@@ -1,0 +1,168 @@
+"""The Async Audio API: a recording (raw body or multipart) or its URL in, a job out.
+
+Uploads are streamed to disk and checked to be decodable audio before the 201, so a bad
+file is a 415 naming the problem. URLs are checked against the allow-list at once and
+fetched by the job.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, status
+from starlette.datastructures import UploadFile
+
+from callscribe.api.deps import AppId, ServicesDep
+from callscribe.api.schemas.audio import AudioUrlAppend, AudioUrlRequest
+from callscribe.api.schemas.process import JobAccepted
+from callscribe.conversation.fetch import check_url
+from callscribe.errors import Conflict, ValidationFailed
+from callscribe.model import ConversationStatus, new_uuid
+from callscribe.services import Services
+
+router = APIRouter(prefix="/v1/process/audio", tags=["async"])
+
+MULTIPART = "multipart/form-data"
+
+
+async def _body_chunks(request: Request) -> AsyncIterator[bytes]:
+    """The audio of a raw body, or of the first file field of a multipart form."""
+    if request.headers.get("content-type", "").startswith(MULTIPART):
+        form = await request.form()
+        upload = next((v for v in form.values() if isinstance(v, UploadFile)), None)
+        if upload is None:
+            raise ValidationFailed("multipart body has no file field (send the audio as 'file')")
+        while chunk := await upload.read(1 << 16):
+            yield chunk
+        return
+    async for chunk in request.stream():
+        if chunk:
+            yield chunk
+
+
+async def _accept(
+    services: Services,
+    app_id: str,
+    conversation_id: str,
+    params: dict[str, Any],
+    request: Request | None,
+) -> JobAccepted:
+    """Store the upload (if any) under the job's name, then schedule the job."""
+    job_id = new_uuid()
+    if request is not None:
+        uploads = services.uploads
+        path = await uploads.save(job_id, _body_chunks(request), services.settings.max_upload_bytes)
+        await uploads.check_audio(path)
+        params = {**params, "path": str(path)}
+    job = await services.repository.create_job(
+        app_id, conversation_id, "audio", params, job_id=job_id
+    )
+    services.jobs.submit(job)
+    return JobAccepted(conversation_id=conversation_id, job_id=job.id)
+
+
+async def _new_conversation(
+    services: Services, app_id: str, name: str | None, settings: dict[str, Any]
+) -> str:
+    conversation = await services.repository.create_conversation(
+        app_id=app_id,
+        name=name or "Audio conversation",
+        source="audio",
+        start_time=datetime.now(UTC),
+        settings=settings,
+    )
+    return conversation.id
+
+
+async def _appendable(services: Services, app_id: str, conversation_id: str) -> dict[str, Any]:
+    """Job params for appending: the audio starts where the conversation's messages end."""
+    conversation = await services.repository.get_conversation(app_id, conversation_id)
+    if conversation.source != "audio":
+        raise Conflict(
+            f"conversation {conversation_id} came from {conversation.source}, not audio; "
+            "only audio conversations can be appended to with this route"
+        )
+    messages = await services.repository.list_messages(conversation_id)
+    end = messages[-1].end if messages else conversation.start_time
+    if conversation.status is not ConversationStatus.IN_PROGRESS:
+        await services.repository.reopen_conversation(conversation_id)
+    return {"offset": (end - conversation.start_time).total_seconds() + 1.0}
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=JobAccepted,
+    operation_id="process_audio",
+)
+async def process_audio(
+    request: Request,
+    app_id: AppId,
+    services: ServicesDep,
+    name: Annotated[str | None, Query(max_length=500)] = None,
+    webhook_url: Annotated[str | None, Query(alias="webhookUrl")] = None,
+    detect_phrases: Annotated[bool, Query(alias="detectPhrases")] = False,
+) -> JobAccepted:
+    """A recording as the raw body (``Content-Type: audio/...``) or a multipart ``file``."""
+    conversation_id = await _new_conversation(
+        services, app_id, name, {"detectPhrases": detect_phrases}
+    )
+    params = {"webhookUrl": webhook_url} if webhook_url else {}
+    try:
+        return await _accept(services, app_id, conversation_id, params, request)
+    except BaseException:
+        await services.repository.delete_conversation(app_id, conversation_id)
+        raise
+
+
+@router.put(
+    "/{conversation_id}",
+    status_code=status.HTTP_201_CREATED,
+    response_model=JobAccepted,
+    operation_id="append_audio",
+)
+async def append_audio(
+    conversation_id: str, request: Request, app_id: AppId, services: ServicesDep
+) -> JobAccepted:
+    params = await _appendable(services, app_id, conversation_id)
+    return await _accept(services, app_id, conversation_id, params, request)
+
+
+@router.post(
+    "/url",
+    status_code=status.HTTP_201_CREATED,
+    response_model=JobAccepted,
+    operation_id="process_audio_url",
+)
+async def process_audio_url(
+    body: AudioUrlRequest, app_id: AppId, services: ServicesDep
+) -> JobAccepted:
+    """A recording by URL: checked against the allow-list now, fetched by the job."""
+    check_url(str(body.url), services.fetch_policy)
+    conversation_id = await _new_conversation(
+        services,
+        app_id,
+        body.name,
+        {"detectPhrases": body.detect_phrases, "trackers": [t.model_dump() for t in body.trackers]},
+    )
+    params: dict[str, Any] = {"url": str(body.url)}
+    if body.webhook_url:
+        params["webhookUrl"] = str(body.webhook_url)
+    return await _accept(services, app_id, conversation_id, params, None)
+
+
+@router.put(
+    "/url/{conversation_id}",
+    status_code=status.HTTP_201_CREATED,
+    response_model=JobAccepted,
+    operation_id="append_audio_url",
+)
+async def append_audio_url(
+    conversation_id: str, body: AudioUrlAppend, app_id: AppId, services: ServicesDep
+) -> JobAccepted:
+    check_url(str(body.url), services.fetch_policy)
+    params = await _appendable(services, app_id, conversation_id)
+    params["url"] = str(body.url)
+    return await _accept(services, app_id, conversation_id, params, None)

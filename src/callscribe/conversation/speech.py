@@ -1,0 +1,38 @@
+"""The process's speech recogniser, behind a scheduler that loads on first use."""
+
+from __future__ import annotations
+
+import asyncio
+
+from callscribe.asr import RecognitionScheduler, create_recognizer
+from callscribe.log import get_logger
+
+log = get_logger(__name__)
+
+
+class SpeechEngine:
+    """One recogniser and scheduler per process, shared by every live source and file job.
+
+    The engine is checked at construction (a missing optional engine fails at start with a
+    message saying what to install); the model itself loads on the first :meth:`scheduler`.
+    """
+
+    def __init__(self, engine: str, *, cpu_threads: int, beam_size: int) -> None:
+        self.engine = engine
+        self._recognizer = create_recognizer(engine, cpu_threads=cpu_threads, beam_size=beam_size)
+        self._scheduler: RecognitionScheduler | None = None
+        self._lock = asyncio.Lock()
+
+    async def scheduler(self) -> RecognitionScheduler:
+        async with self._lock:
+            if self._scheduler is None:
+                scheduler = RecognitionScheduler(self._recognizer)
+                await scheduler.start()
+                self._scheduler = scheduler
+                log.info("speech recogniser ready", engine=self.engine)
+            return self._scheduler
+
+    async def close(self) -> None:
+        if self._scheduler is not None:
+            await self._scheduler.close()
+            self._scheduler = None
