@@ -16,10 +16,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.peers.sipp_peer import free_udp_port, sipp
-
 from callscribe.telephony import CallController, CallResult, SipTarget, TelephonyConfig
 from callscribe.telephony.baresip_backend import BaresipBackend
+from tests.peers.sipp_peer import free_udp_port, sipp
 
 FRAME_BYTES = 320  # 20 ms of 8 kHz s16 mono (the peer streams PCMU)
 
@@ -80,7 +79,10 @@ async def bench(calls: int, seconds: float) -> None:
     print(f"measured window          {window:.1f} s")
     print(f"process CPU              {cpu:.2f} s = {100 * cpu / window:.1f} % of one core")
     print(f"CPU per call             {100 * cpu / window / max(1, len(streaming)):.2f} % of a core")
-    print(f"frames lost (stack)      {stack_lost // FRAME_BYTES}")
+    print(f"frames lost (stack)      {stack_lost // FRAME_BYTES}  (read too slowly)")
+    print(f"RTP packets received     {sum(r.rtp_packets for r in results)}")
+    print(f"RTP packets lost         {sum(r.rtp_lost for r in results)}  (network)")
+    print(f"RTP late/overflow        {sum(r.rtp_late for r in results)}  (jitter buffer)")
     print(
         f"frames short vs clock    {sum(shortfall) // FRAME_BYTES} of "
         f"{len(streaming) * expected // FRAME_BYTES} (poll jitter included)"

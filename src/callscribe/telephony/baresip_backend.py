@@ -10,6 +10,7 @@ from baresip's ``aumem`` buffers as s16le PCM, already decoded (Opus arrives 48 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import Any, Literal
 
 from callscribe.errors import EngineUnavailable, ServiceError
@@ -41,6 +42,7 @@ _DTMF_MODES: dict[str, Literal["rtpevent", "info"]] = {"rfc4733": "rtpevent", "i
 _READ_BYTES = 64 * 1024
 _MEDIA_LOST_TEXT = "rtp stream error"
 _MAX_EARLY = 256
+_CLOSE_WAIT = 2.0
 
 
 class BaresipCall:
@@ -51,6 +53,7 @@ class BaresipCall:
         self._events: asyncio.Queue[SipEvent] = asyncio.Queue()
         self._answered = False
         self._closed: SipEvent | None = None
+        self._closed_event = asyncio.Event()
         self._received = 0
         self._rtp_seen = False
 
@@ -82,6 +85,7 @@ class BaresipCall:
                 self._events.put_nowait(SipEvent(SipEventKind.MEDIA_LOST, reason=text))
             self._closed = SipEvent(SipEventKind.CLOSED, status, reason, answered=self._answered)
             self._events.put_nowait(self._closed)
+            self._closed_event.set()
 
     async def next_event(self) -> SipEvent:
         if self._closed is not None and self._events.empty():
@@ -107,6 +111,16 @@ class BaresipCall:
         return AudioChunk(pcm, info.rx_sample_rate, info.rx_channels)
 
     def audio_counters(self) -> AudioCounters:
+        final = self._call.final_stats
+        if final is not None:
+            late = (final.jbuf_late or 0) + (final.jbuf_overflow or 0)
+            return AudioCounters(
+                self._received,
+                final.audio_rx_dropped_bytes + final.audio_rx_discarded_bytes,
+                final.rx_packets,
+                final.rx_lost,
+                late,
+            )
         try:
             stats = self._call.audio.stats()
         except (AudioNotActive, AudioRestarted):
@@ -120,12 +134,15 @@ class BaresipCall:
             raise ServiceError(f"sending DTMF {digits!r} failed: {exc}", retryable=False) from exc
 
     async def hangup(self) -> None:
+        """Hang up and wait (briefly) for the stack's close, which carries the final stats."""
         if self._closed is not None:
             return
         try:
             await self._call.hangup()
         except BaresipError as exc:  # already gone: racing the far end's BYE is normal
             log.debug("hangup raced the end of the call", error=str(exc))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._closed_event.wait(), _CLOSE_WAIT)
 
 
 class BaresipBackend:
@@ -135,6 +152,8 @@ class BaresipBackend:
     interface or listen address; ``localhost`` when listening on all interfaces).
 
     ``rtp_timeout`` (whole seconds, 0 = off) makes the stack close calls whose RTP stops.
+    The jitter buffer is adaptive and generous (60-300 ms): transcription cares about not
+    dropping late packets on a busy 2-core machine far more than about 100 ms of latency.
     """
 
     def __init__(
@@ -146,6 +165,7 @@ class BaresipBackend:
         domain: str | None = None,
         rtp_timeout: int = 0,
         max_calls: int | None = None,
+        jitter_buffer_ms: tuple[int, int] = (100, 500),
     ) -> None:
         self._listen = listen
         self._net_interface = net_interface
@@ -155,6 +175,7 @@ class BaresipBackend:
         self._domain = domain or net_interface or ("localhost" if wildcard else host)
         self._rtp_timeout = rtp_timeout
         self._max_calls = max_calls
+        self._jitter = jitter_buffer_ms
         self._runtime: Any = None
         self._agents: dict[tuple[object, ...], Any] = {}
         self._calls: dict[int, BaresipCall] = {}
@@ -172,7 +193,12 @@ class BaresipBackend:
             max_concurrent_calls=self._max_calls,
             rtp_timeout=self._rtp_timeout,
             native_log_level="error",
-            extra_config_text=f"sip_listen {self._listen}\n",
+            extra_config_text=(
+                f"sip_listen {self._listen}\n"
+                "audio_jitter_buffer_type fixed\n"
+                f"audio_jitter_buffer_ms {self._jitter[0]}-{self._jitter[1]}\n"
+                "audio_jitter_buffer_size 100\n"
+            ),
         )
         try:
             await runtime.start(config)

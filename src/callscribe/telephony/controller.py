@@ -61,6 +61,9 @@ class CallResult:
     audio_bytes: int
     lost_bytes: int
     digits_sent: str
+    rtp_packets: int = 0
+    rtp_lost: int = 0
+    rtp_late: int = 0
 
 
 CallListener = Callable[[CallUpdate], None]
@@ -143,6 +146,9 @@ class CallController:
                 audio_bytes=self._audio_bytes,
                 lost_bytes=counters.lost_bytes if counters else 0,
                 digits_sent=self._digits_sent,
+                rtp_packets=counters.rtp_packets if counters else 0,
+                rtp_lost=counters.rtp_lost if counters else 0,
+                rtp_late=counters.rtp_late if counters else 0,
             )
             self._log.info("call ended", reason=reason.value, sip_status=result.sip_status)
             return result

@@ -48,10 +48,15 @@ class AudioChunk:
 
 @dataclass(frozen=True)
 class AudioCounters:
-    """Receive-side health: bytes the stack had to throw away because we read too slowly."""
+    """Receive-side health. ``lost_bytes``: decoded audio the stack threw away because we read
+    too slowly; ``rtp_lost``: packets the network lost (sequence gaps), ``rtp_late``: packets
+    the jitter buffer dropped as late or overflowing. Final once the call has closed."""
 
     received_bytes: int
     lost_bytes: int
+    rtp_packets: int = 0
+    rtp_lost: int = 0
+    rtp_late: int = 0
 
 
 class SipCall(Protocol):
