@@ -20,7 +20,9 @@ from callscribe.telephony import (
     TrunkConfig,
     create_backend,
 )
-from callscribe.testing.sip import FakeScenario, FakeSipBackend
+from callscribe.telephony.config import DtmfMode
+from callscribe.telephony.targets import DialPlan
+from callscribe.testing.sip import FakeScenario, FakeSipBackend, FakeSipCall
 
 FAST = TelephonyConfig(
     trunk=TrunkConfig(host="127.0.0.1", port=5999),
@@ -187,3 +189,19 @@ def test_unknown_backend_name_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match="SIP backend 'nope' is unknown"):
         create_backend("nope")
     assert type(create_backend("baresip", listen="127.0.0.1:5999")).__name__ == "BaresipBackend"
+
+
+async def test_backend_failure_mid_call_ends_with_error_not_a_crash() -> None:
+    class Broken(FakeSipBackend):
+        async def dial(self, plan: DialPlan, *, dtmf_mode: DtmfMode) -> FakeSipCall:
+            call = await super().dial(plan, dtmf_mode=dtmf_mode)
+
+            def explode() -> None:
+                raise OSError("stack died")
+
+            call.read_audio = explode  # type: ignore[method-assign]
+            return call
+
+    result = await CallController(Broken(FakeScenario()), TARGET, FAST, on_audio=Sink()).run()
+    assert result.reason is EndReason.ERROR
+    assert "stack died" in result.detail

@@ -141,6 +141,14 @@ class BridgeServer:
                 transport.close()
 
     async def _serve(self, call: Any) -> None:
+        """One call; a failure ends this call only, never the server."""
+        try:
+            await self._serve_call(call)
+        except Exception as exc:
+            self._report({"event": "error", "call_id": call.call_id, "detail": repr(exc)})
+            await self._hangup(call)
+
+    async def _serve_call(self, call: Any) -> None:
         s = self._settings
         closed = asyncio.Event()
         digits: asyncio.Queue[str] = asyncio.Queue()

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from callscribe.errors import CallscribeError
 from callscribe.log import bind, get_logger
@@ -164,14 +164,22 @@ class CallController:
             return
         async with asyncio.TaskGroup() as group:
             tasks = [
-                group.create_task(self._signalling(call)),
-                group.create_task(self._media(call)),
-                group.create_task(self._keying(call)),
-                group.create_task(self._watchdog()),
+                group.create_task(self._guard(self._signalling(call))),
+                group.create_task(self._guard(self._media(call))),
+                group.create_task(self._guard(self._keying(call))),
+                group.create_task(self._guard(self._watchdog())),
             ]
             await self._done.wait()
             for task in tasks:
                 task.cancel()
+
+    async def _guard(self, work: Coroutine[Any, Any, None]) -> None:
+        """Turn a task's unexpected failure into the ``error`` end reason, never a crash."""
+        try:
+            await work
+        except Exception as exc:
+            self._log.exception("call task failed")
+            self._apply(CallEvent.ERROR, detail=f"internal error: {exc!r}")
 
     def _apply(self, event: CallEvent, *, sip_status: int | None = None, detail: str = "") -> None:
         step = self._machine.handle(event, sip_status=sip_status, detail=detail)
