@@ -17,6 +17,7 @@ from callscribe.telephony import (
     TrunkConfig,
 )
 from callscribe.telephony.baresip_backend import BaresipBackend
+from callscribe.telephony.config import Transport
 from callscribe.telephony.dtmf import DtmfSequence
 from peers.sipp_peer import sipp
 
@@ -74,21 +75,26 @@ async def call(
     return task.result(), sink
 
 
-def trunk_config(port: int, password: str) -> TelephonyConfig:
-    trunk = TrunkConfig(host="127.0.0.1", port=port, username="acct", password=password)
+def trunk_config(port: int, password: str, transport: Transport = "udp") -> TelephonyConfig:
+    trunk = TrunkConfig(
+        host="127.0.0.1", port=port, transport=transport, username="acct", password=password
+    )
     return config(trunk=trunk)
 
 
-async def test_pstn_through_digest_trunk(baresip_backend: BaresipBackend, tmp_path: Path) -> None:
-    with sipp("trunk.xml", tmp_path) as peer:  # expects acct / s3cret
+@pytest.mark.parametrize(("transport", "sipp_flag"), [("udp", "u1"), ("tcp", "t1")])
+async def test_pstn_through_digest_trunk(
+    baresip_backend: BaresipBackend, tmp_path: Path, transport: Transport, sipp_flag: str
+) -> None:
+    with sipp("trunk.xml", tmp_path, "-t", sipp_flag) as peer:  # expects acct / s3cret
         target = PstnTarget.parse("1 415 555 0100")
-        result, sink = await call(
-            baresip_backend, target, trunk_config(peer.port, "s3cret"), stop_after=2.5
-        )
+        cfg = trunk_config(peer.port, "s3cret", transport)
+        result, sink = await call(baresip_backend, target, cfg, stop_after=2.5)
         log = peer.log_text()
     assert result.reason is EndReason.STOPPED
     assert result.answered
     assert "+14155550100@127.0.0.1" in log
+    assert f"transport={transport}" in log or transport == "udp"
     assert sink.formats == {(8000, 1)}
     assert sink.bytes > 1.0 * 16000  # at least a second of 8 kHz s16 arrived
     assert sink.peak > 2000  # real speech, not silence
