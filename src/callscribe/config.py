@@ -105,6 +105,32 @@ class Settings(BaseSettings):
     max_live: int = Field(50, ge=1, description="Live conversations (calls, streams) at once.")
     max_live_per_app: int = Field(20, ge=1, description="Live conversations per app at once.")
 
+    # --- telephony ------------------------------------------------------------------------------
+    sip_listen: str = Field(
+        "0.0.0.0:5060", description="Where the embedded SIP user agent listens (host:port)."
+    )
+    sip_interface: str | None = Field(
+        None, description="Network interface address for SIP/RTP (127.0.0.1 for loopback peers)."
+    )
+    sip_domain: str | None = Field(None, description="Domain of the From header of calls.")
+    trunk_host: str | None = Field(None, description="SIP trunk host[:port] for PSTN numbers.")
+    trunk_transport: Literal["udp", "tcp", "tls"] = "udp"
+    trunk_username: str = "callscribe"
+    trunk_password: SecretStr | None = None
+    trunk_caller_id: str | None = None
+    trunk_allow: str = Field(
+        "+1", description="Comma-separated E.164 prefixes PSTN calls may go to (toll fraud guard)."
+    )
+    silence_timeout: float = Field(
+        1800.0, gt=0, description="End a call after this many seconds without speech."
+    )
+    max_call_seconds: float = Field(
+        14400.0, ge=0, description="End a call after this long (0: no limit)."
+    )
+    answer_timeout: float = Field(60.0, gt=0, description="Give up when not answered in time.")
+    media_timeout: float = Field(10.0, gt=0, description="End a call whose audio stops this long.")
+    dtmf_mode: Literal["rfc4733", "info"] = "rfc4733"
+
     # --- async audio ----------------------------------------------------------------------------
     max_upload_bytes: int = Field(
         1024**3, ge=1024, description="Largest audio upload or downloaded audio URL."

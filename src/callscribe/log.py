@@ -7,6 +7,7 @@ contextvars) and every log line inside it, in any coroutine spawned from it, car
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +22,7 @@ def configure(level: str = "info", fmt: str = "console") -> None:
     """Set up structlog and route the standard library's loggers (uvicorn, alembic) through it."""
     global _configured
     shared: list[structlog.types.Processor] = [
+        _redact,
         structlog.contextvars.merge_contextvars,
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
@@ -53,6 +55,19 @@ def configure(level: str = "info", fmt: str = "console") -> None:
     # Alembic narrates every migration check at INFO; only its warnings matter to an operator.
     logging.getLogger("alembic").setLevel(max(root.level, logging.WARNING))
     _configured = True
+
+
+_SECRET_PARAM = re.compile(r"(access_token|appSecret|password)=[^&\s\"']+", re.IGNORECASE)
+
+
+def _redact(
+    _logger: Any, _method: str, event_dict: structlog.types.EventDict
+) -> structlog.types.EventDict:
+    """Tokens travel in WebSocket URLs (``?access_token=``); never let one reach a log."""
+    event = event_dict.get("event")
+    if isinstance(event, str) and "=" in event:
+        event_dict["event"] = _SECRET_PARAM.sub(r"\1=********", event)
+    return event_dict
 
 
 def get_logger(name: str) -> structlog.stdlib.BoundLogger:

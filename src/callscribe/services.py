@@ -9,7 +9,7 @@ first use.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from callscribe.auth import AppService
 from callscribe.config import Settings
@@ -17,6 +17,7 @@ from callscribe.conversation.analyzer import NlpWorker
 from callscribe.conversation.audio_jobs import AudioJobs
 from callscribe.conversation.fetch import FetchPolicy
 from callscribe.conversation.live import LiveDeps
+from callscribe.conversation.phone import PhoneService
 from callscribe.conversation.processing import ConversationProcessor, llm_endpoint
 from callscribe.conversation.registry import LiveRegistry
 from callscribe.conversation.speech import SpeechEngine
@@ -41,6 +42,10 @@ class Services:
     live: LiveRegistry
     uploads: UploadStore
     fetch_policy: FetchPolicy
+    phone: PhoneService = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.phone = PhoneService(self.settings, self.repository, self.live, self.live_deps)
 
     @property
     def repository(self) -> Repository:
@@ -98,6 +103,7 @@ class Services:
         log.info("models loaded")
 
     async def close(self) -> None:
+        await self.phone.close()
         await self.speech.close()
         self.processor.worker.close()
         await self.storage.close()

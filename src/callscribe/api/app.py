@@ -19,6 +19,7 @@ from callscribe.api.routes import (
     jobs,
     process,
     streaming,
+    telephony,
 )
 from callscribe.config import Settings
 from callscribe.services import Services
@@ -59,7 +60,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     errors.install(app)
     app.add_middleware(BodySizeLimit, limit_for=lambda path: body_limit(settings, path))
-    for module in (auth, process, audio, jobs, conversations, insights, streaming):
+    for module in (auth, process, audio, jobs, conversations, insights, streaming, telephony):
         app.include_router(module.router)
 
     @app.get("/health", tags=["meta"], operation_id="health")

@@ -133,6 +133,11 @@ class LiveSession:
         self._timeline.set(self.stream_time, speaker)
 
     @property
+    def speaking(self) -> bool:
+        """Someone is speaking right now (voice activity, not just sound)."""
+        return self._live.speaking if self._live is not None else False
+
+    @property
     def stream_time(self) -> float:
         return self._live.stream_time if self._live is not None else 0.0
 
@@ -164,19 +169,20 @@ class LiveSession:
             await asyncio.shield(self._complete())
             raise
         except CallscribeError as exc:
-            await self._fail("recognition_failed", exc.message)
+            await self.fail("recognition_failed", exc.message)
         except Exception as exc:
             log.exception("live session failed")
-            await self._fail("internal_error", f"internal error: {type(exc).__name__}")
+            await self.fail("internal_error", f"internal error: {type(exc).__name__}")
         self._ended = True
         self._ready.set()
         await self._complete()
 
-    async def _fail(self, reason: str, message: str) -> None:
+    async def fail(self, reason: str, message: str) -> None:
+        """Publish an ``error`` event naming why; the session still completes."""
         self.error = message
-        await self._publish(ev.error_event(reason, message))
+        await self.publish(ev.error_event(reason, message))
 
-    async def _publish(self, event: dict[str, Any]) -> None:
+    async def publish(self, event: dict[str, Any]) -> None:
         await self.deps.bus.publish(self.channel, event)
 
     def _next(self) -> int:
@@ -194,7 +200,7 @@ class LiveSession:
             return
         if isinstance(event, Interim):
             user = self._user(event.start)
-            await self._publish(
+            await self.publish(
                 ev.recognition_result(
                     text=event.text,
                     is_final=False,
@@ -203,13 +209,13 @@ class LiveSession:
                     user=user,
                 )
             )
-            await self._publish(ev.transcript_response(event.text, False, user))
+            await self.publish(ev.transcript_response(event.text, False, user))
             return
         transcript = event.transcript
         if transcript.empty:
             return
         user = self._user(event.start)
-        await self._publish(
+        await self.publish(
             ev.recognition_result(
                 text=transcript.text,
                 is_final=True,
@@ -220,7 +226,7 @@ class LiveSession:
                 user=user,
             )
         )
-        await self._publish(ev.transcript_response(transcript.text, True, user))
+        await self.publish(ev.transcript_response(transcript.text, True, user))
         await self._store(event, self._timeline.at(event.start, self.default_speaker))
 
     async def _store(self, final: Final, speaker: Speaker | None) -> None:
@@ -231,7 +237,7 @@ class LiveSession:
         new = from_transcript(t, origin, speaker)
         stored = await self.deps.repository.add_messages(self.conversation.id, [new])
         self._messages.extend(stored)
-        await self._publish(ev.message_response(stored, origin, self._next()))
+        await self.publish(ev.message_response(stored, origin, self._next()))
         await self._analyze(stored)
 
     async def _analyze(self, messages: list[Message]) -> None:
@@ -245,10 +251,10 @@ class LiveSession:
         wanted = [i for i in stored if i.insight.type in self.insight_types]
         if wanted:
             items = [insight_event_json(i, lookup) for i in wanted]
-            await self._publish(ev.insight_response(items, self._next()))
+            await self.publish(ev.insight_response(items, self._next()))
         trackers = _tracker_items(messages, analyses)
         if trackers:
-            await self._publish(ev.tracker_response(trackers, self._next()))
+            await self.publish(ev.tracker_response(trackers, self._next()))
         if len(self._messages) % TOPIC_EVERY_MESSAGES == 0:
             await self._publish_topics()
 
@@ -258,13 +264,13 @@ class LiveSession:
         if topics and topics != self._last_topics:
             self._last_topics = topics
             items = [topic_event_json(n, t) for n, t in enumerate(topics)]
-            await self._publish(ev.topic_response(items, self._next()))
+            await self.publish(ev.topic_response(items, self._next()))
 
     async def _complete(self) -> None:
         """Store conversation-level results, mark completed, tell subscribers, close."""
         conv = self.conversation
         try:
-            await self._publish(ev.recognition_stopped(conv.id))
+            await self.publish(ev.recognition_stopped(conv.id))
             if self._analyzer is not None:
                 await self._publish_topics()
                 end = conv.start_time + timedelta(seconds=self.stream_time)
@@ -275,7 +281,7 @@ class LiveSession:
                 await self.deps.repository.finish_conversation(
                     conv.id, ConversationStatus.COMPLETED, datetime.now(UTC)
                 )
-            await self._publish(ev.conversation_completed(conv.id, self.deps.summary_url(conv)))
+            await self.publish(ev.conversation_completed(conv.id, self.deps.summary_url(conv)))
         except Exception:
             log.exception("completing the conversation failed")
         finally:

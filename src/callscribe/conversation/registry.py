@@ -45,19 +45,28 @@ class LiveRegistry:
                 f"the limit per app (CALLSCRIBE_MAX_LIVE_PER_APP={self.max_per_app})"
             )
 
-    @contextmanager
-    def registered(self, app_id: str, connection_id: str, session: Any) -> Iterator[None]:
-        """Hold a place for ``session`` while the block runs (limits checked on entry)."""
+    def add(self, app_id: str, connection_id: str, session: Any) -> None:
+        """Take a place for ``session``; ``LimitExceeded`` when there is none."""
         self.check_capacity(app_id)
         self._entries[connection_id] = _Entry(app_id, session)
         self._per_app[app_id] += 1
+
+    def remove(self, connection_id: str) -> None:
+        entry = self._entries.pop(connection_id, None)
+        if entry is None:
+            return
+        self._per_app[entry.app_id] -= 1
+        if self._per_app[entry.app_id] <= 0:
+            del self._per_app[entry.app_id]
+
+    @contextmanager
+    def registered(self, app_id: str, connection_id: str, session: Any) -> Iterator[None]:
+        """Hold a place for ``session`` while the block runs (limits checked on entry)."""
+        self.add(app_id, connection_id, session)
         try:
             yield
         finally:
-            self._entries.pop(connection_id, None)
-            self._per_app[app_id] -= 1
-            if self._per_app[app_id] <= 0:
-                del self._per_app[app_id]
+            self.remove(connection_id)
 
     def get(self, connection_id: str, app_id: str | None = None) -> Any | None:
         """The session of ``connection_id`` (only if it belongs to ``app_id``, when given)."""

@@ -1,16 +1,21 @@
 """The event bus seam: publish JSON events on a channel; subscribers read them in order.
 
-A channel is a connection or conversation id. The in-process bus serves one server process; a
-Redis implementation of the same protocol lets API and workers live in different processes.
-A subscriber that falls behind by more than its queue loses the oldest events, never blocks the
+A channel is a connection id. The in-process bus serves one server process; a Redis
+implementation of the same protocol lets API and workers live in different processes.
+
+Each channel keeps a bounded history, so a subscriber that connects late (a client that got
+the 201 of a call that failed within milliseconds) still sees what happened, up to and
+including the end; a closed channel's history is kept for ``retain`` seconds. A subscriber
+that falls behind by more than its queue loses the oldest events, never blocks the
 publisher: live calls must not stall because a browser tab is slow.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections import defaultdict
-from collections.abc import AsyncIterator
+import time
+from collections import defaultdict, deque
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any, Protocol
 
@@ -18,7 +23,7 @@ Event = dict[str, Any]
 
 
 class Subscription(Protocol):
-    """Events of one channel from the moment of subscribing; ends when the channel closes."""
+    """Events of one channel (history first, then live); ends when the channel closes."""
 
     def __aiter__(self) -> AsyncIterator[Event]: ...
 
@@ -59,27 +64,62 @@ class _QueueSubscription:
 
 
 class InProcessBus:
-    """Fan-out to asyncio queues within this process."""
+    """Fan-out to asyncio queues within this process, with per-channel history."""
 
-    def __init__(self, queue_size: int = 1000) -> None:
+    def __init__(
+        self,
+        queue_size: int = 2000,
+        history: int = 1000,
+        retain: float = 300.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._subs: dict[str, set[_QueueSubscription]] = defaultdict(set)
+        self._history: dict[str, deque[Event]] = {}
+        self._closed_at: dict[str, float] = {}
         self._queue_size = queue_size
+        self._history_size = history
+        self._retain = retain
+        self._clock = clock
 
     async def publish(self, channel: str, event: Event) -> None:
+        history = self._history.get(channel)
+        if history is None:
+            history = self._history[channel] = deque(maxlen=self._history_size)
+        history.append(event)
         for sub in tuple(self._subs.get(channel, ())):
             sub.offer(event)
 
     async def close_channel(self, channel: str) -> None:
+        self._forget_expired()
+        self._closed_at[channel] = self._clock()
+        self._history.setdefault(channel, deque(maxlen=self._history_size))
         for sub in self._subs.pop(channel, set()):
             sub.offer(_CLOSED)
+
+    def known(self, channel: str) -> bool:
+        """True while the channel is open or its history is still retained."""
+        self._forget_expired()
+        return channel in self._history
 
     def subscriber_count(self, channel: str) -> int:
         return len(self._subs.get(channel, ()))
 
+    def _forget_expired(self) -> None:
+        now = self._clock()
+        for channel, closed in list(self._closed_at.items()):
+            if now - closed > self._retain:
+                del self._closed_at[channel]
+                self._history.pop(channel, None)
+
     @asynccontextmanager
     async def subscribe(self, channel: str) -> AsyncIterator[_QueueSubscription]:
         sub = _QueueSubscription(self._queue_size)
-        self._subs[channel].add(sub)
+        for event in self._history.get(channel, ()):
+            sub.offer(event)
+        if channel in self._closed_at:
+            sub.offer(_CLOSED)
+        else:
+            self._subs[channel].add(sub)
         try:
             yield sub
         finally:

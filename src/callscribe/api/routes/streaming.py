@@ -22,9 +22,10 @@ from callscribe.api.ws import TRY_LATER, authenticate, close, forward, refuse, s
 from callscribe.audio import StreamDecoder
 from callscribe.audio.pcm import TARGET_RATE
 from callscribe.conversation.live import LiveSession
-from callscribe.errors import CallscribeError, LimitExceeded, UnsupportedMedia
+from callscribe.errors import CallscribeError, LimitExceeded, NotFound, UnsupportedMedia
 from callscribe.log import bind, get_logger
 from callscribe.model import Speaker
+from callscribe.services import Services
 from callscribe.symbl import events as ev
 
 router = APIRouter(tags=["streaming"])
@@ -193,21 +194,27 @@ async def subscribe(ws: WebSocket, connection_id: str) -> None:
     if app_id is None:
         return
     services = services_of(ws)
-    session = services.live.get(connection_id, app_id)
-    if session is None:
-        await refuse(ws, "not_found", f"no live conversation with connection id {connection_id}")
+    if not _owns(services, app_id, connection_id):
+        await refuse(ws, "not_found", f"no conversation with connection id {connection_id}")
         return
-    async with services.bus.subscribe(connection_id) as subscription:
-        if session.completed.is_set():
-            await refuse(ws, "not_found", f"connection {connection_id} has already ended", 1000)
-            return
-        async with asyncio.TaskGroup() as tg:
-            relay = tg.create_task(forward(subscription, ws))
-            watcher = tg.create_task(_until_client_leaves(ws))
-            # Whichever ends first (conversation over, or client gone) ends the other.
-            relay.add_done_callback(lambda _t: watcher.cancel())
-            watcher.add_done_callback(lambda _t: relay.cancel())
+    async with services.bus.subscribe(connection_id) as subscription, asyncio.TaskGroup() as tg:
+        relay = tg.create_task(forward(subscription, ws))
+        watcher = tg.create_task(_until_client_leaves(ws))
+        # Whichever ends first (conversation over, or client gone) ends the other.
+        relay.add_done_callback(lambda _t: watcher.cancel())
+        watcher.add_done_callback(lambda _t: relay.cancel())
     await close(ws, 1000, "conversation completed")
+
+
+def _owns(services: Services, app_id: str, connection_id: str) -> bool:
+    """The connection is this app's: a live one, or a call whose events are still retained."""
+    if services.live.get(connection_id, app_id) is not None:
+        return True
+    try:
+        services.phone.call(app_id, connection_id)
+    except NotFound:
+        return False
+    return services.bus.known(connection_id)
 
 
 async def _until_client_leaves(ws: WebSocket) -> None:

@@ -1,0 +1,138 @@
+"""The Telephony API: ``POST /v1/endpoint:connect`` (start/stop a call), the call's status,
+and speaker events (``POST /v1/event/{connectionId}``)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from typing import Any
+
+from fastapi import APIRouter, Request, Response, status
+
+from callscribe.api.deps import AppId, ServicesDep
+from callscribe.api.schemas.telephony import (
+    Connected,
+    ConnectRequest,
+    Endpoint,
+    SpeakerEvent,
+    Stopped,
+)
+from callscribe.conversation.call import CallSession
+from callscribe.conversation.phone import speaker_of
+from callscribe.errors import NotFound
+from callscribe.model import Speaker
+from callscribe.services import Services
+from callscribe.telephony import DtmfSequence, PstnTarget, SipTarget, Target
+
+router = APIRouter(tags=["telephony"])
+
+STOP_WAIT = 60.0
+
+
+def _target(endpoint: Endpoint) -> Target:
+    if endpoint.type == "pstn":
+        assert endpoint.phone_number is not None
+        return PstnTarget.parse(endpoint.phone_number)
+    assert endpoint.uri is not None
+    return SipTarget(endpoint.uri)
+
+
+def _base_urls(request: Request, services: Services) -> tuple[str, str]:
+    base = services.settings.public_url or str(request.base_url)
+    base = base.rstrip("/")
+    ws = "wss" + base[5:] if base.startswith("https") else "ws" + base[4:]
+    return base, ws
+
+
+@router.post("/v1/endpoint:connect", operation_id="endpoint_connect", response_model=None)
+async def connect(
+    body: ConnectRequest, request: Request, response: Response, app_id: AppId, services: ServicesDep
+) -> Connected | Stopped:
+    """Start a call (201 at once, while it is being placed) or stop one."""
+    if body.operation == "stop":
+        assert body.connection_id is not None
+        return await _stop(services, app_id, body.connection_id)
+    endpoint = body.endpoint
+    assert endpoint is not None
+    target = _target(endpoint)
+    dtmf = DtmfSequence.parse(endpoint.dtmf, field="endpoint.dtmf")
+    settings: dict[str, Any] = {
+        "actions": [a.model_dump(by_alias=True) for a in body.actions],
+        "trackers": [t.model_dump() for t in body.trackers],
+        "insightTypes": list(body.insight_types),
+        "endpoint": {"type": endpoint.type, "target": endpoint.phone_number or endpoint.uri},
+        "pushSpeakerEvents": body.push_speaker_events,
+        "languages": body.languages,
+    }
+    call = await services.phone.start_call(
+        app_id=app_id,
+        target=target,
+        dtmf=dtmf,
+        name=body.data.session.name or "Telephony conversation",
+        timezone=body.timezone or "UTC",
+        settings=settings,
+        insight_types=list(body.insight_types),
+    )
+    base, ws = _base_urls(request, services)
+    response.status_code = status.HTTP_201_CREATED
+    return Connected(
+        connection_id=call.connection_id,
+        conversation_id=call.session.conversation.id,
+        result_web_socket_url=f"{ws}/v1/subscribe/{call.connection_id}",
+        event_url=f"{base}/v1/event/{call.connection_id}",
+    )
+
+
+async def _stop(services: Services, app_id: str, connection_id: str) -> Stopped:
+    call = services.phone.call(app_id, connection_id)
+    call.stop()
+    # Wait for the conversation to complete; if it takes longer, it completes in the background.
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(call.session.completed.wait(), STOP_WAIT)
+    return Stopped(
+        connection_id=connection_id,
+        conversation_id=call.session.conversation.id,
+        summary_info=_status(call),
+    )
+
+
+def _status(call: CallSession) -> dict[str, Any]:
+    s = call.status
+    return {
+        "connectionId": call.connection_id,
+        "conversationId": call.session.conversation.id,
+        "state": s.state.value,
+        "endReason": s.reason.value if s.reason else None,
+        "sipStatus": s.sip_status,
+        "detail": s.detail,
+        "startedAt": s.started_at,
+        "endedAt": s.ended_at,
+        "duration": round((s.ended_at or time.time()) - s.started_at, 3),
+        "conversationCompleted": call.session.completed.is_set(),
+    }
+
+
+@router.get("/v1/endpoint/{connection_id}", operation_id="get_endpoint")
+async def endpoint_status(
+    connection_id: str, app_id: AppId, services: ServicesDep
+) -> dict[str, Any]:
+    """The call's state and, once ended, why it ended."""
+    return _status(services.phone.call(app_id, connection_id))
+
+
+@router.post("/v1/event/{connection_id}", operation_id="speaker_event")
+async def speaker_event(
+    connection_id: str, body: SpeakerEvent, app_id: AppId, services: ServicesDep
+) -> dict[str, str]:
+    """Attribute the speech that follows to a person (``started_speaking``), or to nobody in
+    particular once they stop (``stopped_speaking``)."""
+    session = services.live.get(connection_id, app_id)
+    if session is None:
+        raise NotFound(f"no live conversation with connectionId {connection_id}")
+    user = body.user.model_dump(by_alias=True, exclude_none=True)
+    speaker: Speaker | None = speaker_of(user)
+    if body.type == "stopped_speaking":
+        speaker = None
+    session.set_speaker(speaker)
+    return {"message": f"{body.type} recorded"}

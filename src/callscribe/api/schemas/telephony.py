@@ -1,0 +1,94 @@
+"""Bodies of the Telephony API (Symbl's ``/v1/endpoint:connect``) and speaker events."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field, model_validator
+
+from callscribe.api.schemas.base import RequestBody, ResponseBody
+from callscribe.api.schemas.process import TrackerSpec
+
+
+class AudioConfig(RequestBody):
+    encoding: str | None = None
+    sample_rate: int | None = None
+
+
+class Endpoint(RequestBody):
+    type: Literal["pstn", "sip"]
+    phone_number: str | None = Field(None, max_length=32)
+    uri: str | None = Field(None, max_length=500)
+    dtmf: str = Field("", max_length=200)
+    audio_config: AudioConfig | None = None
+    provider_name: str | None = None
+
+    @model_validator(mode="after")
+    def _target(self) -> Endpoint:
+        if self.type == "pstn" and not self.phone_number:
+            raise ValueError("phoneNumber is required for a pstn endpoint")
+        if self.type == "sip" and not self.uri:
+            raise ValueError("uri is required for a sip endpoint")
+        return self
+
+
+class Action(RequestBody):
+    invoke_on: Literal["start", "stop"]
+    name: str = Field(min_length=1, max_length=100)
+    parameters: dict[str, Any] = Field(default_factory=dict)
+
+
+class Session(RequestBody):
+    name: str | None = Field(None, max_length=500)
+
+
+class Data(RequestBody):
+    session: Session = Field(default_factory=Session)
+
+
+class ConnectRequest(RequestBody):
+    operation: Literal["start", "stop"]
+    connection_id: str | None = None
+    endpoint: Endpoint | None = None
+    actions: list[Action] = Field(default_factory=list, max_length=20)
+    data: Data = Field(default_factory=Data)
+    timezone: str | None = Field(None, max_length=64)
+    languages: list[str] = Field(default_factory=lambda: ["en-US"])
+    insight_types: list[Literal["question", "action_item", "follow_up"]] = Field(
+        default_factory=lambda: ["question", "action_item", "follow_up"]  # type: ignore[arg-type]
+    )
+    trackers: list[TrackerSpec] = Field(default_factory=list, max_length=100)
+    push_speaker_events: bool = False
+
+    @model_validator(mode="after")
+    def _operation(self) -> ConnectRequest:
+        if self.operation == "start" and self.endpoint is None:
+            raise ValueError("endpoint is required to start a connection")
+        if self.operation == "stop" and not self.connection_id:
+            raise ValueError("connectionId is required to stop a connection")
+        return self
+
+
+class Connected(ResponseBody):
+    connection_id: str
+    conversation_id: str
+    result_web_socket_url: str
+    event_url: str
+
+
+class Stopped(ResponseBody):
+    connection_id: str
+    conversation_id: str
+    summary_info: dict[str, Any]
+
+
+class User(RequestBody):
+    user_id: str | None = None
+    name: str | None = None
+    email: str | None = None
+
+
+class SpeakerEvent(RequestBody):
+    type: Literal["started_speaking", "stopped_speaking"]
+    user: User
+    timestamp: str | None = None

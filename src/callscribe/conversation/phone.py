@@ -1,0 +1,191 @@
+"""Placing calls for the Telephony API: one SIP user agent per process, many calls on it.
+
+The user agent starts on the first call (binding its SIP port) and stops at shutdown. Each
+call becomes a :class:`CallSession` owned by the live registry's task group, so it outlives
+the request that started it; its status stays queryable after it ends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from callscribe.config import Settings
+from callscribe.conversation.call import CallSession
+from callscribe.conversation.live import LiveDeps, LiveSession
+from callscribe.conversation.registry import LiveRegistry
+from callscribe.errors import ConfigError, NotFound
+from callscribe.log import get_logger
+from callscribe.model import Conversation, Speaker, new_uuid
+from callscribe.storage import Repository
+from callscribe.telephony import (
+    CallController,
+    DtmfSequence,
+    SipBackend,
+    Target,
+    TelephonyConfig,
+    TrunkConfig,
+    create_backend,
+)
+from callscribe.telephony.config import split_host_port
+from callscribe.telephony.targets import plan_dial
+
+log = get_logger(__name__)
+
+HISTORY = 1000
+
+
+def telephony_config(settings: Settings) -> TelephonyConfig:
+    """The telephony layer's view of the settings (trunk, allow-list, timeouts)."""
+    trunk = None
+    if settings.trunk_host:
+        default_port = 5061 if settings.trunk_transport == "tls" else 5060
+        host, port = split_host_port(settings.trunk_host, default_port)
+        trunk = TrunkConfig(
+            host=host,
+            port=port,
+            transport=settings.trunk_transport,
+            username=settings.trunk_username,
+            password=settings.trunk_password.get_secret_value() if settings.trunk_password else "",
+            caller_id=settings.trunk_caller_id,
+        )
+    allow = tuple(p.strip() for p in settings.trunk_allow.split(",") if p.strip())
+    try:
+        return TelephonyConfig(
+            trunk=trunk,
+            allow=allow,
+            silence_timeout=settings.silence_timeout,
+            max_call_seconds=settings.max_call_seconds or None,
+            answer_timeout=settings.answer_timeout,
+            media_timeout=settings.media_timeout,
+            dtmf_mode=settings.dtmf_mode,
+        )
+    except ValueError as exc:
+        raise ConfigError(f"telephony settings: {exc}") from exc
+
+
+class PhoneService:
+    def __init__(
+        self,
+        settings: Settings,
+        repository: Repository,
+        registry: LiveRegistry,
+        deps: Callable[[], LiveDeps],
+    ) -> None:
+        self.config = telephony_config(settings)
+        self._settings = settings
+        self._repo = repository
+        self._registry = registry
+        self._deps = deps
+        self._backend: SipBackend | None = None
+        self._backend_lock = asyncio.Lock()
+        self._calls: OrderedDict[str, tuple[str, CallSession]] = OrderedDict()
+
+    def _new_backend(self) -> SipBackend:
+        return create_backend(
+            "baresip",
+            listen=self._settings.sip_listen,
+            net_interface=self._settings.sip_interface,
+            domain=self._settings.sip_domain,
+        )
+
+    async def backend(self) -> SipBackend:
+        async with self._backend_lock:
+            if self._backend is None:
+                backend = self._new_backend()
+                await backend.start()
+                self._backend = backend
+                log.info("SIP user agent started", listen=self._settings.sip_listen)
+            return self._backend
+
+    async def start_call(
+        self,
+        *,
+        app_id: str,
+        target: Target,
+        dtmf: DtmfSequence,
+        name: str,
+        timezone: str,
+        settings: dict[str, Any],
+        insight_types: list[str],
+    ) -> CallSession:
+        """Validate, create the conversation, and place the call in the background."""
+        plan_dial(target, self.config)  # ValidationFailed (400) before anything is created
+        self._registry.check_capacity(app_id)
+        backend = await self.backend()  # the user agent starts with the first call
+        connection_id = new_uuid()
+        conversation = await self._repo.create_conversation(
+            app_id=app_id,
+            name=name,
+            source="telephony",
+            start_time=datetime.now(UTC),
+            timezone=timezone,
+            settings={**settings, "connectionId": connection_id},
+        )
+        session = LiveSession(
+            self._deps(),
+            conversation,
+            connection_id,
+            sample_rate=16000,
+            insight_types=insight_types,
+        )
+        call = CallSession(session)
+        controller = CallController(
+            backend,
+            target,
+            self.config,
+            on_audio=call.on_audio,
+            on_state=call.on_state,
+            dtmf=dtmf,
+            ids={"connection_id": connection_id, "conversation_id": conversation.id},
+        )
+        call.attach(controller)
+        self._registry.add(app_id, connection_id, session)
+        self._remember(app_id, call)
+        self._registry.spawn(lambda: self._run(call, conversation))
+        return call
+
+    async def _run(self, call: CallSession, conversation: Conversation) -> None:
+        try:
+            await call.run()
+        finally:
+            self._registry.remove(call.connection_id)
+            status = call.status
+            await self._repo.update_conversation_metadata(
+                conversation.id,
+                {
+                    "call": {
+                        "connectionId": call.connection_id,
+                        "state": status.state.value,
+                        "endReason": status.reason.value if status.reason else None,
+                        "sipStatus": status.sip_status,
+                        "detail": status.detail,
+                    }
+                },
+            )
+
+    def _remember(self, app_id: str, call: CallSession) -> None:
+        self._calls[call.connection_id] = (app_id, call)
+        while len(self._calls) > HISTORY:
+            self._calls.popitem(last=False)
+
+    def call(self, app_id: str, connection_id: str) -> CallSession:
+        """The call of ``connection_id`` (running or recently ended), if it is ``app_id``'s."""
+        found = self._calls.get(connection_id)
+        if found is None or found[0] != app_id:
+            raise NotFound(f"no call with connectionId {connection_id}")
+        return found[1]
+
+    async def close(self) -> None:
+        if self._backend is not None:
+            await self._backend.close()
+            self._backend = None
+
+
+def speaker_of(user: dict[str, Any] | None) -> Speaker | None:
+    if not user:
+        return None
+    return Speaker(name=user.get("name"), user_id=user.get("userId") or user.get("email"))
