@@ -61,6 +61,15 @@ class _Audio:
                 cls._cache[key] = meeting.convert(ulaw.decode(data), src, rate, channels)
         return cls._cache[key]
 
+    @classmethod
+    def preload(cls, codecs: tuple[str, ...]) -> None:
+        """Decode and convert everything up front: a call must not stall the loop on join."""
+        formats = {"pcmu": (8000, 1), "pcma": (8000, 1), "g722": (16000, 1), "opus": (48000, 2)}
+        names = ("meeting", "ended", "goodbye", "joining", "welcome", "participant", "passcode")
+        for rate, channels in {formats[c] for c in codecs}:
+            for name in (*names, "invalid_meeting", "invalid_passcode"):
+                cls.get(name, rate, channels)
+
 
 def _free_udp_port(host: str) -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
@@ -127,6 +136,7 @@ class BridgeServer:
                 extra_params=("catchall=yes",),  # answer whatever number was dialled
             )
             agent = await UserAgent.create(runtime, account)
+            await asyncio.to_thread(_Audio.preload, s.codecs)
             agent.on_incoming(self._incoming.put_nowait)
             self._report({"event": "ready", "host": s.host, "port": s.port, "auth": bool(s.auth)})
             if ready is not None:
