@@ -1,0 +1,69 @@
+"""A Python client for a callscribe server (Symbl.ai-compatible API).
+
+``Client`` (blocking) and ``AsyncClient`` (asyncio) cover the Telephony API (phone, SIP,
+Zoom), the Streaming API, the Async APIs (text, audio files, URLs) and the Conversation API,
+and return typed models (``callscribe_sdk.models``). Errors are one tree rooted at
+``CallscribeError`` (see ``callscribe_sdk._exceptions``).
+"""
+
+from callscribe_sdk import models
+from callscribe_sdk._aresources import AsyncConversation, AsyncJob
+from callscribe_sdk._async_client import AsyncClient
+from callscribe_sdk._async_live import AsyncConnection, AsyncStream
+from callscribe_sdk._bodies import TextMessage
+from callscribe_sdk._client import Client
+from callscribe_sdk._exceptions import (
+    APIError,
+    AuthenticationError,
+    BadRequest,
+    CallscribeError,
+    Conflict,
+    ConnectError,
+    JobFailed,
+    NotFound,
+    PayloadTooLarge,
+    RateLimited,
+    ServerError,
+    StreamError,
+    Timeout,
+    TransportError,
+    UnsupportedMedia,
+)
+from callscribe_sdk._resources import Conversation, Job
+from callscribe_sdk._sync_live import Connection, Stream
+from callscribe_sdk._telephony import zoom_dtmf, zoom_sip_uri
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "APIError",
+    "AsyncClient",
+    "AsyncConnection",
+    "AsyncConversation",
+    "AsyncJob",
+    "AsyncStream",
+    "AuthenticationError",
+    "BadRequest",
+    "CallscribeError",
+    "Client",
+    "Conflict",
+    "ConnectError",
+    "Connection",
+    "Conversation",
+    "Job",
+    "JobFailed",
+    "NotFound",
+    "PayloadTooLarge",
+    "RateLimited",
+    "ServerError",
+    "Stream",
+    "StreamError",
+    "TextMessage",
+    "Timeout",
+    "TransportError",
+    "UnsupportedMedia",
+    "__version__",
+    "models",
+    "zoom_dtmf",
+    "zoom_sip_uri",
+]

@@ -1,0 +1,326 @@
+"""The asyncio client (mirror of ``_client``): every API of a callscribe server."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import ssl
+import uuid
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any
+
+import httpx
+
+from callscribe_sdk import _bodies, _parse, _telephony
+from callscribe_sdk._aresources import AsyncConversation, AsyncJob
+from callscribe_sdk._async_http import AsyncHTTP
+from callscribe_sdk._async_live import AsyncConnection, AsyncStream
+from callscribe_sdk._audio import AudioInput, open_audio
+from callscribe_sdk._bodies import INSIGHT_TYPES, TextMessage
+from callscribe_sdk._http import Settings
+from callscribe_sdk.models import ConnectionStarted, ConversationInfo, JobAccepted
+
+_CHUNK = 1 << 16
+
+
+class AsyncClient:
+    """A callscribe server, for asyncio code.
+
+    Tokens are fetched with ``app_id``/``app_secret`` on first use and replaced before they
+    expire; transient failures are retried (``max_retries``). Use as a context manager, or
+    ``await`` :meth:`aclose`.
+    """
+
+    def __init__(
+        self,
+        base_url: str | None = None,
+        app_id: str | None = None,
+        app_secret: str | None = None,
+        *,
+        access_token: str | None = None,
+        timeout: float = 30.0,
+        max_retries: int = 2,
+        verify: bool | ssl.SSLContext = True,
+        http_client: httpx.AsyncClient | None = None,
+    ) -> None:
+        settings = Settings.resolve(
+            base_url, app_id, app_secret, access_token, timeout, max_retries, verify
+        )
+        self._http = AsyncHTTP(settings, http_client)
+
+    @property
+    def base_url(self) -> str:
+        return self._http.settings.base_url
+
+    async def access_token(self) -> str:
+        """A currently valid token (for calling the API some other way)."""
+        return await self._http.token()
+
+    # --- Conversation API -------------------------------------------------------------------
+
+    def conversation(self, conversation_id: str) -> AsyncConversation:
+        """A handle on one conversation's results (no request is made yet)."""
+        return AsyncConversation(self._http, conversation_id)
+
+    async def conversations(self, *, limit: int = 100, offset: int = 0) -> list[ConversationInfo]:
+        """This app's conversations, newest first."""
+        params = {"limit": limit, "offset": offset}
+        return _parse.conversations(
+            await self._http.request("GET", "/v1/conversations", params=params)
+        )
+
+    # --- Async API ----------------------------------------------------------------------------
+
+    def job(self, job_id: str, conversation_id: str) -> AsyncJob:
+        return AsyncJob(self._http, job_id, conversation_id)
+
+    def _job(self, body: Any) -> AsyncJob:
+        accepted = JobAccepted.model_validate(body)
+        return AsyncJob(self._http, accepted.job_id, accepted.conversation_id)
+
+    async def process_text(
+        self,
+        messages: Iterable[TextMessage | Mapping[str, Any] | str],
+        *,
+        name: str | None = None,
+        detect_phrases: bool = False,
+        trackers: Mapping[str, Sequence[str]] | None = None,
+        confidence_threshold: float | None = None,
+        webhook_url: str | None = None,
+    ) -> AsyncJob:
+        """Analyse a conversation given as text messages; ``job.wait()`` for the results."""
+        body = _bodies.text_body(
+            messages,
+            name=name,
+            detect_phrases=detect_phrases,
+            trackers=trackers,
+            confidence_threshold=confidence_threshold,
+            webhook_url=webhook_url,
+        )
+        return self._job(await self._http.request("POST", "/v1/process/text", json=body))
+
+    async def append_text(
+        self,
+        conversation_id: str,
+        messages: Iterable[TextMessage | Mapping[str, Any] | str],
+        *,
+        webhook_url: str | None = None,
+    ) -> AsyncJob:
+        """Add messages to a text conversation and process it again."""
+        body = _bodies.text_body(messages, webhook_url=webhook_url)
+        body = {k: v for k, v in body.items() if k in ("messages", "webhookUrl")}
+        path = f"/v1/process/text/{conversation_id}"
+        return self._job(await self._http.request("PUT", path, json=body))
+
+    async def process_audio_file(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        name: str | None = None,
+        content_type: str | None = None,
+        detect_phrases: bool = False,
+        webhook_url: str | None = None,
+    ) -> AsyncJob:
+        """Upload a recording (any format the server decodes: WAV, MP3, M4A, Ogg, FLAC…)."""
+        file = Path(path)
+        if not await asyncio.to_thread(file.is_file):
+            raise ValueError(f"path: {file} is not a file")
+        headers = {"content-type": content_type or _bodies.content_type_for(file.suffix)}
+        params = _bodies.audio_params(
+            name if name is not None else file.stem, detect_phrases, webhook_url
+        )
+        fh = await asyncio.to_thread(file.open, "rb")
+        try:
+            body = await self._http.request(
+                "POST",
+                "/v1/process/audio",
+                params=params,
+                headers=headers,
+                content=lambda: _chunks(fh),
+                timeout=max(self._http.settings.timeout, 300.0),
+            )
+        finally:
+            await asyncio.to_thread(fh.close)
+        return self._job(body)
+
+    async def process_audio_url(
+        self,
+        url: str,
+        *,
+        name: str | None = None,
+        detect_phrases: bool = False,
+        trackers: Mapping[str, Sequence[str]] | None = None,
+        confidence_threshold: float | None = None,
+        webhook_url: str | None = None,
+    ) -> AsyncJob:
+        """Have the server fetch a recording by URL (it must be on the server's allow-list)."""
+        body = _bodies.audio_url_body(
+            url,
+            name=name,
+            detect_phrases=detect_phrases,
+            trackers=trackers,
+            confidence_threshold=confidence_threshold,
+            webhook_url=webhook_url,
+        )
+        return self._job(await self._http.request("POST", "/v1/process/audio/url", json=body))
+
+    # --- Streaming API ------------------------------------------------------------------------
+
+    def stream(
+        self,
+        audio: AudioInput,
+        *,
+        sample_rate: int | None = None,
+        channels: int = 1,
+        encoding: str = "LINEAR16",
+        name: str | None = None,
+        speaker_name: str | None = None,
+        speaker_user_id: str | None = None,
+        insight_types: Sequence[str] = INSIGHT_TYPES,
+        trackers: Mapping[str, Sequence[str]] | None = None,
+        connection_id: str | None = None,
+        realtime: bool = False,
+        chunk_ms: int = 100,
+    ) -> AsyncStream:
+        """Stream audio (a WAV path, PCM bytes, or an iterable of PCM chunks) and receive live
+        events. ``await`` the result (or ``async with`` it) to open the stream; sending goes
+        on in a task (at the audio's own pace with ``realtime=True``)."""
+        fmt, chunks = open_audio(
+            audio, sample_rate=sample_rate, channels=channels, encoding=encoding, chunk_ms=chunk_ms
+        )
+        start = _bodies.start_request(
+            encoding=fmt.encoding,
+            sample_rate=fmt.sample_rate,
+            channels=fmt.channels,
+            name=name,
+            speaker_name=speaker_name,
+            speaker_user_id=speaker_user_id,
+            insight_types=insight_types,
+            trackers=trackers,
+        )
+        return AsyncStream(
+            self._http,
+            connection_id or str(uuid.uuid4()),
+            fmt,
+            chunks,
+            start,
+            realtime=realtime,
+        )
+
+    # --- Telephony API ------------------------------------------------------------------------
+
+    async def _connect(self, body: dict[str, Any]) -> AsyncConnection:
+        started = await self._http.request("POST", "/v1/endpoint:connect", json=body)
+        return AsyncConnection(self._http, ConnectionStarted.model_validate(started))
+
+    async def start_pstn(
+        self,
+        phone_number: str,
+        *,
+        dtmf: str | None = None,
+        actions: Sequence[Mapping[str, Any]] | None = None,
+        data: Mapping[str, Any] | None = None,
+        name: str | None = None,
+        summary_emails: Sequence[str] | None = None,
+    ) -> AsyncConnection:
+        """Dial a phone number (through the server's SIP trunk), then key ``dtmf``."""
+        return await self._connect(
+            _telephony.pstn_body(
+                phone_number,
+                dtmf=dtmf,
+                actions=actions,
+                data=data,
+                name=name,
+                summary_emails=summary_emails,
+            )
+        )
+
+    async def start_sip(
+        self,
+        uri: str,
+        *,
+        dtmf: str | None = None,
+        actions: Sequence[Mapping[str, Any]] | None = None,
+        data: Mapping[str, Any] | None = None,
+        name: str | None = None,
+        summary_emails: Sequence[str] | None = None,
+    ) -> AsyncConnection:
+        """Call a SIP URI directly (wideband audio)."""
+        return await self._connect(
+            _telephony.sip_body(
+                uri, dtmf=dtmf, actions=actions, data=data, name=name, summary_emails=summary_emails
+            )
+        )
+
+    async def join_zoom(
+        self,
+        meeting_id: str,
+        passcode: str | None = None,
+        participant_id: str | None = None,
+        *,
+        phone_number: str | None = None,
+        sip: bool = False,
+        sip_uri: str | None = None,
+        name: str | None = None,
+        actions: Sequence[Mapping[str, Any]] | None = None,
+        data: Mapping[str, Any] | None = None,
+        summary_emails: Sequence[str] | None = None,
+    ) -> AsyncConnection:
+        """Join a Zoom meeting by phone (``phone_number``: one of Zoom's dial-in numbers,
+        keyed ``MEETING#,,#,,PASSCODE#``) or by SIP (``sip=True``: Zoom's room connector,
+        ``MEETING.PASSCODE@zoomcrc.com``, or ``sip_uri`` for another bridge with the same
+        prompts)."""
+        name = name if name is not None else f"Zoom meeting {meeting_id}"
+        if sip and sip_uri is None:
+            return await self.start_sip(
+                _telephony.zoom_sip_uri(meeting_id, passcode),
+                actions=actions,
+                data=data,
+                name=name,
+                summary_emails=summary_emails,
+            )
+        dtmf = _telephony.zoom_dtmf(meeting_id, passcode, participant_id)
+        if sip_uri is not None:
+            return await self.start_sip(
+                sip_uri,
+                dtmf=dtmf,
+                actions=actions,
+                data=data,
+                name=name,
+                summary_emails=summary_emails,
+            )
+        if phone_number is None:
+            raise ValueError("join_zoom: give phone_number (Zoom's dial-in number) or sip=True")
+        return await self.start_pstn(
+            phone_number,
+            dtmf=dtmf,
+            actions=actions,
+            data=data,
+            name=name,
+            summary_emails=summary_emails,
+        )
+
+    # --- lifetime -----------------------------------------------------------------------------
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def __aenter__(self) -> AsyncClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+
+async def _chunks(fh: IO[bytes]) -> AsyncIterator[bytes]:
+    """The file from its start (each retry re-reads it), read off the event loop."""
+    await asyncio.to_thread(fh.seek, 0)
+    while chunk := await asyncio.to_thread(fh.read, _CHUNK):
+        yield chunk

@@ -1,0 +1,126 @@
+"""The blocking HTTP layer: one ``httpx.Client``, tokens refreshed before they expire and
+once on a 401, retries with backoff. Thread-safe: a lock guards the token."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+from callscribe_sdk._auth import Token, token_request
+from callscribe_sdk._http import (
+    CONNECT_FAILURES,
+    USER_AGENT,
+    Settings,
+    decode,
+    next_step,
+    transport_error,
+)
+
+TOKEN_PATH = "/oauth2/token:generate"
+
+
+class SyncHTTP:
+    def __init__(self, settings: Settings, http: httpx.Client | None = None) -> None:
+        self.settings = settings
+        self._owns_http = http is None
+        self._http = http or httpx.Client(
+            base_url=settings.base_url,
+            timeout=settings.timeout,
+            verify=settings.verify,
+            headers={"user-agent": USER_AGENT},
+        )
+        self._lock = threading.Lock()
+        self._token: Token | None = None
+        if settings.access_token is not None:
+            self._token = Token(settings.access_token, float("inf"))
+
+    @property
+    def can_refresh(self) -> bool:
+        return bool(self.settings.app_id and self.settings.app_secret)
+
+    def token(self) -> str:
+        """A token that is valid for a while yet (fetched or refreshed when needed)."""
+        with self._lock:
+            token = self._token
+            if token is None or not token.fresh(time.time()):
+                if token is not None and not self.can_refresh:
+                    return token.value
+                token = self._fetch_token()
+                self._token = token
+            return token.value
+
+    def _fetch_token(self) -> Token:
+        s = self.settings
+        if s.app_id is None or s.app_secret is None:
+            raise ValueError("this client has no app_id/app_secret to fetch a token with")
+        sent = time.time()
+        body = self.request(
+            "POST", TOKEN_PATH, json=token_request(s.app_id, s.app_secret), authenticated=False
+        )
+        return Token.issued(body["accessToken"], float(body["expiresIn"]), sent)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: dict[str, Any] | None = None,
+        content: Callable[[], Any] | None = None,
+        headers: dict[str, str] | None = None,
+        authenticated: bool = True,
+        timeout: float | None = None,
+    ) -> Any:
+        """Send with retries; the decoded JSON of a success, or the matching ``APIError``."""
+        attempt, refreshed = 0, False
+        while True:
+            sent_headers = dict(headers or {})
+            if authenticated:
+                sent_headers["x-api-key"] = self.token()
+            try:
+                response = self._http.request(
+                    method,
+                    path,
+                    json=json,
+                    params=params,
+                    content=content() if content is not None else None,
+                    headers=sent_headers,
+                    timeout=timeout if timeout is not None else httpx.USE_CLIENT_DEFAULT,
+                )
+            except CONNECT_FAILURES as exc:
+                delay = self.settings.retry.delay(attempt, status=None, retry_after=None)
+                if delay is None:
+                    raise transport_error(exc, self.settings.base_url) from exc
+                time.sleep(delay)
+                attempt += 1
+                continue
+            except httpx.HTTPError as exc:
+                raise transport_error(exc, self.settings.base_url) from exc
+            step, delay = next_step(
+                response,
+                attempt=attempt,
+                can_refresh=authenticated and not refreshed and self.can_refresh,
+                policy=self.settings.retry,
+                now=time.time(),
+            )
+            if step == "refresh":
+                refreshed = True
+                self._invalidate()
+                continue
+            if step == "retry" and delay is not None:
+                time.sleep(delay)
+                attempt += 1
+                continue
+            return decode(response)
+
+    def _invalidate(self) -> None:
+        with self._lock:
+            self._token = None
+
+    def close(self) -> None:
+        if self._owns_http:
+            self._http.close()

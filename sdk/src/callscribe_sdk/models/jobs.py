@@ -1,0 +1,52 @@
+"""Results of the Async APIs and of the Telephony API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from callscribe_sdk.models._base import Model
+
+JobState = Literal["scheduled", "in_progress", "completed", "failed"]
+
+
+class JobStatus(Model):
+    id: str
+    status: JobState
+    conversation_id: str | None = None
+    error: str | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.status in ("completed", "failed")
+
+
+class JobAccepted(Model):
+    conversation_id: str
+    job_id: str
+
+
+class ConnectionStarted(Model):
+    """``POST /v1/endpoint:connect`` (start): where to follow the call."""
+
+    connection_id: str
+    conversation_id: str
+    result_web_socket_url: str | None = None
+    event_url: str | None = None
+
+
+class ConnectionStopped(Model):
+    connection_id: str
+    conversation_id: str
+    summary_info: Any = None
+
+
+class ConnectionState(Model):
+    """``GET /v1/endpoint/{connectionId}``: the call's state and, once over, why it ended."""
+
+    connection_id: str | None = None
+    conversation_id: str | None = None
+    state: str | None = None
+    end_reason: str | None = None
