@@ -1,5 +1,19 @@
 """Insight extraction, offline on CPU: per message (sentiment, questions, action items,
 follow-ups, entities, trackers, phrases) and per conversation (topics, summary, analytics).
+
+Everything here is synchronous and CPU-bound: run it in a worker thread. Usage::
+
+    engine = InsightEngine()
+    engine.warm_up()                                   # loads spaCy, MiniLM, VADER (~10 s)
+    ctx = ConversationContext(start=start, timezone="America/New_York",
+                              members=(Person("Sarah Chen", "u-sarah"), Person("Mike Ross")))
+    analyses = engine.analyze_many(messages, ctx)      # or engine.analyze(msg, ctx, ...)
+    topics = TopicTracker()
+    for m, a in zip(messages, analyses):
+        topics.add(m, a)
+    topics.topics()                                    # list[Topic], best first
+    summarize(messages, analyses, endpoint=None)       # list[SummaryItem]
+    compute_analytics(messages)                        # Analytics
 """
 
 from callscribe.insights.analytics import compute_analytics
