@@ -206,3 +206,27 @@ async def test_maximum_duration(baresip_backend: BaresipBackend, tmp_path: Path)
     assert result.reason is EndReason.MAX_DURATION
     assert 2.4 < result.duration < 3.5
     assert sink.bytes > 0
+
+
+async def test_ten_simultaneous_calls_lose_nothing(
+    baresip_backend: BaresipBackend, tmp_path: Path
+) -> None:
+    with sipp("stream.xml", tmp_path, calls=10) as peer:
+        controllers, sinks = [], []
+        for _ in range(10):
+            sink = Sink()
+            sinks.append(sink)
+            controllers.append(
+                CallController(baresip_backend, SipTarget(peer.uri), config(), on_audio=sink)
+            )
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(c.run()) for c in controllers]
+            await asyncio.sleep(4)
+            for c in controllers:
+                c.stop()
+    results = [t.result() for t in tasks]
+    assert {r.reason for r in results} == {EndReason.STOPPED}
+    assert all(s.bytes > 3 * 16000 for s in sinks)
+    assert sum(r.lost_bytes for r in results) == 0
+    assert sum(r.rtp_lost for r in results) == 0
+    assert len({r.call_id for r in results}) == 10
