@@ -58,6 +58,15 @@ class Speaker:
     user_id: str | None = None
 
     @property
+    def display_name(self) -> str:
+        return self.name or self.user_id or "Unknown"
+
+    @property
+    def email(self) -> str | None:
+        """The userId when it is an e-mail address (Symbl uses e-mails as user ids)."""
+        return self.user_id if self.user_id and "@" in self.user_id else None
+
+    @property
     def key(self) -> str:
         """What identifies the person within a conversation: userId first, else the name."""
         return (self.user_id or self.name or "").strip().lower()

@@ -345,8 +345,8 @@ class Repository:
             row = MemberRow(
                 id=new_uuid(),
                 conversation_id=conversation_id,
-                name=speaker.name or speaker.user_id or "Unknown",
-                email=speaker.user_id if speaker.user_id and "@" in speaker.user_id else None,
+                name=speaker.display_name,
+                email=speaker.email,
                 user_id=speaker.user_id,
             )
             s.add(row)

@@ -7,28 +7,13 @@ from datetime import UTC, datetime
 from fastapi import APIRouter, status
 
 from callscribe.api.deps import AppId, ServicesDep
-from callscribe.api.schemas.process import JobAccepted, TextAppend, TextMessage, TextRequest
-from callscribe.conversation.ingest import ReceivedText, timed_messages
+from callscribe.api.schemas.process import JobAccepted, TextAppend, TextRequest, received
+from callscribe.conversation.ingest import timed_messages
 from callscribe.errors import Conflict
-from callscribe.model import ConversationStatus, Speaker
+from callscribe.model import ConversationStatus
 from callscribe.services import Services
 
 router = APIRouter(prefix="/v1/process", tags=["async"])
-
-
-def _received(messages: list[TextMessage]) -> list[ReceivedText]:
-    return [
-        ReceivedText(
-            text=m.payload.content,
-            speaker=Speaker(
-                name=m.from_.name if m.from_ else None,
-                user_id=m.from_.user_id if m.from_ else None,
-            ),
-            start=m.duration.start_time if m.duration else None,
-            end=m.duration.end_time if m.duration else None,
-        )
-        for m in messages
-    ]
 
 
 async def _schedule(
@@ -48,8 +33,8 @@ async def _schedule(
 )
 async def process_text(body: TextRequest, app_id: AppId, services: ServicesDep) -> JobAccepted:
     """Store the messages (committed before answering), then analyse them in the background."""
-    received = _received(body.messages)
-    origin = next((r.start for r in received if r.start), None) or datetime.now(UTC)
+    items = received(body.messages)
+    origin = next((r.start for r in items if r.start), None) or datetime.now(UTC)
     settings = {
         "confidenceThreshold": body.confidence_threshold,
         "detectPhrases": body.detect_phrases,
@@ -63,7 +48,7 @@ async def process_text(body: TextRequest, app_id: AppId, services: ServicesDep) 
         start_time=origin,
         settings=settings,
     )
-    await repo.add_messages(conversation.id, timed_messages(received, origin))
+    await repo.add_messages(conversation.id, timed_messages(items, origin))
     return await _schedule(services, app_id, conversation.id, body)
 
 
@@ -86,7 +71,7 @@ async def append_text(
         )
     previous = await repo.list_messages(conversation_id)
     origin = previous[-1].end if previous else conversation.start_time
-    await repo.add_messages(conversation_id, timed_messages(_received(body.messages), origin))
+    await repo.add_messages(conversation_id, timed_messages(received(body.messages), origin))
     if conversation.status is not ConversationStatus.IN_PROGRESS:
         await repo.reopen_conversation(conversation_id)
     return await _schedule(services, app_id, conversation_id, body)

@@ -8,6 +8,8 @@ from typing import Literal
 from pydantic import AnyHttpUrl, AwareDatetime, Field, model_validator
 
 from callscribe.api.schemas.base import RequestBody, ResponseBody
+from callscribe.conversation.ingest import ReceivedText
+from callscribe.model import Speaker
 
 
 class Payload(RequestBody):
@@ -66,3 +68,19 @@ class JobStatusResponse(ResponseBody):
     error: str | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
+
+
+def received(messages: list[TextMessage]) -> list[ReceivedText]:
+    """The messages as the ingest step takes them (times may be missing)."""
+    return [
+        ReceivedText(
+            text=m.payload.content,
+            speaker=Speaker(
+                name=m.from_.name if m.from_ else None,
+                user_id=m.from_.user_id if m.from_ else None,
+            ),
+            start=m.duration.start_time if m.duration else None,
+            end=m.duration.end_time if m.duration else None,
+        )
+        for m in messages
+    ]
