@@ -118,6 +118,7 @@ async def test_local_stop() -> None:
         (FakeScenario(refuse_status=403), EndReason.AUTH_FAILED, 403),
         (FakeScenario(refuse_status=404), EndReason.UNREACHABLE, 404),
         (FakeScenario(never_answer=True), EndReason.NO_ANSWER, 180),  # last status seen
+        (FakeScenario(never_answer=True, ring=False), EndReason.UNREACHABLE, None),
         (FakeScenario(send_media=False), EndReason.MEDIA_LOST, 200),
         (FakeScenario(media_stops_after=0.3), EndReason.MEDIA_LOST, 200),
         (FakeScenario(), EndReason.SILENCE_TIMEOUT, 200),

@@ -60,7 +60,8 @@ def test_failures_before_answer_are_classified(status: int | None, reason: EndRe
 @pytest.mark.parametrize(
     ("events", "reason"),
     [
-        ([E.ANSWER_TIMEOUT], R.NO_ANSWER),
+        ([E.ANSWER_TIMEOUT], R.UNREACHABLE),
+        ([E.RING, E.ANSWER_TIMEOUT], R.NO_ANSWER),
         ([E.ANSWER, E.MEDIA_TIMEOUT], R.MEDIA_LOST),
         ([E.ANSWER, E.MEDIA, E.MEDIA_TIMEOUT], R.MEDIA_LOST),
         ([E.ANSWER, E.MEDIA, E.SILENCE_TIMEOUT], R.SILENCE_TIMEOUT),

@@ -19,7 +19,7 @@ from callscribe.telephony import (
 from callscribe.telephony.baresip_backend import BaresipBackend
 from callscribe.telephony.config import Transport
 from callscribe.telephony.dtmf import DtmfSequence
-from peers.sipp_peer import sipp
+from peers.sipp_peer import free_udp_port, sipp
 
 pytestmark = pytest.mark.slow
 
@@ -136,6 +136,14 @@ async def test_never_answering_is_no_answer(
     assert result.reason is EndReason.NO_ANSWER
     assert not result.answered
     assert 1.4 < result.duration < 4
+
+
+async def test_nothing_listening_is_unreachable(baresip_backend: BaresipBackend) -> None:
+    closed_port = free_udp_port()  # nobody listens there: no response at all
+    target = SipTarget(f"sip:nobody@127.0.0.1:{closed_port}")
+    result, _ = await call(baresip_backend, target, config(answer_timeout=1.5))
+    assert result.reason is EndReason.UNREACHABLE
+    assert result.sip_status is None
 
 
 async def test_answering_without_rtp_is_media_lost(

@@ -11,7 +11,8 @@ Rules
    401/403/407 authentication failed, 408/480/487 no answer, anything else (404, 5xx, a
    transport error with no status) unreachable. After the answer the far end can only hang
    up (``remote_hangup``).
-4. Timeouts belong to phases: ``no_answer`` before the answer, ``media_lost`` once answered
+4. Timeouts belong to phases: ``no_answer`` once it rang but nobody answered, ``unreachable``
+   when nothing at all came back before the answer timeout, ``media_lost`` once answered
    (no RTP at first, or RTP that stops), ``silence_timeout`` while media flows without speech,
    ``max_duration`` at any time.
 5. An event with no row for the current state is stale network noise (a late 180 after the
@@ -82,7 +83,8 @@ ENDINGS: dict[tuple[CallState, CallEvent], EndReason] = {
     **{(s, E.MAX_DURATION): R.MAX_DURATION for s in _LIVE},
     **{(s, E.ERROR): R.ERROR for s in _LIVE},
     **{(s, E.FAIL): R.UNREACHABLE for s in _BEFORE_ANSWER},
-    **{(s, E.ANSWER_TIMEOUT): R.NO_ANSWER for s in _BEFORE_ANSWER},
+    (S.DIALLING, E.ANSWER_TIMEOUT): R.UNREACHABLE,
+    (S.RINGING, E.ANSWER_TIMEOUT): R.NO_ANSWER,
     **{(s, E.REMOTE_BYE): R.REMOTE_HANGUP for s in _AFTER_ANSWER},
     **{(s, E.MEDIA_TIMEOUT): R.MEDIA_LOST for s in _AFTER_ANSWER},
     (S.KEYING_DTMF, E.SILENCE_TIMEOUT): R.SILENCE_TIMEOUT,
