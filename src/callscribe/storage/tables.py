@@ -180,3 +180,18 @@ class ConversationDocumentRow(Base):
     kind: Mapped[str] = mapped_column(String(32), primary_key=True)
     data: Mapped[Any] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class TrackerRow(Base):
+    """A tracker stored for an app (Symbl's Management API): a named vocabulary."""
+
+    __tablename__ = "trackers"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    app_id: Mapped[str] = mapped_column(ForeignKey("apps.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    vocabulary: Mapped[list[Any]] = mapped_column(default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (Index("ix_trackers_app_name", "app_id", "name", unique=True),)
