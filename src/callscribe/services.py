@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
+from typing import Any
 
 from callscribe.auth import AppService
 from callscribe.config import Settings
@@ -79,6 +80,20 @@ class Services:
         return cls(
             settings, storage, apps, InProcessBus(), jobs, processor, speech, live, uploads, policy
         )
+
+    async def trackers_for(
+        self, app_id: str, requested: list[dict[str, Any]], enable_all: bool
+    ) -> list[dict[str, Any]]:
+        """The request's trackers, plus every tracker stored for the app when asked."""
+        trackers = list(requested)
+        if enable_all:
+            names = {t["name"] for t in trackers}
+            trackers += [
+                {"name": t.name, "vocabulary": list(t.vocabulary)}
+                for t in await self.storage.trackers.find(app_id)
+                if t.name not in names
+            ]
+        return trackers
 
     def live_deps(self) -> LiveDeps:
         return LiveDeps(

@@ -20,6 +20,7 @@ from callscribe.api.routes import (
     process,
     streaming,
     telephony,
+    trackers,
 )
 from callscribe.config import Settings
 from callscribe.services import Services
@@ -60,7 +61,17 @@ def create_app(settings: Settings) -> FastAPI:
     )
     errors.install(app)
     app.add_middleware(BodySizeLimit, limit_for=lambda path: body_limit(settings, path))
-    for module in (auth, process, audio, jobs, conversations, insights, streaming, telephony):
+    for module in (
+        auth,
+        process,
+        audio,
+        jobs,
+        conversations,
+        insights,
+        streaming,
+        telephony,
+        trackers,
+    ):
         app.include_router(module.router)
 
     @app.get("/health", tags=["meta"], operation_id="health")

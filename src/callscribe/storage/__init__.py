@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from callscribe.storage.database import create_async, migrate
 from callscribe.storage.insight_store import InsightStore, StoredInsight
 from callscribe.storage.repository import Repository
+from callscribe.storage.tracker_store import StoredTracker, TrackerStore
 
 
 @dataclass
@@ -18,6 +19,7 @@ class Storage:
 
     repository: Repository
     insights: InsightStore
+    trackers: TrackerStore
     engine: AsyncEngine
 
     async def close(self) -> None:
@@ -28,7 +30,16 @@ async def open_storage(url: str) -> Storage:
     """Migrate the schema (in a thread: Alembic is synchronous) and open the async engine."""
     await asyncio.to_thread(migrate, url)
     engine, sessions = create_async(url)
-    return Storage(Repository(sessions), InsightStore(sessions), engine)
+    return Storage(Repository(sessions), InsightStore(sessions), TrackerStore(sessions), engine)
 
 
-__all__ = ["InsightStore", "Repository", "Storage", "StoredInsight", "migrate", "open_storage"]
+__all__ = [
+    "InsightStore",
+    "Repository",
+    "Storage",
+    "StoredInsight",
+    "StoredTracker",
+    "TrackerStore",
+    "migrate",
+    "open_storage",
+]

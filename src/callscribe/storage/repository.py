@@ -41,6 +41,7 @@ from callscribe.storage.tables import (
     MessageAnalysisRow,
     MessageRow,
     ServerKey,
+    TrackerRow,
     utcnow,
 )
 
@@ -101,6 +102,7 @@ class Repository:
         async with self._sessions() as s:
             conv_ids = select(ConversationRow.id).where(ConversationRow.app_id == app_id)
             await self._delete_conversations(s, conv_ids)
+            await s.execute(delete(TrackerRow).where(TrackerRow.app_id == app_id))
             result = await s.execute(delete(AppRow).where(AppRow.id == app_id))
             if getattr(result, "rowcount", 0) == 0:
                 raise NotFound(f"no app with id {app_id}")

@@ -16,6 +16,7 @@ from starlette.datastructures import UploadFile
 
 from callscribe.api.deps import AppId, ServicesDep
 from callscribe.api.schemas.audio import AudioUrlAppend, AudioUrlRequest
+from callscribe.api.schemas.base import Timezone
 from callscribe.api.schemas.process import JobAccepted
 from callscribe.conversation.fetch import check_url
 from callscribe.errors import Conflict, ValidationFailed
@@ -64,13 +65,18 @@ async def _accept(
 
 
 async def _new_conversation(
-    services: Services, app_id: str, name: str | None, settings: dict[str, Any]
+    services: Services,
+    app_id: str,
+    name: str | None,
+    settings: dict[str, Any],
+    timezone: str | None = None,
 ) -> str:
     conversation = await services.repository.create_conversation(
         app_id=app_id,
         name=name or "Audio conversation",
         source="audio",
         start_time=datetime.now(UTC),
+        timezone=timezone or "UTC",
         settings=settings,
     )
     return conversation.id
@@ -104,10 +110,13 @@ async def process_audio(
     name: Annotated[str | None, Query(max_length=500)] = None,
     webhook_url: Annotated[str | None, Query(alias="webhookUrl")] = None,
     detect_phrases: Annotated[bool, Query(alias="detectPhrases")] = False,
+    enable_all_trackers: Annotated[bool, Query(alias="enableAllTrackers")] = False,
+    timezone: Annotated[Timezone | None, Query()] = None,
 ) -> JobAccepted:
     """A recording as the raw body (``Content-Type: audio/...``) or a multipart ``file``."""
+    trackers = await services.trackers_for(app_id, [], enable_all_trackers)
     conversation_id = await _new_conversation(
-        services, app_id, name, {"detectPhrases": detect_phrases}
+        services, app_id, name, {"detectPhrases": detect_phrases, "trackers": trackers}, timezone
     )
     params = {"webhookUrl": webhook_url} if webhook_url else {}
     try:
@@ -141,11 +150,15 @@ async def process_audio_url(
 ) -> JobAccepted:
     """A recording by URL: checked against the allow-list now, fetched by the job."""
     check_url(str(body.url), services.fetch_policy)
+    trackers = await services.trackers_for(
+        app_id, [t.model_dump() for t in body.trackers], body.enable_all_trackers
+    )
     conversation_id = await _new_conversation(
         services,
         app_id,
         body.name,
-        {"detectPhrases": body.detect_phrases, "trackers": [t.model_dump() for t in body.trackers]},
+        {"detectPhrases": body.detect_phrases, "trackers": trackers},
+        body.timezone,
     )
     params: dict[str, Any] = {"url": str(body.url)}
     if body.webhook_url:

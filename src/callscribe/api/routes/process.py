@@ -38,7 +38,9 @@ async def process_text(body: TextRequest, app_id: AppId, services: ServicesDep) 
     settings = {
         "confidenceThreshold": body.confidence_threshold,
         "detectPhrases": body.detect_phrases,
-        "trackers": [t.model_dump() for t in body.trackers],
+        "trackers": await services.trackers_for(
+            app_id, [t.model_dump() for t in body.trackers], body.enable_all_trackers
+        ),
     }
     repo = services.repository
     conversation = await repo.create_conversation(
@@ -46,6 +48,7 @@ async def process_text(body: TextRequest, app_id: AppId, services: ServicesDep) 
         name=body.name or "Text conversation",
         source="text",
         start_time=origin,
+        timezone=body.timezone or "UTC",
         settings=settings,
     )
     await repo.add_messages(conversation.id, timed_messages(items, origin))

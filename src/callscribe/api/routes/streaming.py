@@ -95,7 +95,9 @@ async def streaming(ws: WebSocket, connection_id: str) -> None:
         start_time=datetime.now(UTC),
         timezone=_offset(start.config.timezone_offset),
         settings={
-            "trackers": [t.model_dump() for t in start.trackers],
+            "trackers": await services.trackers_for(
+                app_id, [t.model_dump() for t in start.trackers], start.enable_all_trackers
+            ),
             "insightTypes": list(start.insight_types),
             "connectionId": connection_id,
         },

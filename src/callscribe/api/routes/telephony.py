@@ -59,7 +59,9 @@ async def connect(
     dtmf = DtmfSequence.parse(endpoint.dtmf, field="endpoint.dtmf")
     settings: dict[str, Any] = {
         "actions": [a.model_dump(by_alias=True) for a in body.actions],
-        "trackers": [t.model_dump() for t in body.trackers],
+        "trackers": await services.trackers_for(
+            app_id, [t.model_dump() for t in body.trackers], body.enable_all_trackers
+        ),
         "insightTypes": list(body.insight_types),
         "endpoint": {"type": endpoint.type, "target": endpoint.phone_number or endpoint.uri},
         "pushSpeakerEvents": body.push_speaker_events,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import AnyHttpUrl, Field
 
-from callscribe.api.schemas.base import RequestBody
+from callscribe.api.schemas.base import RequestBody, Timezone
 from callscribe.api.schemas.process import TrackerSpec
 
 
@@ -15,6 +15,8 @@ class AudioUrlAppend(RequestBody):
 
 class AudioUrlRequest(AudioUrlAppend):
     name: str | None = Field(None, max_length=500)
+    timezone: Timezone | None = None
+    enable_all_trackers: bool = False
     confidence_threshold: float | None = Field(None, ge=0.0, le=1.0)
     detect_phrases: bool = False
     trackers: list[TrackerSpec] = Field(default_factory=list, max_length=100)

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import AnyHttpUrl, AwareDatetime, Field, model_validator
 
-from callscribe.api.schemas.base import RequestBody, ResponseBody
+from callscribe.api.schemas.base import RequestBody, ResponseBody, Timezone
 from callscribe.conversation.ingest import ReceivedText
 from callscribe.model import Speaker
 
@@ -51,6 +51,8 @@ class TextAppend(RequestBody):
 
 class TextRequest(TextAppend):
     name: str | None = Field(None, max_length=500)
+    timezone: Timezone | None = None
+    enable_all_trackers: bool = False
     confidence_threshold: float | None = Field(None, ge=0.0, le=1.0)
     detect_phrases: bool = False
     trackers: list[TrackerSpec] = Field(default_factory=list, max_length=100)

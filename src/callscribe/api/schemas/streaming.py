@@ -39,5 +39,6 @@ class StartRequest(RequestBody):
     config: StreamConfig = Field(default_factory=StreamConfig)
     speaker: StreamSpeaker | None = None
     trackers: list[TrackerSpec] = Field(default_factory=list, max_length=100)
+    enable_all_trackers: bool = False
     no_connection_timeout: int = Field(0, ge=0, le=3600)
     disconnect_on_stop_request: bool = True

@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from callscribe.api.schemas.base import RequestBody, ResponseBody
+from callscribe.api.schemas.base import RequestBody, ResponseBody, Timezone
 from callscribe.api.schemas.process import TrackerSpec
 
 
@@ -52,7 +52,8 @@ class ConnectRequest(RequestBody):
     endpoint: Endpoint | None = None
     actions: list[Action] = Field(default_factory=list, max_length=20)
     data: Data = Field(default_factory=Data)
-    timezone: str | None = Field(None, max_length=64)
+    timezone: Timezone | None = None
+    enable_all_trackers: bool = False
     languages: list[str] = Field(default_factory=lambda: ["en-US"])
     insight_types: list[Literal["question", "action_item", "follow_up"]] = Field(
         default_factory=lambda: ["question", "action_item", "follow_up"]  # type: ignore[arg-type]
