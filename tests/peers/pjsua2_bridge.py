@@ -99,7 +99,7 @@ class BridgeCall(pj.Call):  # type: ignore[misc]
 
     def onDtmfDigit(self, prm: Any) -> None:
         method = "info" if prm.method == pj.PJSUA_DTMF_METHOD_SIP_INFO else "rfc4733"
-        say("digit", digit=prm.digit, method=method)
+        say("digit", digit=prm.digit, method=method, t=round(time.monotonic(), 3))
         if self.stage in ("meeting", "done"):
             return
         if prm.digit != "#":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from callscribe.telephony import EndReason, SipTarget, TelephonyConfig, zoom_dtmf
@@ -29,6 +31,14 @@ async def test_dials_keys_zoom_digits_and_receives_the_meeting(
         ("passcode", "123456", True),
     ]
     assert {d["method"] for d in digits} == {"rfc4733"}
+    keys = "".join(d["digit"] for d in digits)
+    assert keys == "85012345678##123456#"
+    gaps = [b["t"] - a["t"] for a, b in itertools.pairwise(digits)]
+    # ",," (1 s) after "...678#" and after the lone "#"; digits within a group ~0.22 s apart
+    # (100 ms tone + 120 ms gap); RFC 4733 packetisation blurs each by a few 20 ms packets.
+    pauses = [gaps[11], gaps[12]]
+    assert all(p >= 0.8 for p in pauses), pauses
+    assert max(g for i, g in enumerate(gaps) if i not in (11, 12)) < 0.5, gaps
     assert started
     assert sink.formats == {(16000, 1)}  # G.722: offered first, and PJSIP has it
     assert sink.bytes > 12 * 16000 * 2 * 0.9  # ~12 s of audio after the answer
