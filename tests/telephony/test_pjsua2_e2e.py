@@ -38,7 +38,7 @@ async def test_dials_keys_zoom_digits_and_receives_the_meeting(
     # (100 ms tone + 120 ms gap); RFC 4733 packetisation blurs each by a few 20 ms packets.
     pauses = [gaps[11], gaps[12]]
     assert all(p >= 0.8 for p in pauses), pauses
-    assert max(g for i, g in enumerate(gaps) if i not in (11, 12)) < 0.5, gaps
+    assert max(g for i, g in enumerate(gaps) if i not in (11, 12)) < 0.75, gaps
     assert started
     assert sink.formats == {(16000, 1)}  # G.722: offered first, and PJSIP has it
     assert sink.bytes > 12 * 16000 * 2 * 0.9  # ~12 s of audio after the answer
