@@ -224,8 +224,13 @@ class AsyncClient:
         data: Mapping[str, Any] | None = None,
         name: str | None = None,
         summary_emails: Sequence[str] | None = None,
+        options: Mapping[str, Any] | None = None,
     ) -> AsyncConnection:
-        """Dial a phone number (through the server's SIP trunk), then key ``dtmf``."""
+        """Dial a phone number (through the server's SIP trunk), then key ``dtmf``.
+
+        ``summary_emails`` adds Symbl's ``sendSummaryEmail`` action; ``name`` is the session
+        name; ``options`` adds other start-request fields (``trackers``, ``insightTypes``,
+        ``timezone``, ``languages``, ``pushSpeakerEvents``) as the server spells them."""
         return await self._connect(
             _telephony.pstn_body(
                 phone_number,
@@ -234,6 +239,7 @@ class AsyncClient:
                 data=data,
                 name=name,
                 summary_emails=summary_emails,
+                options=options,
             )
         )
 
@@ -246,11 +252,18 @@ class AsyncClient:
         data: Mapping[str, Any] | None = None,
         name: str | None = None,
         summary_emails: Sequence[str] | None = None,
+        options: Mapping[str, Any] | None = None,
     ) -> AsyncConnection:
         """Call a SIP URI directly (wideband audio)."""
         return await self._connect(
             _telephony.sip_body(
-                uri, dtmf=dtmf, actions=actions, data=data, name=name, summary_emails=summary_emails
+                uri,
+                dtmf=dtmf,
+                actions=actions,
+                data=data,
+                name=name,
+                summary_emails=summary_emails,
+                options=options,
             )
         )
 
@@ -267,6 +280,7 @@ class AsyncClient:
         actions: Sequence[Mapping[str, Any]] | None = None,
         data: Mapping[str, Any] | None = None,
         summary_emails: Sequence[str] | None = None,
+        options: Mapping[str, Any] | None = None,
     ) -> AsyncConnection:
         """Join a Zoom meeting by phone (``phone_number``: one of Zoom's dial-in numbers,
         keyed ``MEETING#,,#,,PASSCODE#``) or by SIP (``sip=True``: Zoom's room connector,
@@ -280,6 +294,7 @@ class AsyncClient:
                 data=data,
                 name=name,
                 summary_emails=summary_emails,
+                options=options,
             )
         dtmf = _telephony.zoom_dtmf(meeting_id, passcode, participant_id)
         if sip_uri is not None:
@@ -290,6 +305,7 @@ class AsyncClient:
                 data=data,
                 name=name,
                 summary_emails=summary_emails,
+                options=options,
             )
         if phone_number is None:
             raise ValueError("join_zoom: give phone_number (Zoom's dial-in number) or sip=True")
@@ -300,6 +316,7 @@ class AsyncClient:
             data=data,
             name=name,
             summary_emails=summary_emails,
+            options=options,
         )
 
     # --- lifetime -----------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from callscribe_sdk._audio import AudioFormat, pace_delay
 from callscribe_sdk._bodies import STOP_REQUEST
 from callscribe_sdk._exceptions import ConnectError, StreamError, Timeout
 from callscribe_sdk._live import Callback, Callbacks, decode, refusal
-from callscribe_sdk._telephony import stop_body
+from callscribe_sdk._telephony import speaker_event, stop_body
 from callscribe_sdk.models import ConnectionStarted, ConnectionState, ConnectionStopped
 from callscribe_sdk.models.events import ErrorEvent, LiveEvent, RecognitionStarted
 
@@ -39,11 +39,14 @@ async def open_socket(http: AsyncHTTP, path: str) -> ClientConnection:
 
 
 class AsyncLiveSocket:
-    """Events of one socket for callbacks and for one ``async for`` consumer."""
+    """Events of one socket for callbacks and for one ``async for`` consumer; callbacks
+    subscribed late first get the events they missed."""
 
     def __init__(self, ws: ClientConnection, early: Iterable[LiveEvent] = ()) -> None:
         self._ws = ws
         self._callbacks = Callbacks()
+        self._lock = asyncio.Lock()  # held while delivering: callbacks see one order
+        self._history: list[LiveEvent] = []
         self._queue: asyncio.Queue[LiveEvent | None] = asyncio.Queue()
         self._early = list(early)
         self._last_error: ErrorEvent | None = None
@@ -67,7 +70,12 @@ class AsyncLiveSocket:
         if isinstance(event, ErrorEvent):
             self._last_error = event
         self._queue.put_nowait(event)
-        for fn in self._callbacks.matching(event):
+        async with self._lock:
+            self._history.append(event)
+            await self._call(self._callbacks, event)
+
+    async def _call(self, callbacks: Callbacks, event: LiveEvent) -> None:
+        for fn in callbacks.matching(event):
             try:
                 result = fn(event)
                 if inspect.isawaitable(result):
@@ -79,8 +87,13 @@ class AsyncLiveSocket:
         if self._failure is None:
             self._failure = exc
 
-    def subscribe(self, callbacks: Mapping[str, Callback]) -> None:
-        self._callbacks.add(callbacks)
+    async def subscribe(self, callbacks: Mapping[str, Callback]) -> None:
+        late = Callbacks()
+        late.add(callbacks)
+        async with self._lock:
+            for event in self._history:
+                await self._call(late, event)
+            self._callbacks.add(callbacks)
 
     async def events(self, timeout: float | None = None) -> AsyncIterator[LiveEvent]:
         while True:
@@ -122,7 +135,7 @@ class _AsyncLive:
 
     async def subscribe(self, callbacks: Mapping[str, Callback]) -> None:
         """Call ``callbacks[kind](event)`` (plain or ``async`` functions) for each live event."""
-        (await self._socket()).subscribe(callbacks)
+        await (await self._socket()).subscribe(callbacks)
 
     async def events(self, timeout: float | None = None) -> AsyncIterator[LiveEvent]:
         """Typed live events until the conversation is completed."""
@@ -180,7 +193,8 @@ class AsyncStream(_AsyncLive):
         return self.start().__await__()
 
     async def _handshake(self, ws: ClientConnection) -> list[LiveEvent]:
-        await ws.send(json.dumps(self._start))
+        with contextlib.suppress(ConnectionClosed):  # refused at once: the reads say why
+            await ws.send(json.dumps(self._start))
         early: list[LiveEvent] = []
         deadline = time.monotonic() + max(self._http.settings.timeout, 30.0)
         while True:
@@ -302,6 +316,33 @@ class AsyncConnection(_AsyncLive):
             "POST", "/v1/endpoint:connect", json=stop_body(self.connection_id)
         )
         return ConnectionStopped.model_validate(body)
+
+    async def speaker_started(
+        self,
+        *,
+        user_id: str | None = None,
+        name: str | None = None,
+        email: str | None = None,
+        timestamp: str | None = None,
+    ) -> None:
+        """Attribute the speech that follows to this person (e.g. from a meeting's roster)."""
+        body = speaker_event(
+            "started_speaking", user_id=user_id, name=name, email=email, timestamp=timestamp
+        )
+        await self._http.request("POST", f"/v1/event/{self.connection_id}", json=body)
+
+    async def speaker_stopped(
+        self,
+        *,
+        user_id: str | None = None,
+        name: str | None = None,
+        email: str | None = None,
+        timestamp: str | None = None,
+    ) -> None:
+        body = speaker_event(
+            "stopped_speaking", user_id=user_id, name=name, email=email, timestamp=timestamp
+        )
+        await self._http.request("POST", f"/v1/event/{self.connection_id}", json=body)
 
     async def state(self) -> ConnectionState:
         body = await self._http.request("GET", f"/v1/endpoint/{self.connection_id}")

@@ -222,8 +222,13 @@ class Client:
         data: Mapping[str, Any] | None = None,
         name: str | None = None,
         summary_emails: Sequence[str] | None = None,
+        options: Mapping[str, Any] | None = None,
     ) -> Connection:
-        """Dial a phone number (through the server's SIP trunk), then key ``dtmf``."""
+        """Dial a phone number (through the server's SIP trunk), then key ``dtmf``.
+
+        ``summary_emails`` adds Symbl's ``sendSummaryEmail`` action; ``name`` is the session
+        name; ``options`` adds other start-request fields (``trackers``, ``insightTypes``,
+        ``timezone``, ``languages``, ``pushSpeakerEvents``) as the server spells them."""
         return self._connect(
             _telephony.pstn_body(
                 phone_number,
@@ -232,6 +237,7 @@ class Client:
                 data=data,
                 name=name,
                 summary_emails=summary_emails,
+                options=options,
             )
         )
 
@@ -244,11 +250,18 @@ class Client:
         data: Mapping[str, Any] | None = None,
         name: str | None = None,
         summary_emails: Sequence[str] | None = None,
+        options: Mapping[str, Any] | None = None,
     ) -> Connection:
         """Call a SIP URI directly (wideband audio)."""
         return self._connect(
             _telephony.sip_body(
-                uri, dtmf=dtmf, actions=actions, data=data, name=name, summary_emails=summary_emails
+                uri,
+                dtmf=dtmf,
+                actions=actions,
+                data=data,
+                name=name,
+                summary_emails=summary_emails,
+                options=options,
             )
         )
 
@@ -265,6 +278,7 @@ class Client:
         actions: Sequence[Mapping[str, Any]] | None = None,
         data: Mapping[str, Any] | None = None,
         summary_emails: Sequence[str] | None = None,
+        options: Mapping[str, Any] | None = None,
     ) -> Connection:
         """Join a Zoom meeting by phone (``phone_number``: one of Zoom's dial-in numbers,
         keyed ``MEETING#,,#,,PASSCODE#``) or by SIP (``sip=True``: Zoom's room connector,
@@ -278,6 +292,7 @@ class Client:
                 data=data,
                 name=name,
                 summary_emails=summary_emails,
+                options=options,
             )
         dtmf = _telephony.zoom_dtmf(meeting_id, passcode, participant_id)
         if sip_uri is not None:
@@ -288,6 +303,7 @@ class Client:
                 data=data,
                 name=name,
                 summary_emails=summary_emails,
+                options=options,
             )
         if phone_number is None:
             raise ValueError("join_zoom: give phone_number (Zoom's dial-in number) or sip=True")
@@ -298,6 +314,7 @@ class Client:
             data=data,
             name=name,
             summary_emails=summary_emails,
+            options=options,
         )
 
     # --- lifetime -----------------------------------------------------------------------------

@@ -7,6 +7,7 @@ SIP call) only listens, on ``/v1/subscribe/{connectionId}``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import queue
 import threading
@@ -24,7 +25,7 @@ from callscribe_sdk._exceptions import ConnectError, StreamError, Timeout
 from callscribe_sdk._live import Callback, Callbacks, decode, refusal
 from callscribe_sdk._resources import Conversation
 from callscribe_sdk._sync_http import SyncHTTP
-from callscribe_sdk._telephony import stop_body
+from callscribe_sdk._telephony import speaker_event, stop_body
 from callscribe_sdk.models import ConnectionStarted, ConnectionState, ConnectionStopped
 from callscribe_sdk.models.events import ErrorEvent, LiveEvent, RecognitionStarted
 
@@ -35,21 +36,24 @@ def open_socket(http: SyncHTTP, path: str) -> ClientConnection:
     settings = http.settings
     url = settings.ws_url(path, http.token())
     try:
-        return connect(
-            url, ssl=settings.ssl_context(), open_timeout=settings.timeout, max_size=None
-        )
+        ws = connect(url, ssl=settings.ssl_context(), open_timeout=settings.timeout, max_size=None)
     except (OSError, InvalidHandshake, InvalidURI, TimeoutError) as exc:
         raise ConnectError(f"could not open {settings.base_url}{path}: {exc}") from exc
+    # The caller owns the socket from here and closes it (``close()``): enter its context
+    # as ``with connect(...)`` would.
+    return ws.__enter__()
 
 
 class LiveSocket:
     """Events of one socket: callbacks (``subscribe``) and iteration (``events``) both see
-    every event; iteration is meant for one consumer."""
+    every event; iteration is meant for one consumer. Callbacks subscribed late first get
+    the events they missed (on the subscribing thread), so none is lost to a race."""
 
     def __init__(self, ws: ClientConnection, early: Iterable[LiveEvent] = ()) -> None:
         self._ws = ws
         self._callbacks = Callbacks()
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # held while delivering: callbacks see one order
+        self._history: list[LiveEvent] = []
         self._queue: queue.Queue[LiveEvent | None] = queue.Queue()
         self._early = list(early)
         self._last_error: ErrorEvent | None = None
@@ -77,8 +81,11 @@ class LiveSocket:
             self._last_error = event
         self._queue.put(event)
         with self._lock:
-            callbacks = self._callbacks.matching(event)
-        for fn in callbacks:
+            self._history.append(event)
+            self._call(self._callbacks, event)
+
+    def _call(self, callbacks: Callbacks, event: LiveEvent) -> None:
+        for fn in callbacks.matching(event):
             try:
                 fn(event)
             except Exception as exc:  # a user's callback: keep reading, report it at the end
@@ -89,7 +96,11 @@ class LiveSocket:
             self._failure = exc
 
     def subscribe(self, callbacks: Mapping[str, Callback]) -> None:
+        late = Callbacks()
+        late.add(callbacks)
         with self._lock:
+            for event in self._history:
+                self._call(late, event)
             self._callbacks.add(callbacks)
 
     def events(self, timeout: float | None = None) -> Iterator[LiveEvent]:
@@ -179,7 +190,8 @@ class Stream(_Live):
 
     def _handshake(self, ws: ClientConnection, start: dict[str, Any]) -> list[LiveEvent]:
         """Send ``start_request``; read until ``recognition_started`` names the conversation."""
-        ws.send(json.dumps(start))
+        with contextlib.suppress(ConnectionClosed):  # refused at once: the reads say why
+            ws.send(json.dumps(start))
         early: list[LiveEvent] = []
         deadline = time.monotonic() + max(self._http.settings.timeout, 30.0)
         while True:
@@ -275,6 +287,33 @@ class Connection(_Live):
             "POST", "/v1/endpoint:connect", json=stop_body(self.connection_id)
         )
         return ConnectionStopped.model_validate(body)
+
+    def speaker_started(
+        self,
+        *,
+        user_id: str | None = None,
+        name: str | None = None,
+        email: str | None = None,
+        timestamp: str | None = None,
+    ) -> None:
+        """Attribute the speech that follows to this person (e.g. from a meeting's roster)."""
+        body = speaker_event(
+            "started_speaking", user_id=user_id, name=name, email=email, timestamp=timestamp
+        )
+        self._http.request("POST", f"/v1/event/{self.connection_id}", json=body)
+
+    def speaker_stopped(
+        self,
+        *,
+        user_id: str | None = None,
+        name: str | None = None,
+        email: str | None = None,
+        timestamp: str | None = None,
+    ) -> None:
+        body = speaker_event(
+            "stopped_speaking", user_id=user_id, name=name, email=email, timestamp=timestamp
+        )
+        self._http.request("POST", f"/v1/event/{self.connection_id}", json=body)
 
     def state(self) -> ConnectionState:
         """The call's state and, once it is over, why it ended."""

@@ -63,6 +63,7 @@ def _common(
     data: Mapping[str, Any] | None,
     name: str | None,
     summary_emails: Sequence[str] | None,
+    options: Mapping[str, Any] | None,
 ) -> Json:
     all_actions = [dict(a) for a in actions or ()]
     if summary_emails:
@@ -82,6 +83,10 @@ def _common(
         payload["session"] = session
     if payload:
         body["data"] = payload
+    for key, value in (options or {}).items():
+        if key in body:
+            raise ValueError(f"options: {key!r} is set by its own argument")
+        body[key] = value
     return body
 
 
@@ -93,6 +98,7 @@ def pstn_body(
     data: Mapping[str, Any] | None = None,
     name: str | None = None,
     summary_emails: Sequence[str] | None = None,
+    options: Mapping[str, Any] | None = None,
 ) -> Json:
     number = phone_number.replace(" ", "").replace("-", "")
     digits = number[1:] if number.startswith("+") else number
@@ -104,7 +110,12 @@ def pstn_body(
     if dtmf:
         endpoint["dtmf"] = check_dtmf(dtmf)
     return _common(
-        {"operation": "start", "endpoint": endpoint}, actions, data, name, summary_emails
+        {"operation": "start", "endpoint": endpoint},
+        actions,
+        data,
+        name,
+        summary_emails,
+        options,
     )
 
 
@@ -116,6 +127,7 @@ def sip_body(
     data: Mapping[str, Any] | None = None,
     name: str | None = None,
     summary_emails: Sequence[str] | None = None,
+    options: Mapping[str, Any] | None = None,
 ) -> Json:
     if "@" not in uri:
         raise ValueError(f"uri: expected a SIP URI such as sip:user@host, got {uri!r}")
@@ -124,9 +136,27 @@ def sip_body(
     if dtmf:
         endpoint["dtmf"] = check_dtmf(dtmf)
     return _common(
-        {"operation": "start", "endpoint": endpoint}, actions, data, name, summary_emails
+        {"operation": "start", "endpoint": endpoint},
+        actions,
+        data,
+        name,
+        summary_emails,
+        options,
     )
 
 
 def stop_body(connection_id: str) -> Json:
     return {"operation": "stop", "connectionId": connection_id}
+
+
+def speaker_event(
+    kind: str, *, user_id: str | None, name: str | None, email: str | None, timestamp: str | None
+) -> Json:
+    """A ``started_speaking``/``stopped_speaking`` event for ``eventUrl``."""
+    user = {k: v for k, v in (("userId", user_id), ("name", name), ("email", email)) if v}
+    if not user:
+        raise ValueError(f"{kind}: give user_id, name or email")
+    body: Json = {"type": kind, "user": user}
+    if timestamp is not None:
+        body["timestamp"] = timestamp
+    return body

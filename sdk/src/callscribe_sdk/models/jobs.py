@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
 from callscribe_sdk.models._base import Model
 
@@ -37,16 +37,28 @@ class ConnectionStarted(Model):
     event_url: str | None = None
 
 
-class ConnectionStopped(Model):
-    connection_id: str
-    conversation_id: str
-    summary_info: Any = None
-
-
 class ConnectionState(Model):
     """``GET /v1/endpoint/{connectionId}``: the call's state and, once over, why it ended."""
 
-    connection_id: str | None = None
-    conversation_id: str | None = None
-    state: str | None = None
-    end_reason: str | None = None
+    connection_id: str
+    conversation_id: str
+    state: str  # e.g. dialing, ringing, connected, ended
+    end_reason: str | None = None  # stopped, remote_hangup, busy, declined, no_answer, ...
+    sip_status: int | None = None
+    detail: str | None = None
+    started_at: float | None = None  # Unix time
+    ended_at: float | None = None
+    duration: float | None = None  # seconds
+    conversation_completed: bool = False
+
+    @property
+    def ended(self) -> bool:
+        return self.state == "ended"
+
+
+class ConnectionStopped(Model):
+    """The answer to a stop: the call's final state as ``summary_info``."""
+
+    connection_id: str
+    conversation_id: str
+    summary_info: ConnectionState
