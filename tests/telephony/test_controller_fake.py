@@ -8,7 +8,7 @@ import time
 import pytest
 import structlog
 
-from callscribe.errors import ConfigError
+from callscribe.errors import ConfigError, ValidationFailed
 from callscribe.telephony import (
     CallController,
     CallState,
@@ -206,3 +206,10 @@ async def test_backend_failure_mid_call_ends_with_error_not_a_crash() -> None:
     result = await CallController(Broken(FakeScenario()), TARGET, FAST, on_audio=Sink()).run()
     assert result.reason is EndReason.ERROR
     assert "stack died" in result.detail
+
+
+def test_disallowed_number_is_refused_before_dialling() -> None:
+    backend = FakeSipBackend(FakeScenario())
+    with pytest.raises(ValidationFailed, match=r"outside the allowed prefixes \(\+1"):
+        CallController(backend, PstnTarget.parse("+442071234567"), FAST, on_audio=Sink())
+    assert backend.calls == []
