@@ -1,14 +1,16 @@
-"""CallController + baresip against an independent PJSIP fake Zoom bridge (tests/peers)."""
+"""CallController + baresip against independent stacks: a PJSIP fake Zoom bridge, Debian baresip."""
 
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 import pytest
 
 from callscribe.telephony import EndReason, SipTarget, TelephonyConfig, zoom_dtmf
 from callscribe.telephony.baresip_backend import BaresipBackend
 from peers.bridge_peer import pjsua2_bridge
+from peers.debian_baresip import debian_baresip
 
 from .test_bridge_e2e import dial
 
@@ -57,3 +59,16 @@ async def test_sip_info_digits_and_remote_hangup(baresip_backend: BaresipBackend
     assert started
     assert result.reason is EndReason.REMOTE_HANGUP
     assert 7 < result.duration < 12
+
+
+async def test_opus_from_an_independent_stack_arrives_48khz_stereo(
+    baresip_backend: BaresipBackend, tmp_path: Path
+) -> None:
+    with debian_baresip(tmp_path) as peer:
+        result, sink = await dial(baresip_backend, SipTarget(peer.uri), "", 4)
+        log = peer.log.read_text(errors="replace")
+    assert result.reason is EndReason.STOPPED
+    assert "Set audio decoder: opus 48000Hz 2ch" in log
+    assert sink.formats == {(48000, 2)}
+    assert sink.bytes > 3 * 48000 * 4
+    assert sink.loud_seconds > 1.5
