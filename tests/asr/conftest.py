@@ -14,7 +14,6 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.asr import corpus  # noqa: E402
-
 from callscribe.asr import Recognizer, create_recognizer  # noqa: E402
 from callscribe.audio.files import decode_file  # noqa: E402
 from callscribe.audio.pcm import resample  # noqa: E402

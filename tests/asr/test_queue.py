@@ -80,3 +80,13 @@ def test_drain_returns_everything() -> None:
     q.put(_job("b", "interim", "b-i"))
     assert sorted(_names(q.drain())) == ["a-f", "b-i"]
     assert len(q) == 0
+
+
+def test_interims_batch_across_sources_only_when_no_final_waits() -> None:
+    q: JobQueue[str] = JobQueue()
+    for source in "abc":
+        q.put(_job(source, "interim", f"{source}-i"))
+    q.put(_job("d", "final", "d-f"))
+    assert _names(q.take(0.0, max_batch=4)[0]) == ["d-f"]
+    assert _names(q.take(0.0, max_batch=2)[0]) == ["a-i", "b-i"]
+    assert _names(q.take(0.0, max_batch=2)[0]) == ["c-i"]

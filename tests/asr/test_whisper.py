@@ -76,3 +76,12 @@ def test_shifted_moves_every_time(
     moved = result.shifted(offset)
     assert moved.words[0].start == pytest.approx(result.words[0].start + offset)
     assert moved.end == pytest.approx(result.end + offset)
+
+
+def test_packed_interims_share_out_segment_text(
+    tiny: Recognizer, subset20: list[corpus.Prompt]
+) -> None:
+    prompts = subset20[2:6]
+    results = tiny.transcribe_batch([wav_8k_as_16k(p) for p in prompts], interim=True)
+    assert all(r.text and r.words == () for r in results)
+    assert corpus.wer([p.text for p in prompts], [r.text for r in results]) <= 0.15

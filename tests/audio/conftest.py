@@ -14,7 +14,6 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.asr import corpus  # noqa: E402
-
 from callscribe.audio.files import decode_file  # noqa: E402
 
 requires_corpus = pytest.mark.skipif(

@@ -103,7 +103,9 @@ class MoonshineRecognizer:
         """Same as :meth:`transcribe` (greedy already)."""
         return self.transcribe(audio)
 
-    def transcribe_batch(self, audios: Sequence[Audio]) -> list[Transcript]:
+    def transcribe_batch(
+        self, audios: Sequence[Audio], *, interim: bool = False
+    ) -> list[Transcript]:
         """One after another: the decoder loop does not batch usefully on CPU."""
         return [self.transcribe(a) for a in audios]
 

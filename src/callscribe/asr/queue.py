@@ -4,7 +4,7 @@ Rules, in order of precedence:
 
 1. Finals before interims: while any final waits, no interim is started.
 2. Finals are never dropped; sources take turns (round-robin), so one talkative source cannot
-   starve the others. A batch takes at most one final per source per turn.
+   starve the others. A batch takes at most one job per source per turn.
 3. Interims are shed first: a source has at most one queued interim (a newer one replaces it);
    a source's queued interim is dropped when its final arrives; interims older than ``ttl``
    seconds are dropped rather than run late.
@@ -57,8 +57,14 @@ class JobQueue(Generic[T]):
             self._interims[job.source] = job
         return dropped
 
-    def take(self, now: float, max_batch: int = 1) -> tuple[list[Job[T]], list[Job[T]]]:
-        """Next jobs to run (finals of distinct sources, or one interim) and the jobs shed."""
+    def take(
+        self, now: float, max_batch: int = 1, *, interims: bool = True
+    ) -> tuple[list[Job[T]], list[Job[T]]]:
+        """Next jobs to run and the jobs shed.
+
+        A batch is all finals or all interims, at most one per source and ``max_batch`` long.
+        ``interims=False`` takes finals only (the caller keeps a worker free for them).
+        """
         shed = [j for j in self._interims.values() if now - j.queued_at > self.ttl]
         for job in shed:
             del self._interims[job.source]
@@ -73,11 +79,15 @@ class JobQueue(Generic[T]):
                     del self._finals[source]
                 self._last_final_source = source
             return batch, shed
-        if self._interims:
-            source = self._rotation(list(self._interims), self._last_interim_source)[0]
+        taken: list[Job[T]] = []
+        if not interims:
+            return taken, shed
+        for source in self._rotation(list(self._interims), self._last_interim_source):
+            if len(taken) >= max_batch:
+                break
+            taken.append(self._interims.pop(source))
             self._last_interim_source = source
-            return [self._interims.pop(source)], shed
-        return [], shed
+        return taken, shed
 
     @staticmethod
     def _rotation(sources: list[str], last: str | None) -> list[str]:

@@ -8,6 +8,7 @@ Use it as an async context manager so its tasks end with it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -48,11 +49,16 @@ class RecognitionScheduler:
         recognizer: Recognizer,
         *,
         workers: int = 1,
-        max_batch: int = 1,
+        max_batch: int = 8,
         interim_ttl: float = 1.0,
+        interim_share: float = 0.5,
     ) -> None:
         if workers < 1 or max_batch < 1:
             raise ValueError("workers and max_batch must be at least 1")
+        if not 0.0 < interim_share <= 1.0:
+            raise ValueError("interim_share must be in (0, 1]")
+        self.interim_share = interim_share
+        self._interims_after = 0.0
         self.recognizer = recognizer
         self.workers = workers
         self.max_batch = max_batch
@@ -62,6 +68,7 @@ class RecognitionScheduler:
         self._pool: ThreadPoolExecutor | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._closed = False
+        self._interims_running = 0
 
     async def __aenter__(self) -> RecognitionScheduler:
         await self.start()
@@ -147,15 +154,25 @@ class RecognitionScheduler:
     async def _worker(self) -> None:
         loop = asyncio.get_running_loop()
         while True:
-            batch, shed = self._queue.take(time.monotonic(), self.max_batch)
+            # with several workers, interims may occupy all but one: a final never waits for one
+            # and interims get at most ``interim_share`` of the time, so finals find a free worker
+            now = time.monotonic()
+            allow = (
+                self._interims_running < max(1, self.workers - 1) and now >= self._interims_after
+            )
+            batch, shed = self._queue.take(now, self.max_batch, interims=allow)
             self._resolve_dropped(shed)
             if not batch:
                 self._wakeup.clear()
-                await self._wakeup.wait()
+                pause = self._interims_after - now if self._queue.interims_waiting else None
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wakeup.wait(), pause)
                 continue
             if len(self._queue):
                 self._wakeup.set()  # let another worker pick up the rest
             started = time.monotonic()
+            interim = batch[0].kind == "interim"
+            self._interims_running += interim
             try:
                 results = await loop.run_in_executor(self._pool, self._run, batch)
             except Exception as exc:
@@ -164,6 +181,13 @@ class RecognitionScheduler:
                     if not job.payload.future.done():
                         job.payload.future.set_exception(exc)
                 continue
+            finally:
+                self._interims_running -= interim
+                if interim:
+                    spent = time.monotonic() - started
+                    rest = spent * (1.0 - self.interim_share) / self.interim_share
+                    self._interims_after = max(self._interims_after, time.monotonic() + rest)
+                    self._wakeup.set()  # an interim slot is free again
             self.stats.busy_seconds += time.monotonic() - started
             self.stats.batches += 1
             for job, result in zip(batch, results, strict=True):
@@ -175,12 +199,13 @@ class RecognitionScheduler:
                     job.payload.future.set_result(result)
 
     def _run(self, batch: list[Job[_Work]]) -> list[Transcript]:
-        """In a worker thread: one interim, one final, or a batch of finals."""
+        """In a worker thread: one interim, one final, or a batch (packed by the engine)."""
+        if len(batch) > 1:
+            audios = [job.payload.audio for job in batch]
+            return self.recognizer.transcribe_batch(audios, interim=batch[0].kind == "interim")
         if batch[0].kind == "interim":
             return [self.recognizer.transcribe_interim(batch[0].payload.audio)]
-        if len(batch) == 1:
-            return [self.recognizer.transcribe(batch[0].payload.audio)]
-        return self.recognizer.transcribe_batch([job.payload.audio for job in batch])
+        return [self.recognizer.transcribe(batch[0].payload.audio)]
 
 
 __all__ = ["RecognitionScheduler", "SchedulerStats"]

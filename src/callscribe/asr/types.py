@@ -68,8 +68,10 @@ class Recognizer(Protocol):
         """A cheaper hypothesis for live display; word timings may be absent."""
         ...
 
-    def transcribe_batch(self, audios: Sequence[Audio]) -> list[Transcript]:
-        """Final-quality recognition of several utterances at once (cheaper per utterance)."""
+    def transcribe_batch(
+        self, audios: Sequence[Audio], *, interim: bool = False
+    ) -> list[Transcript]:
+        """Several utterances at once (cheaper per utterance); interim quality if asked."""
         ...
 
     def warm_up(self) -> None:

@@ -25,7 +25,9 @@ _models: dict[tuple[str, int, int, str], Any] = {}
 _models_lock = threading.Lock()
 
 _GAP = 1.0
-"""Seconds of silence between utterances laid end to end for a batch (keeps clips apart)."""
+"""Seconds of silence between utterances packed into one window (keeps their words apart)."""
+_PACK_LIMIT = 28.0
+"""Seconds of packed audio per window: Whisper's 30 s, less a margin."""
 
 
 def _load(path: str, cpu_threads: int, num_workers: int, compute_type: str) -> Any:
@@ -94,21 +96,8 @@ class WhisperRecognizer:
         """Beam search, word timestamps, no conditioning on earlier text (segments stand alone)."""
         if len(audio) == 0:
             return Transcript("")
-        try:
-            segments, _info = self._model().transcribe(
-                np.asarray(audio, dtype=np.float32),
-                language=self.language,
-                beam_size=self.beam_size,
-                condition_on_previous_text=False,
-                word_timestamps=True,
-                vad_filter=False,
-                temperature=(0.0, 0.4, 0.8),
-            )
-            return _collect(list(segments), len(audio) / self.sample_rate)
-        except EngineUnavailable:
-            raise
-        except Exception as exc:
-            raise ServiceError(f"{self.name} failed: {exc}", retryable=False) from exc
+        audio = np.asarray(audio, dtype=np.float32)
+        return _collect(self._segments(audio), len(audio) / self.sample_rate)
 
     def transcribe_interim(self, audio: Audio) -> Transcript:
         """Greedy, without timestamps: the cheapest hypothesis for live display."""
@@ -126,54 +115,125 @@ class WhisperRecognizer:
         text = " ".join(s.text.strip() for s in segments).strip()
         return Transcript(text, (), 0.0, 0.0, len(audio) / self.sample_rate)
 
-    def transcribe_batch(self, audios: Sequence[Audio]) -> list[Transcript]:
-        """Several utterances (each ≤ 30 s) in one batched pass; results in input order."""
-        if len(audios) <= 1:
-            return [self.transcribe(a) for a in audios]
-        from faster_whisper import BatchedInferencePipeline
+    def transcribe_batch(
+        self, audios: Sequence[Audio], *, interim: bool = False
+    ) -> list[Transcript]:
+        """Several utterances at once, packed end to end into shared 30 s windows.
 
+        CTranslate2 pads every call to 30 s and its CPU cost is per window, not per second of
+        speech, so batching windows gains nothing here (measured); packing several short
+        utterances (1 s of silence apart) into one window divides the fixed cost among them.
+        Words are given back to the utterance whose span holds their midpoint. ``interim``
+        packs greedy, timestamp-only passes (segments, not words, are shared out).
+        """
+        results: list[Transcript | None] = [None] * len(audios)
+        window: list[int] = []
+        used = 0.0
+        for index, audio in enumerate(audios):
+            seconds = len(audio) / self.sample_rate + _GAP
+            if seconds > _PACK_LIMIT / 2:
+                results[index] = (self.transcribe_interim if interim else self.transcribe)(audio)
+                continue
+            if used + seconds > _PACK_LIMIT:
+                self._packed(audios, window, results, interim)
+                window, used = [], 0.0
+            window.append(index)
+            used += seconds
+        self._packed(audios, window, results, interim)
+        return [r if r is not None else Transcript("") for r in results]
+
+    def _packed(
+        self,
+        audios: Sequence[Audio],
+        indices: list[int],
+        out: list[Transcript | None],
+        interim: bool,
+    ) -> None:
+        if len(indices) == 1:
+            single = self.transcribe_interim if interim else self.transcribe
+            out[indices[0]] = single(audios[indices[0]])
+        if len(indices) <= 1:
+            return
         gap = np.zeros(int(_GAP * self.sample_rate), dtype=np.float32)
-        parts: list[Audio] = []
-        clips: list[dict[str, float]] = []
-        pos = 0
-        for audio in audios:
-            clips.append({"start": pos / self.sample_rate, "end": (pos + len(audio)) / 16000})
-            parts.extend([np.asarray(audio, dtype=np.float32), gap])
+        spans: list[tuple[float, float]] = []
+        parts: list[Audio] = [gap[: len(gap) // 2]]
+        pos = len(gap) // 2
+        for i in indices:
+            audio = np.asarray(audios[i], dtype=np.float32)
+            spans.append((pos / self.sample_rate, (pos + len(audio)) / self.sample_rate))
+            parts += [audio, gap]
             pos += len(audio) + len(gap)
-        pipeline = BatchedInferencePipeline(self._model())
-        try:
-            segments, _info = pipeline.transcribe(
-                np.concatenate(parts),
-                language=self.language,
-                beam_size=self.beam_size,
-                word_timestamps=True,
-                vad_filter=False,
-                clip_timestamps=clips,
-                batch_size=len(audios),
-                temperature=0.0,
+        packed = np.concatenate(parts)
+        if interim:
+            self._share_segments(self._segments(packed, interim=True), spans, indices, out)
+            return
+        whole = _collect(self._segments(packed), pos / self.sample_rate)
+        owned: list[list[Word]] = [[] for _ in indices]
+        for word in whole.words:
+            mid = (word.start + word.end) / 2
+            nearest = min(
+                range(len(spans)),
+                key=lambda k: max(spans[k][0] - mid, mid - spans[k][1], 0.0),
             )
-            per_clip: list[list[Any]] = [[] for _ in audios]
-            for seg in segments:
-                mid = (seg.start + seg.end) / 2
-                index = next(
-                    (i for i, c in enumerate(clips) if c["start"] - 0.5 <= mid < c["end"] + 0.5),
-                    None,
+            owned[nearest].append(word)
+        for k, i in enumerate(indices):
+            lo, hi = spans[k]
+            duration = hi - lo
+            words = tuple(
+                Word(
+                    w.word,
+                    round(min(max(w.start - lo, 0.0), duration), 3),
+                    round(min(max(w.end - lo, 0.0), duration), 3),
+                    w.probability,
                 )
-                if index is not None:
-                    per_clip[index].append(seg)
+                for w in owned[k]
+            )
+            text = " ".join(w.word for w in words)
+            out[i] = (
+                Transcript(text, words, confidence_of(words), words[0].start, words[-1].end)
+                if words
+                else Transcript("")
+            )
+
+    @staticmethod
+    def _share_segments(
+        segments: list[Any],
+        spans: list[tuple[float, float]],
+        indices: list[int],
+        out: list[Transcript | None],
+    ) -> None:
+        texts: list[list[str]] = [[] for _ in indices]
+        for seg in segments:
+            mid = (seg.start + seg.end) / 2
+            nearest = min(
+                range(len(spans)), key=lambda k: max(spans[k][0] - mid, mid - spans[k][1], 0.0)
+            )
+            if seg.text.strip():
+                texts[nearest].append(seg.text.strip())
+        for k, i in enumerate(indices):
+            lo, hi = spans[k]
+            out[i] = Transcript(" ".join(texts[k]), (), 0.0, 0.0, hi - lo)
+
+    def _segments(self, audio: Audio, *, interim: bool = False) -> list[Any]:
+        try:
+            segments, _info = self._model().transcribe(
+                audio,
+                language=self.language,
+                beam_size=1 if interim else self.beam_size,
+                condition_on_previous_text=False,
+                word_timestamps=not interim,
+                vad_filter=False,
+                temperature=0.0 if interim else (0.0, 0.4, 0.8),
+            )
+            return list(segments)
+        except EngineUnavailable:
+            raise
         except Exception as exc:
-            raise ServiceError(f"{self.name} batch failed: {exc}", retryable=False) from exc
-        return [
-            _collect(segs, len(audio) / self.sample_rate, offset=clip["start"])
-            for segs, audio, clip in zip(per_clip, audios, clips, strict=True)
-        ]
+            raise ServiceError(f"{self.name} failed: {exc}", retryable=False) from exc
 
 
-def _collect(segments: list[Any], duration: float, offset: float = 0.0) -> Transcript:
-    """Join faster-whisper segments, dropping ones Whisper itself marks as non-speech.
-
-    ``offset`` is where this audio began in the engine's input (batches lay clips end to end).
-    """
+def _collect(segments: list[Any], duration: float) -> Transcript:
+    """Join faster-whisper segments, dropping ones Whisper itself marks as non-speech."""
     kept = [
         s
         for s in segments
@@ -182,8 +242,8 @@ def _collect(segments: list[Any], duration: float, offset: float = 0.0) -> Trans
     words = tuple(
         Word(
             word=w.word.strip(),
-            start=round(max(0.0, min(float(w.start) - offset, duration)), 3),
-            end=round(max(0.0, min(float(w.end) - offset, duration)), 3),
+            start=round(max(0.0, min(float(w.start), duration)), 3),
+            end=round(max(0.0, min(float(w.end), duration)), 3),
             probability=round(float(w.probability), 4),
         )
         for s in kept
