@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from callscribe.asr import Recognizer, transcribe_file
 from callscribe.audio.files import decode_file
@@ -14,8 +15,9 @@ from .conftest import corpus, requires_corpus
 pytestmark = requires_corpus
 
 
+@pytest.mark.parametrize("batch", [1, 3])
 def test_file_is_segmented_and_timed(
-    tmp_path: Path, tiny: Recognizer, subset20: list[corpus.Prompt]
+    tmp_path: Path, tiny: Recognizer, subset20: list[corpus.Prompt], batch: int
 ) -> None:
     import sys
 
@@ -28,7 +30,9 @@ def test_file_is_segmented_and_timed(
     path = tmp_path / "meeting.flac"
     path.write_bytes(encode(audio, 16000, container="flac", codec="flac", out_rate=44100))
     seen: list[tuple[float, float | None]] = []
-    results = transcribe_file(path, tiny, progress=lambda done, total: seen.append((done, total)))
+    results = transcribe_file(
+        path, tiny, progress=lambda done, total: seen.append((done, total)), batch=batch
+    )
     assert len(results) == len(prompts)
     assert corpus.wer([p.text for p in prompts], [r.text for r in results]) <= 0.1
     duration = len(audio) / 16000

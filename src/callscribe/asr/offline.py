@@ -16,7 +16,7 @@ from callscribe.audio.pcm import TARGET_RATE
 from callscribe.audio.segmenter import Segmenter, SegmenterConfig, Utterance
 
 Progress = Callable[[float, float | None], None]
-"""Called as ``progress(seconds_done, total_seconds_or_None)`` after each utterance."""
+"""Called as ``progress(seconds_done, total_seconds_or_None)`` as utterances are recognised."""
 
 
 def transcribe_file(
@@ -25,26 +25,40 @@ def transcribe_file(
     *,
     config: SegmenterConfig | None = None,
     progress: Progress | None = None,
+    batch: int = 1,
 ) -> list[Transcript]:
-    """Every utterance of the file, in order, with start/end and word times in file seconds."""
+    """Every utterance of the file, in order, with start/end and word times in file seconds.
+
+    ``batch`` > 1 recognises that many utterances per engine call (Whisper packs them into one
+    30 s window: ~3x faster on CPU, at the cost of occasional lost capitals at a clip's start).
+    """
+    if batch < 1:
+        raise ValueError("batch must be at least 1")
     total = probe(source).duration
     segmenter = Segmenter(replace(config or SegmenterConfig(), interims=False))
     results: list[Transcript] = []
+    waiting: list[Utterance] = []
+
+    def recognise() -> None:
+        texts = (
+            recognizer.transcribe_batch([u.audio for u in waiting])
+            if len(waiting) > 1
+            else [recognizer.transcribe(u.audio) for u in waiting]
+        )
+        results.extend(t.shifted(u.start) for t, u in zip(texts, waiting, strict=True) if t.text)
+        if progress is not None and waiting:
+            end = waiting[-1].end
+            progress(min(end, total) if total is not None else end, total)
+        waiting.clear()
+
     done = 0.0
-
-    def run(events: list[object]) -> None:
-        for ev in events:
-            if isinstance(ev, Utterance):
-                text = recognizer.transcribe(ev.audio)
-                if not text.empty:
-                    results.append(text.shifted(ev.start))
-                if progress is not None:
-                    progress(min(ev.end, total or ev.end), total)
-
     for chunk in iter_file(source, rate=TARGET_RATE):
-        run(list(segmenter.feed(chunk)))
         done += len(chunk) / TARGET_RATE
-    run(list(segmenter.flush()))
+        waiting.extend(e for e in segmenter.feed(chunk) if isinstance(e, Utterance))
+        if len(waiting) >= batch:
+            recognise()
+    waiting.extend(e for e in segmenter.flush() if isinstance(e, Utterance))
+    recognise()
     if progress is not None:
         progress(total if total is not None else done, total)
     return results
