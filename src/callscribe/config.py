@@ -153,6 +153,33 @@ class Settings(BaseSettings):
     summary_llm_model: str = Field("gpt-4o-mini", description="Model name sent to that endpoint.")
     summary_llm_api_key: SecretStr | None = None
 
+    # --- actions: e-mail, webhooks, summary page ---
+    smtp_host: str | None = Field(
+        None, description="SMTP server for summary e-mails; unset writes .eml files to outbox/."
+    )
+    smtp_port: int = Field(587, ge=1, le=65535)
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_security: Literal["none", "starttls", "tls"] = Field(
+        "starttls", description="none, starttls (upgrade on connect) or tls (implicit TLS)."
+    )
+    smtp_from: str = Field("callscribe <callscribe@localhost>", description="From: of e-mails.")
+    smtp_timeout: float = Field(30.0, gt=0, description="Seconds for one SMTP exchange.")
+    email_transcript_lines: int = Field(
+        200, ge=0, description="Transcript lines in a summary e-mail; the page has the rest."
+    )
+    action_attempts: int = Field(
+        6, ge=1, le=100, description="Attempts per e-mail or webhook call before it fails."
+    )
+    action_retry_delay: float = Field(
+        5.0, ge=0, description="Seconds before the first retry; each next waits 3x longer."
+    )
+    action_retry_max_delay: float = Field(600.0, ge=0, description="Longest wait between tries.")
+    webhook_timeout: float = Field(10.0, gt=0, description="Seconds for one webhook call.")
+    webhook_allow_private: bool = Field(
+        False, description="Allow webhook URLs on loopback or private addresses."
+    )
+
     @field_validator("jwt_secret")
     @classmethod
     def _long_enough(cls, value: SecretStr | None) -> SecretStr | None:

@@ -12,6 +12,7 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
+from callscribe.actions import Actions
 from callscribe.auth import AppService
 from callscribe.config import Settings
 from callscribe.conversation.analyzer import NlpWorker
@@ -43,6 +44,7 @@ class Services:
     live: LiveRegistry
     uploads: UploadStore
     fetch_policy: FetchPolicy
+    actions: Actions
     phone: PhoneService = field(init=False)
 
     def __post_init__(self) -> None:
@@ -73,12 +75,26 @@ class Services:
             settings.audio_url_timeout,
         )
         audio = AudioJobs(storage.repository, processor, speech.scheduler, uploads, policy)
+        actions = await Actions.create(settings, storage)
+        processor.on_completed = actions.conversation_completed
         jobs = JobRunner(
-            storage.repository, {"text": processor.process_job, "audio": audio.process_job}
+            storage.repository,
+            {"text": processor.process_job, "audio": audio.process_job},
+            on_finished=actions.job_finished,
         )
         live = LiveRegistry(max_total=settings.max_live, max_per_app=settings.max_live_per_app)
         return cls(
-            settings, storage, apps, InProcessBus(), jobs, processor, speech, live, uploads, policy
+            settings,
+            storage,
+            apps,
+            InProcessBus(),
+            jobs,
+            processor,
+            speech,
+            live,
+            uploads,
+            policy,
+            actions,
         )
 
     async def trackers_for(
@@ -102,6 +118,7 @@ class Services:
             processor=self.processor,
             bus=self.bus,
             scheduler=self.speech.scheduler,
+            summary_url=self.actions.summary_url,
         )
 
     async def run(self) -> None:
@@ -111,6 +128,7 @@ class Services:
                 tg.create_task(self._warm_up())
             tg.create_task(self.jobs.run())
             tg.create_task(self.live.supervise())
+            tg.create_task(self.actions.run())
 
     async def _warm_up(self) -> None:
         await self.processor.worker.warm_up()
@@ -119,6 +137,7 @@ class Services:
 
     async def close(self) -> None:
         await self.phone.close()
+        await self.actions.close()
         await self.speech.close()
         self.processor.worker.close()
         await self.storage.close()

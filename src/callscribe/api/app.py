@@ -17,10 +17,12 @@ from callscribe.api.routes import (
     conversations,
     insights,
     jobs,
+    pages,
     process,
     streaming,
     telephony,
     trackers,
+    webhooks,
 )
 from callscribe.config import Settings
 from callscribe.services import Services
@@ -71,6 +73,8 @@ def create_app(settings: Settings) -> FastAPI:
         streaming,
         telephony,
         trackers,
+        webhooks,
+        pages,
     ):
         app.include_router(module.router)
 

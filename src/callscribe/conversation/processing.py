@@ -7,7 +7,7 @@ its analyses, topics, summary and analytics stored and its status ``completed``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 
 from callscribe.config import Settings
@@ -53,6 +53,7 @@ class ConversationProcessor:
         self._insights = insights
         self.worker = worker
         self._endpoint = endpoint
+        self.on_completed: Callable[[Conversation], Awaitable[None]] | None = None
 
     async def analyzer_for(self, conversation: Conversation) -> ConversationAnalyzer:
         return ConversationAnalyzer.create(self.worker, context_for(conversation))
@@ -91,3 +92,5 @@ class ConversationProcessor:
         await self._repo.finish_conversation(
             conversation.id, ConversationStatus.COMPLETED, finished
         )
+        if self.on_completed is not None:  # records the actions; sending runs in the background
+            await self.on_completed(conversation)

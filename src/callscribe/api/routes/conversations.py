@@ -16,6 +16,7 @@ from callscribe.api.schemas.conversations import (
     MessageOut,
     MessageResponse,
     MessagesOut,
+    action_out,
     conversation_out,
     member_out,
     message_out,
@@ -41,7 +42,9 @@ async def list_conversations(
 async def get_conversation(
     conversation_id: str, app_id: AppId, services: ServicesDep
 ) -> ConversationOut:
-    return conversation_out(await services.repository.get_conversation(app_id, conversation_id))
+    out = conversation_out(await services.repository.get_conversation(app_id, conversation_id))
+    out.actions = [action_out(a) for a in await services.actions.status(conversation_id)]
+    return out
 
 
 @router.delete(

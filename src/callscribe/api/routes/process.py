@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from fastapi import APIRouter, status
 
+from callscribe.actions import stored_actions
 from callscribe.api.deps import AppId, ServicesDep
 from callscribe.api.schemas.process import JobAccepted, TextAppend, TextRequest, received
 from callscribe.conversation.ingest import timed_messages
@@ -41,6 +42,7 @@ async def process_text(body: TextRequest, app_id: AppId, services: ServicesDep) 
         "trackers": await services.trackers_for(
             app_id, [t.model_dump() for t in body.trackers], body.enable_all_trackers
         ),
+        "actions": stored_actions(body.actions),
     }
     repo = services.repository
     conversation = await repo.create_conversation(

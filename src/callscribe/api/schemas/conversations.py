@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import Field
 
+from callscribe.actions import ActionStatus
 from callscribe.api.schemas.base import RequestBody, ResponseBody
 from callscribe.conversation.timing import iso_z, seconds_between
 from callscribe.insights.model import Sentiment
@@ -60,6 +61,17 @@ class MessagesOut(ResponseBody):
     messages: list[MessageOut]
 
 
+class ActionOut(ResponseBody):
+    """Delivery state of one of the conversation's actions (e.g. ``sendSummaryEmail``)."""
+
+    name: str
+    invoke_on: str | None = None
+    status: str
+    attempts: int
+    error: str | None = None
+    delivered_at: str | None = None
+
+
 class ConversationOut(ResponseBody):
     id: str
     type: str
@@ -69,6 +81,7 @@ class ConversationOut(ResponseBody):
     end_time: str | None
     members: list[MemberOut]
     metadata: dict[str, Any]
+    actions: list[ActionOut] = Field(default_factory=list)
 
 
 class ConversationsOut(ResponseBody):
@@ -91,6 +104,17 @@ class MessageResponse(ResponseBody):
 
 def sentiment_out(s: Sentiment) -> SentimentOut:
     return SentimentOut(polarity=PolarityOut(score=round(s.score, 3)), suggested=s.suggested)
+
+
+def action_out(a: ActionStatus) -> ActionOut:
+    return ActionOut(
+        name=a.name,
+        invoke_on=a.invoke_on,
+        status=a.status,
+        attempts=a.attempts,
+        error=a.error,
+        delivered_at=iso_z(a.delivered_at) if a.delivered_at else None,
+    )
 
 
 def member_out(m: Member) -> MemberOut:

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import AnyHttpUrl, AwareDatetime, Field, model_validator
 
+from callscribe.actions import ActionRequest
 from callscribe.api.schemas.base import RequestBody, ResponseBody, Timezone
 from callscribe.conversation.ingest import ReceivedText
 from callscribe.model import Speaker
@@ -56,6 +57,7 @@ class TextRequest(TextAppend):
     confidence_threshold: float | None = Field(None, ge=0.0, le=1.0)
     detect_phrases: bool = False
     trackers: list[TrackerSpec] = Field(default_factory=list, max_length=100)
+    actions: list[ActionRequest] = Field(default_factory=list, max_length=20)
 
 
 class JobAccepted(ResponseBody):
