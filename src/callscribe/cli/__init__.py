@@ -22,12 +22,15 @@ cli.add_command(config_group)
 
 def _register_optional_commands() -> None:
     """Commands live in their own modules; importing them here keeps start-up explicit."""
-    from callscribe.cli import apps_cmd, bridge_cmd, process_cmd, serve_cmd
+    from callscribe.cli import apps_cmd, bridge_cmd, call_cmd, demo_cmd, process_cmd, serve_cmd
 
     cli.add_command(serve_cmd.serve)
     cli.add_command(apps_cmd.apps_group)
     cli.add_command(bridge_cmd.bridge)
     cli.add_command(process_cmd.process)
+    cli.add_command(call_cmd.zoom)
+    cli.add_command(call_cmd.dial)
+    cli.add_command(demo_cmd.demo)
 
 
 _register_optional_commands()
