@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from callscribe.testing.server import ServerProcess
-from tests.sdk.helpers import App, Speech, make_speech
+from tests.sdk.helpers import App, Bridge, Speech, bridge, free_udp_port, make_speech
 
 RATE = 16000
+MEETING_ID, PASSCODE = "85012345678", "123456"
 
 
 @pytest.fixture(scope="session")
@@ -56,3 +57,23 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]
     httpd.shutdown()
     httpd.server_close()
     thread.join()
+
+
+@pytest.fixture(scope="session")
+def zoom() -> Iterator[Bridge]:
+    """The meeting-bridge simulator: a Zoom-style dial-in that checks ID and passcode."""
+    with bridge("--meeting-id", MEETING_ID, "--passcode", PASSCODE) as peer:
+        yield peer
+
+
+@pytest.fixture(scope="session")
+def phone_server(tmp_path_factory: pytest.TempPathFactory, zoom: Bridge) -> Iterator[ServerProcess]:
+    """A server whose SIP trunk is the bridge simulator, as in the demo setup."""
+    env = {
+        "CALLSCRIBE_SIP_LISTEN": f"127.0.0.1:{free_udp_port()}",
+        "CALLSCRIBE_SIP_INTERFACE": "127.0.0.1",
+        "CALLSCRIBE_TRUNK_HOST": f"127.0.0.1:{zoom.port}",  # the bridge answers any number
+        "CALLSCRIBE_ANSWER_TIMEOUT": "10",
+    }
+    with ServerProcess(tmp_path_factory.mktemp("phone") / "data", env) as proc:
+        yield proc

@@ -92,6 +92,14 @@ class Bridge:
             time.sleep(0.05)
         raise AssertionError(f"the bridge never reported {name!r}; it saw {self.events}")
 
+    def wait_count(self, name: str, count: int, timeout: float) -> None:
+        """Wait until ``name`` has been reported ``count`` times (the bridge is shared)."""
+        deadline = time.monotonic() + timeout
+        while len(self.named(name)) < count:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the bridge reported {name!r} fewer than {count} times")
+            time.sleep(0.05)
+
     def named(self, name: str) -> list[dict[str, Any]]:
         return [e for e in self.events if e.get("event") == name]
 

@@ -6,7 +6,6 @@ iterator, stop, read the results; and by SIP with ``AsyncClient`` until the far 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import callscribe_sdk as cs
@@ -15,29 +14,11 @@ from callscribe_sdk import models
 
 from callscribe.bridge import meeting
 from callscribe.testing.server import ServerProcess
-from tests.sdk.helpers import Bridge, bridge, free_udp_port
+from tests.sdk.helpers import Bridge, bridge
 
 pytestmark = pytest.mark.slow
 
 MEETING_ID, PASSCODE = "85012345678", "123456"
-
-
-@pytest.fixture(scope="module")
-def zoom() -> Iterator[Bridge]:
-    with bridge("--meeting-id", MEETING_ID, "--passcode", PASSCODE) as peer:
-        yield peer
-
-
-@pytest.fixture(scope="module")
-def phone_server(tmp_path_factory: pytest.TempPathFactory, zoom: Bridge) -> Iterator[ServerProcess]:
-    env = {
-        "CALLSCRIBE_SIP_LISTEN": f"127.0.0.1:{free_udp_port()}",
-        "CALLSCRIBE_SIP_INTERFACE": "127.0.0.1",
-        "CALLSCRIBE_TRUNK_HOST": f"127.0.0.1:{zoom.port}",  # the bridge answers any number
-        "CALLSCRIBE_ANSWER_TIMEOUT": "10",
-    }
-    with ServerProcess(tmp_path_factory.mktemp("phone") / "data", env) as proc:
-        yield proc
 
 
 def played_before(seconds: float) -> str:
@@ -57,6 +38,8 @@ def test_join_zoom_by_phone_follow_stop_and_read(zoom: Bridge, phone_server: Ser
         assert isinstance(event, models.InsightResponse)
         insights.extend(event.insights)
 
+    digits_before = len(zoom.named("digits"))
+    meetings_before = len(zoom.named("meeting_started"))
     with cs.Client(phone_server.base_url, app_id, secret) as client:
         call = client.join_zoom(
             MEETING_ID,
@@ -68,7 +51,7 @@ def test_join_zoom_by_phone_follow_stop_and_read(zoom: Bridge, phone_server: Ser
         call.subscribe({"message_response": on_messages, "insight_response": on_insights})
         assert call.state().state != "ended"
 
-        zoom.wait_for("meeting_started", 60)
+        zoom.wait_count("meeting_started", meetings_before + 1, 60)
         began = time.monotonic()
         iterated: list[str] = []
         kinds: list[str] = []
@@ -89,7 +72,9 @@ def test_join_zoom_by_phone_follow_stop_and_read(zoom: Bridge, phone_server: Ser
         info = call.conversation.info()
 
     # The bridge checked what the SDK's Zoom helper keyed.
-    assert [(d["field"], d["value"], d["accepted"]) for d in zoom.named("digits")][:3] == [
+    assert [(d["field"], d["value"], d["accepted"]) for d in zoom.named("digits")][
+        digits_before : digits_before + 3
+    ] == [
         ("meeting_id", MEETING_ID, True),
         ("participant_id", "", True),
         ("passcode", PASSCODE, True),
