@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -135,11 +136,14 @@ class Actions:
         )
         self._wake.set()
 
-    async def insights_created(self, conversation: Conversation, items: Sequence[Any]) -> None:
+    async def insights_created(
+        self, conversation: Conversation, items: Sequence[dict[str, Any]]
+    ) -> None:
         """Record ``insight.created`` webhooks for insights found live (Symbl event items)."""
-        ids = ",".join(str(i.get("id")) for i in items if isinstance(i, dict))
+        ids = ",".join(str(i.get("id")) for i in items)
+        key = "insight:" + hashlib.sha256(ids.encode()).hexdigest()[:32]
         body = {"conversationId": conversation.id, "insights": list(items)}
-        await self._record_webhooks(conversation, "insight.created", body, f"insight:{ids}")
+        await self._record_webhooks(conversation, "insight.created", body, key)
         self._wake.set()
 
     async def job_finished(self, job: Job, status: JobStatus) -> None:
@@ -229,19 +233,29 @@ class Actions:
     async def run(self) -> None:
         """Send due deliveries until cancelled; pending ones from before a restart included."""
         while True:
-            due = await self.store.due(datetime.now(UTC), _BATCH)
-            if due:
-                async with asyncio.TaskGroup() as tg:
-                    for delivery in due:
-                        tg.create_task(self._attempt(delivery))
-                continue
-            self._wake.clear()
-            nxt = await self.store.next_due()
-            wait = _IDLE_POLL
-            if nxt is not None:
-                wait = max(0.0, min(wait, (nxt - datetime.now(UTC)).total_seconds()))
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=wait)
+            try:
+                wait = await self._round()
+            except Exception:
+                # A database hiccup must not take the server's task group down: try later.
+                log.exception("delivery round failed")
+                wait = _IDLE_POLL
+            if wait > 0:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), timeout=wait)
+
+    async def _round(self) -> float:
+        """Send what is due now; returns how long to sleep before the next round."""
+        due = await self.store.due(datetime.now(UTC), _BATCH)
+        if due:
+            async with asyncio.TaskGroup() as tg:
+                for delivery in due:
+                    tg.create_task(self._attempt(delivery))
+            return 0.0
+        self._wake.clear()
+        nxt = await self.store.next_due()
+        if nxt is None:
+            return _IDLE_POLL
+        return max(0.0, min(_IDLE_POLL, (nxt - datetime.now(UTC)).total_seconds()))
 
     async def _attempt(self, d: Delivery) -> None:
         with bind(delivery_id=d.id, conversation_id=d.conversation_id, kind=d.kind):

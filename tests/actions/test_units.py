@@ -1,0 +1,76 @@
+"""Pure parts: action specs, page links, back-off."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from callscribe.actions import PageLinks, base_url, parse_actions
+from callscribe.actions.backoff import RetryPolicy
+from callscribe.config import Settings
+from callscribe.errors import ValidationFailed
+from callscribe.model import Conversation, ConversationStatus
+
+
+def _conv(cid: str) -> Conversation:
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    return Conversation(
+        cid, "app", "n", "meeting", "text", ConversationStatus.COMPLETED, now, now, "UTC"
+    )
+
+
+def test_actions_are_parsed_with_their_position() -> None:
+    specs = parse_actions(
+        {
+            "actions": [
+                {"name": "sendSummaryEmail", "parameters": {"emails": [" a@b.co "]}},
+                {"invokeOn": "start", "name": "sendSummaryEmail", "parameters": {"emails": []}},
+            ]
+        }
+    )
+    assert [(s.index, s.name, s.invoke_on, s.emails) for s in specs] == [
+        (0, "sendSummaryEmail", "stop", ("a@b.co",)),
+        (1, "sendSummaryEmail", "start", ()),
+    ]
+    assert parse_actions({}) == ()
+
+
+@pytest.mark.parametrize(
+    ("actions", "needle"),
+    [
+        ([{"name": "x", "invokeOn": "later"}], "actions[0].invokeOn"),
+        ([{}, {"name": "x", "parameters": {"emails": ["nope"]}}], "actions[0].name"),
+        ([{"name": "x", "parameters": {"emails": ["ok@a.io", "nope"]}}], "emails[1] 'nope'"),
+        ("sendSummaryEmail", "actions must be a list"),
+    ],
+)
+def test_bad_actions_name_the_item_at_fault(actions: object, needle: str) -> None:
+    with pytest.raises(ValidationFailed) as info:
+        parse_actions({"actions": actions})
+    assert needle in info.value.message
+
+
+def test_page_links_are_stable_per_key_and_unforgeable() -> None:
+    links = PageLinks("k" * 64, "https://calls.example.com/")
+    url = links.summary_url(_conv("1234567890123456"))
+    assert url.startswith("https://calls.example.com/c/1234567890123456/")
+    token = url.rsplit("/", 1)[1]
+    assert len(token) == 32
+    assert links.verify("1234567890123456", token)
+    assert not links.verify("1234567890123457", token)
+    assert not links.verify("1234567890123456", token[:-1] + ("A" if token[-1] != "A" else "B"))
+    assert PageLinks("k" * 64, "x").token("1") == links.token("1")
+    assert PageLinks("j" * 64, "x").token("1") != links.token("1")
+
+
+def test_base_url_falls_back_to_host_and_port() -> None:
+    assert base_url(Settings(host="10.0.0.5", port=9000)) == "http://10.0.0.5:9000"
+    assert base_url(Settings(public_url="https://x.example/")) == "https://x.example"
+
+
+def test_backoff_grows_to_a_cap_and_stops() -> None:
+    policy = RetryPolicy(attempts=5, first_delay=1, max_delay=5, factor=3)
+    assert [policy.delay_after(n) for n in range(1, 6)] == [1, 3, 5, 5, None]
+    with pytest.raises(ValueError, match="attempts"):
+        RetryPolicy(attempts=0)
