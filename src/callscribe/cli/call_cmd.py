@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import json
 import signal
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,8 @@ from callscribe.errors import AuthError, InputError
 from callscribe.telephony import DtmfSequence, PstnTarget, SipTarget, zoom_dtmf, zoom_sip_uri
 
 F = Callable[..., Any]
+Alongside = Callable[[httpx.AsyncClient, dict[str, Any]], Coroutine[Any, Any, None]]
+"""Work to run while the call is live (e.g. the demo's speaker events)."""
 
 
 def server_options(func: F) -> F:
@@ -94,6 +96,7 @@ async def run_call(
     app_id: str | None = None,
     app_secret: str | None = None,
     stop_after: float | None = None,
+    alongside: Alongside | None = None,
 ) -> dict[str, Any]:
     """Start the call, show it live until it ends or Ctrl-C, stop it; returns what ended."""
     async with _endpoint(settings, server, app_id, app_secret) as endpoint:
@@ -123,6 +126,9 @@ async def run_call(
                     )
                     stopper = tg.create_task(_stop_when(stop, stop_after))
                     reader.add_done_callback(lambda _t: stopper.cancel())
+                    if alongside is not None:
+                        helper = tg.create_task(alongside(http, started))
+                        reader.add_done_callback(lambda _t: helper.cancel())
                     await asyncio.wait([stopper])
                     if not reader.done():
                         console.print("[yellow]stopping the call…[/]")

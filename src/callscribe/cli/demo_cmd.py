@@ -15,12 +15,15 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
+from typing import Any
 
 import click
+import httpx
 from rich.console import Console
 
+from callscribe.bridge import meeting
 from callscribe.cli.call_cmd import run_call, start_body
 from callscribe.cli.common import make_settings
 from callscribe.errors import ServiceError
@@ -67,6 +70,31 @@ def _bridge(port: int) -> Iterator[subprocess.Popen[str]]:
             proc.stdout.close()
 
 
+def _speaker_events(
+    bridge_proc: subprocess.Popen[str],
+) -> Callable[[httpx.AsyncClient, dict[str, Any]], Coroutine[Any, Any, None]]:
+    """Announce who speaks when, as a meeting platform's active-speaker feed would, through
+    the Telephony API's speaker events (``POST /v1/event/{connectionId}``)."""
+
+    async def announce(http: httpx.AsyncClient, started: dict[str, Any]) -> None:
+        assert bridge_proc.stdout is not None
+        stdout = bridge_proc.stdout
+        while True:  # wait for the bridge to start playing the meeting
+            line = await asyncio.to_thread(stdout.readline)
+            if not line:
+                return
+            if json.loads(line).get("event") == "meeting_started":
+                break
+        began = time.monotonic()
+        url = f"/v1/event/{started['connectionId']}"
+        for item in meeting.load().lines:
+            await asyncio.sleep(max(0.0, item.start - (time.monotonic() - began)))
+            user = {"userId": f"{item.speaker.lower()}@example.com", "name": item.speaker}
+            await http.post(url, json={"type": "started_speaking", "user": user})
+
+    return announce
+
+
 @click.command("demo")
 @click.option(
     "--data-dir",
@@ -93,7 +121,7 @@ def demo(data_dir: Path, email: str) -> None:
     )
     started = time.time()
     port = _free_udp_port()
-    with _bridge(port):
+    with _bridge(port) as bridge_proc:
         body = start_body(
             {
                 "type": "sip",
@@ -103,7 +131,9 @@ def demo(data_dir: Path, email: str) -> None:
             "callscribe demo meeting",
             (email,),
         )
-        status = asyncio.run(run_call(body, settings, console))
+        status = asyncio.run(
+            run_call(body, settings, console, alongside=_speaker_events(bridge_proc))
+        )
     console.rule("[bold]where everything is")
     console.print(f"conversation     {status['conversationId']}")
     console.print(f"data directory   {settings.data_dir.resolve()}")

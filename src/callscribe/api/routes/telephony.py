@@ -76,6 +76,7 @@ async def connect(
         settings=settings,
         insight_types=list(body.insight_types),
     )
+    await services.actions.conversation_started(call.session.conversation)  # invokeOn "start"
     base, ws = _base_urls(request, services)
     response.status_code = status.HTTP_201_CREATED
     return Connected(
@@ -95,7 +96,10 @@ async def _stop(services: Services, app_id: str, connection_id: str) -> Stopped:
     return Stopped(
         connection_id=connection_id,
         conversation_id=call.session.conversation.id,
-        summary_info=_status(call),
+        summary_info={
+            **_status(call),
+            "summaryUrl": services.actions.summary_url(call.session.conversation),
+        },
     )
 
 
