@@ -40,6 +40,23 @@ class SippPeer:
         return "".join(p.read_text(errors="replace") for p in self.workdir.glob("*_logs.log"))
 
 
+def _wait_bound(
+    port: int, process: subprocess.Popen[bytes], command: list[str], kind: socket.SocketKind
+) -> None:
+    """Return once sipp holds its SIP port (a busy machine can take a while to start it)."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"sipp exited at start ({process.returncode}): {' '.join(command)}")
+        with socket.socket(socket.AF_INET, kind) as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                return  # taken: sipp is listening
+        time.sleep(0.05)
+    raise RuntimeError(f"sipp did not bind 127.0.0.1:{port} within 10 s")
+
+
 @contextmanager
 def sipp(scenario: str, workdir: Path, *args: str, calls: int = 1) -> Iterator[SippPeer]:
     """Start ``sipp -sf scenario`` as a UAS; stop it (SIGTERM, then SIGKILL) on exit."""
@@ -55,10 +72,9 @@ def sipp(scenario: str, workdir: Path, *args: str, calls: int = 1) -> Iterator[S
     process = subprocess.Popen(
         command, cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
-    time.sleep(0.3)
-    if process.poll() is not None:
-        raise RuntimeError(f"sipp exited at start ({process.returncode}): {' '.join(command)}")
+    tcp = "-t" in args and args[args.index("-t") + 1].startswith("t")
     try:
+        _wait_bound(port, process, command, socket.SOCK_STREAM if tcp else socket.SOCK_DGRAM)
         yield SippPeer(port, workdir, process)
     finally:
         process.terminate()

@@ -181,6 +181,7 @@ class BaresipBackend:
         self._calls: dict[int, BaresipCall] = {}
         # Events can reach the loop before dial() returns the handle: keep them until claimed.
         self._early: dict[int, list[StackEvent]] = {}
+        self._ignored: set[int] = set()
         self._lock = asyncio.Lock()
 
     async def start(self) -> None:
@@ -262,6 +263,13 @@ class BaresipBackend:
         if not event.call:
             return
         call = self._calls.get(event.call)
+        if event.event is Event.CALL_INCOMING or event.call in self._ignored:
+            # Outbound-only: an INVITE addressed to our user is never answered here, and its
+            # events must not fill the buffer kept for our own dials.
+            self._ignored.add(event.call)
+            if event.event is Event.CALL_CLOSED:
+                self._ignored.discard(event.call)
+            return
         if call is None:
             if len(self._early) < _MAX_EARLY:
                 self._early.setdefault(event.call, []).append(event)
