@@ -51,7 +51,7 @@ def speech(count: int) -> tuple[bytes, list[str], float]:
 
 
 def start_request(**extra: Any) -> str:
-    body = {
+    body: dict[str, Any] = {
         "type": "start_request",
         "insightTypes": ["question", "action_item"],
         "config": {
@@ -61,7 +61,7 @@ def start_request(**extra: Any) -> str:
         "speaker": {"userId": "allison@example.com", "name": "Allison"},
         **extra,
     }
-    return json.dumps(body)
+    return json.dumps({k: v for k, v in body.items() if v is not None})
 
 
 async def collect(ws: ClientConnection, into: list[dict[str, Any]]) -> None:
@@ -158,3 +158,44 @@ async def test_stream_real_speech_live(streaming_server: ServerProcess, api: Api
     assert [m["text"] for m in stored] == [m["payload"]["content"] for m in messages]
     assert all(m["words"] for m in stored)
     assert api.http.get(f"/v1/conversations/{conversation_id}/summary").status_code == 200
+
+
+async def test_speaker_events_attribute_the_following_speech(
+    streaming_server: ServerProcess, api: ApiClient
+) -> None:
+    prompts = corpus.subset(4, max_seconds=6.0)[2:]
+    gap = np.zeros(RATE, dtype=np.float32)
+    chunks = []
+    for p in prompts:
+        audio = np.concatenate([decode_file(p.wav, rate=RATE), gap])
+        chunks.append((np.clip(audio, -1, 1) * 32767).astype("<i2").tobytes())
+    token = token_for(streaming_server.base_url, api.app_id, api.app_secret)
+    base = streaming_server.base_url.replace("http", "ws")
+    people = [("ann@example.com", "Ann"), ("bob@example.com", "Bob")]
+    events: list[dict[str, Any]] = []
+    async with connect(f"{base}/v1/streaming/conn-speakers?access_token={token}") as ws:
+        await ws.send(start_request(speaker=None))
+        events += [json.loads(await ws.recv()), json.loads(await ws.recv())]
+        async with asyncio.TaskGroup() as tg:
+            reader = tg.create_task(collect(ws, events))
+            began, sent = time.monotonic(), 0
+            for (user_id, name), pcm in zip(people, chunks, strict=True):
+                r = api.http.post(
+                    "/v1/event/conn-speakers",
+                    json={"type": "started_speaking", "user": {"userId": user_id, "name": name}},
+                )
+                assert r.status_code == 200, r.text
+                for offset in range(0, len(pcm), CHUNK * 2):
+                    await ws.send(pcm[offset : offset + CHUNK * 2])
+                    sent += CHUNK
+                    ahead = sent / RATE - (time.monotonic() - began)
+                    if ahead > 0:
+                        await asyncio.sleep(ahead)
+            await ws.send(json.dumps({"type": "stop_request"}))
+            await asyncio.wait_for(reader, 120)
+    conversation_id = events[1]["message"]["data"]["conversationId"]
+    stored = api.http.get(f"/v1/conversations/{conversation_id}/messages").json()["messages"]
+    assert [m["from"]["name"] for m in stored] == ["Ann", "Bob"]
+    assert stored[0]["from"]["userId"] == "ann@example.com"
+    members = api.http.get(f"/v1/conversations/{conversation_id}/members").json()["members"]
+    assert sorted(m["name"] for m in members) == ["Ann", "Bob"]

@@ -21,6 +21,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from callscribe.asr import Final, Interim, LiveRecognizer, RecognitionScheduler, SpeechStarted
+from callscribe.asr.types import Transcript, confidence_of
+from callscribe.asr.types import Word as AsrWord
 from callscribe.conversation.analyzer import ConversationAnalyzer
 from callscribe.conversation.ingest import from_transcript
 from callscribe.conversation.processing import ConversationProcessor
@@ -62,10 +64,41 @@ class _SpeakerTimeline:
         self.times.append(at)
         self.speakers.append(speaker)
 
-    def at(self, t: float, default: Speaker | None) -> Speaker | None:
-        # An utterance belongs to whoever was announced up to a little after it began.
-        i = bisect.bisect_right(self.times, t + 0.5) - 1
+    def at(self, t: float, default: Speaker | None, slack: float = 0.5) -> Speaker | None:
+        # Speech belongs to whoever was announced up to a little after it began.
+        i = bisect.bisect_right(self.times, t + slack) - 1
         return default if i < 0 else (self.speakers[i] or default)
+
+    def split(
+        self, transcript: Transcript, default: Speaker | None
+    ) -> list[tuple[Transcript, Speaker | None]]:
+        """The transcript cut where the announced speaker changes between its words."""
+        if not self.times or len(transcript.words) < 2:
+            return [(transcript, self.at(transcript.start, default))]
+        parts: list[tuple[Transcript, Speaker | None]] = []
+        words: list[AsrWord] = []
+        current = self.at(transcript.words[0].start, default, slack=0.2)
+        for word in transcript.words:
+            speaker = self.at(word.start, default, slack=0.2)
+            if words and speaker != current:
+                parts.append((_part(words, transcript), current))
+                words = []
+            current = speaker
+            words.append(word)
+        parts.append((_part(words, transcript), current))
+        return parts
+
+
+def _part(words: list[AsrWord], whole: Transcript) -> Transcript:
+    """A piece of an utterance: its words, their text and times, the utterance's confidence."""
+    text = " ".join(w.word.strip() for w in words)
+    return Transcript(
+        text=text,
+        words=tuple(words),
+        confidence=confidence_of(words) if words else whole.confidence,
+        start=words[0].start,
+        end=words[-1].end,
+    )
 
 
 class LiveSession:
@@ -227,15 +260,20 @@ class LiveSession:
             )
         )
         await self.publish(ev.transcript_response(transcript.text, True, user))
-        await self._store(event, self._timeline.at(event.start, self.default_speaker))
+        await self._store(event)
 
-    async def _store(self, final: Final, speaker: Speaker | None) -> None:
+    async def _store(self, final: Final) -> None:
+        """Store an utterance as one message, or one per speaker when speaker events say the
+        floor changed hands mid-utterance (the words' times tell who said which)."""
         origin = self.conversation.start_time
         t = final.transcript
         if not t.words:  # engines without word times: the utterance's own bounds
             t = replace(t, start=final.start, end=final.end)
-        new = from_transcript(t, origin, speaker)
-        stored = await self.deps.repository.add_messages(self.conversation.id, [new])
+        new = [
+            from_transcript(part, origin, speaker)
+            for part, speaker in self._timeline.split(t, self.default_speaker)
+        ]
+        stored = await self.deps.repository.add_messages(self.conversation.id, new)
         self._messages.extend(stored)
         await self.publish(ev.message_response(stored, origin, self._next()))
         await self._analyze(stored)
