@@ -152,8 +152,10 @@ async def run_call(
     for item in items.get("actionItems", []):
         who = item.get("assignee", {}).get("name") or "-"
         console.print(f"  • {item['text']} [dim]({who})[/]")
+    if view.summary_url:
+        console.print(f"summary page: {view.summary_url}")
     console.print(f"conversation ID: [bold]{started['conversationId']}[/]")
-    return {**status, "conversationId": started["conversationId"]}
+    return {**status, "conversationId": started["conversationId"], "summaryUrl": view.summary_url}
 
 
 async def _stop_when(stop: asyncio.Event, after: float | None) -> None:

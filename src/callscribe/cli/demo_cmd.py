@@ -137,6 +137,8 @@ def demo(data_dir: Path, email: str) -> None:
     console.rule("[bold]where everything is")
     console.print(f"conversation     {status['conversationId']}")
     console.print(f"data directory   {settings.data_dir.resolve()}")
+    if status.get("summaryUrl"):
+        console.print(f"summary page     {status['summaryUrl']}  (while a server runs on it)")
     outbox = settings.data_dir / "outbox"
     mails = sorted(p for p in outbox.glob("*.eml") if p.stat().st_mtime >= started - 1)
     for mail in mails:

@@ -18,6 +18,7 @@ class LiveView:
         self.messages = 0
         self.insights = 0
         self.error: str | None = None
+        self.summary_url: str | None = None
 
     def start(self) -> None:
         self.status = self.console.status("connecting…")
@@ -72,6 +73,7 @@ class LiveView:
             self.error = message.get("error", {}).get("message", "error")
             self._line(f"[bold red]error:[/] {self.error}")
         elif kind == "conversation_completed":
+            self.summary_url = message.get("data", {}).get("summaryUrl")
             self._line("[green]conversation completed[/]")
 
 

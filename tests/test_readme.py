@@ -1,0 +1,58 @@
+"""The README's first command on a clean clone: install, then the demo runs to the end with no
+network (a fresh network namespace with only loopback), writing the summary e-mail."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow
+
+
+def readme_commands() -> list[str]:
+    block = re.search(r"```sh\n(.*?)```", (ROOT / "README.md").read_text(), re.S)
+    assert block is not None
+    return [line.split("#")[0].strip() for line in block.group(1).splitlines() if line.strip()]
+
+
+def test_readme_opens_with_exactly_two_commands() -> None:
+    commands = readme_commands()
+    assert commands == [
+        "scripts/install && .venv/bin/callscribe demo",
+        "scripts/test",
+    ]
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "scripts/test" in ci
+
+
+@pytest.mark.skipif(shutil.which("unshare") is None, reason="needs util-linux unshare")
+def test_first_command_on_a_clean_clone_runs_the_demo_offline(tmp_path: Path) -> None:
+    clone = tmp_path / "callscribe"
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True, timeout=120)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CALLSCRIBE_", "VIRTUAL_ENV"))}
+    install, demo = readme_commands()[0].split(" && ")
+    subprocess.run(install, shell=True, cwd=clone, env=env, check=True, timeout=1200)
+    # No network but loopback: what the demo needs must already be on the machine.
+    offline = f"ip link set lo up && {demo}"
+    result = subprocess.run(
+        ["unshare", "--net", "sh", "-c", offline],
+        cwd=clone,
+        env={**env, "COLUMNS": "160"},
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "conversation completed" in result.stdout
+    assert "call ended: remote_hangup" in result.stdout
+    mails = list((clone / "callscribe-demo" / "outbox").glob("*.eml"))
+    assert mails, result.stdout[-2000:]
+    text = mails[0].read_text(errors="replace")
+    assert "Subject:" in text
+    assert "pricing deck" in text.lower()
