@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 from collections.abc import AsyncIterator, Callable
 from email import message_from_bytes, policy
 from pathlib import Path
@@ -204,4 +205,18 @@ async def test_tls_modes_fail_cleanly_against_a_plain_server(
     assert state.status == "failed"
     assert state.error
     assert smtp.inbox.messages == []
+    await actions.close()
+
+
+async def test_invalid_stored_actions_do_not_break_completion(
+    tmp_path: Path, storage: Storage
+) -> None:
+    actions = await Actions.create(make_settings(tmp_path), storage)
+    conv = await completed_conversation(storage, [{"name": "sendSummaryEmail"}])
+    bad = await completed_conversation(storage, [], name="bad")
+    bad = dataclasses.replace(bad, settings={"actions": 5})
+    await actions.conversation_completed(bad)
+    await actions.conversation_completed(conv)  # no addresses: ignored, logged
+    assert await actions.status(bad.id) == []
+    assert await actions.status(conv.id) == []
     await actions.close()

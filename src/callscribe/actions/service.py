@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import hashlib
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -54,6 +54,15 @@ class ActionStatus:
     error: str | None
     delivered_at: datetime | None
     recipients: tuple[str, ...]
+
+
+@contextlib.contextmanager
+def _contained(what: str) -> Iterator[None]:
+    """Hooks run inside other people's work (a job, a live call): log, never propagate."""
+    try:
+        yield
+    except Exception:
+        log.exception(what)
 
 
 def mailer_for(settings: Settings) -> Mailer:
@@ -119,21 +128,26 @@ class Actions:
 
     async def conversation_started(self, conversation: Conversation) -> None:
         """Record the ``invokeOn: "start"`` e-mails (call when a live conversation starts)."""
-        await self._record_emails(conversation, "start")
+        with _contained("recording the start actions failed"):
+            await self._record_emails(conversation, "start")
 
     async def conversation_completed(self, conversation: Conversation) -> None:
-        """Record the stop e-mails and the ``conversation.completed`` webhooks (once each)."""
-        await self._record_emails(conversation, "stop")
-        body = {
-            "conversationId": conversation.id,
-            "name": conversation.name,
-            "status": "completed",
-            "startTime": iso_z(conversation.start_time),
-            "summaryUrl": self.summary_url(conversation),
-        }
-        await self._record_webhooks(
-            conversation, "conversation.completed", body, f"completed:{conversation.id}"
-        )
+        """Record the stop e-mails and the ``conversation.completed`` webhooks (once each).
+
+        Never raises: the conversation is already stored as completed, and a failure here must
+        not turn a finished job into a failed one (it is logged)."""
+        with _contained("recording the completion actions failed"):
+            await self._record_emails(conversation, "stop")
+            body = {
+                "conversationId": conversation.id,
+                "name": conversation.name,
+                "status": "completed",
+                "startTime": iso_z(conversation.start_time),
+                "summaryUrl": self.summary_url(conversation),
+            }
+            await self._record_webhooks(
+                conversation, "conversation.completed", body, f"completed:{conversation.id}"
+            )
         self._wake.set()
 
     async def insights_created(
@@ -143,7 +157,8 @@ class Actions:
         ids = ",".join(str(i.get("id")) for i in items)
         key = "insight:" + hashlib.sha256(ids.encode()).hexdigest()[:32]
         body = {"conversationId": conversation.id, "insights": list(items)}
-        await self._record_webhooks(conversation, "insight.created", body, key)
+        with _contained("recording insight webhooks failed"):
+            await self._record_webhooks(conversation, "insight.created", body, key)
         self._wake.set()
 
     async def job_finished(self, job: Job, status: JobStatus) -> None:
