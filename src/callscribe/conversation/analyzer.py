@@ -12,6 +12,7 @@ import asyncio
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, TypeVar
 
 from callscribe.insights import (
@@ -23,6 +24,9 @@ from callscribe.insights import (
     Person,
     Tracker,
 )
+from callscribe.insights.analytics import compute_analytics
+from callscribe.insights.model import Analytics, SummaryItem, Topic
+from callscribe.insights.summary import LLMEndpoint, summarize
 from callscribe.insights.topics import TopicTracker
 from callscribe.model import Conversation, Member, Message
 
@@ -143,5 +147,28 @@ class ConversationAnalyzer:
         if speaker != self._last:
             self._before_last, self._last = self._last, speaker
 
-    async def current_topics(self) -> list[Any]:
+    async def current_topics(self) -> list[Topic]:
         return await self.worker.run(self.topics.topics)
+
+    async def results(
+        self,
+        messages: Sequence[Message],
+        analyses: Sequence[MessageAnalysis],
+        *,
+        start: datetime,
+        end: datetime,
+        endpoint: LLMEndpoint | None = None,
+    ) -> ConversationResults:
+        """The conversation-level results: topics, summary and talk-time analytics."""
+        inputs = [message_input(m) for m in messages]
+        topics = await self.current_topics()
+        summary = await self.worker.run(lambda: summarize(inputs, analyses, endpoint=endpoint))
+        analytics = compute_analytics(inputs, start=start, end=end)
+        return ConversationResults(tuple(topics), tuple(summary), analytics)
+
+
+@dataclass(frozen=True)
+class ConversationResults:
+    topics: tuple[Topic, ...]
+    summary: tuple[SummaryItem, ...]
+    analytics: Analytics

@@ -11,8 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from callscribe.conversation.analyzer import ConversationAnalyzer, NlpWorker, message_input, person
-from callscribe.insights.analytics import compute_analytics
+from callscribe.conversation.analyzer import ConversationAnalyzer, NlpWorker, person
 from callscribe.insights.model import (
     Analytics,
     ConversationContext,
@@ -20,7 +19,7 @@ from callscribe.insights.model import (
     SummaryItem,
     Topic,
 )
-from callscribe.insights.summary import LLMEndpoint, summarize
+from callscribe.insights.summary import LLMEndpoint
 from callscribe.model import Member, Message, NewMessage, new_numeric_id, new_uuid
 from callscribe.storage import StoredInsight
 
@@ -96,10 +95,16 @@ async def analyse(
         analyses += await analyzer.analyze(messages[i : i + BATCH])
         if progress is not None:
             progress(min(i + BATCH, len(messages)), len(messages))
-    inputs = [message_input(m) for m in messages]
-    topics = await analyzer.current_topics()
-    summary = await worker.run(lambda: summarize(inputs, analyses, endpoint=endpoint))
     end = max((m.end for m in messages), default=start)
-    analytics = compute_analytics(inputs, start=start, end=end)
+    results = await analyzer.results(messages, analyses, start=start, end=end, endpoint=endpoint)
     insights = [StoredInsight(new_numeric_id(), i) for a in analyses for i in a.insights]
-    return Report(start, messages, members, analyses, insights, topics, summary, analytics)
+    return Report(
+        start,
+        messages,
+        members,
+        analyses,
+        insights,
+        list(results.topics),
+        list(results.summary),
+        results.analytics,
+    )

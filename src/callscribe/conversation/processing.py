@@ -15,12 +15,10 @@ from callscribe.conversation.analyzer import (
     ConversationAnalyzer,
     NlpWorker,
     context_for,
-    message_input,
 )
 from callscribe.conversation.documents import ANALYTICS, SUMMARY, TOPICS
-from callscribe.insights.analytics import compute_analytics
 from callscribe.insights.model import MessageAnalysis
-from callscribe.insights.summary import LLMEndpoint, summarize
+from callscribe.insights.summary import LLMEndpoint
 from callscribe.log import get_logger
 from callscribe.model import Conversation, ConversationStatus, Job, Message
 from callscribe.storage import InsightStore, Repository
@@ -79,16 +77,13 @@ class ConversationProcessor:
         end: datetime | None = None,
     ) -> None:
         """Store topics, summary and analytics, then mark the conversation completed."""
-        inputs = [message_input(m) for m in messages]
-        topics = await analyzer.current_topics()
-        await self._insights.save_document(conversation.id, TOPICS, tuple(topics))
-        summary = await self.worker.run(
-            lambda: summarize(inputs, analyses, endpoint=self._endpoint)
-        )
-        await self._insights.save_document(conversation.id, SUMMARY, tuple(summary))
         finished = end or max((m.end for m in messages), default=datetime.now(UTC))
-        analytics = compute_analytics(inputs, start=conversation.start_time, end=finished)
-        await self._insights.save_document(conversation.id, ANALYTICS, analytics)
+        results = await analyzer.results(
+            messages, analyses, start=conversation.start_time, end=finished, endpoint=self._endpoint
+        )
+        await self._insights.save_document(conversation.id, TOPICS, results.topics)
+        await self._insights.save_document(conversation.id, SUMMARY, results.summary)
+        await self._insights.save_document(conversation.id, ANALYTICS, results.analytics)
         await self._repo.finish_conversation(
             conversation.id, ConversationStatus.COMPLETED, finished
         )
