@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from callscribe.actions import Actions
+from callscribe.asr import create_recognizer
 from callscribe.auth import AppService
 from callscribe.config import Settings
 from callscribe.conversation.analyzer import NlpWorker
 from callscribe.conversation.audio_jobs import AudioJobs
 from callscribe.conversation.fetch import FetchPolicy
 from callscribe.conversation.live import LiveDeps
-from callscribe.conversation.phone import PhoneService
+from callscribe.conversation.phone import PhoneService, telephony_config
 from callscribe.conversation.processing import ConversationProcessor, llm_endpoint
 from callscribe.conversation.registry import LiveRegistry
 from callscribe.conversation.speech import SpeechEngine
@@ -28,8 +29,17 @@ from callscribe.events import InProcessBus
 from callscribe.jobs import JobRunner
 from callscribe.log import get_logger
 from callscribe.storage import Repository, Storage, open_storage
+from callscribe.storage.database import resolve_urls
 
 log = get_logger(__name__)
+
+
+def check_settings(settings: Settings) -> None:
+    """Fail before start-up, with a one-line message, on settings no server could run with:
+    an engine that is not installed, a malformed trunk or database URL."""
+    resolve_urls(settings.sqlalchemy_url)
+    telephony_config(settings)
+    create_recognizer(settings.asr_engine, cpu_threads=settings.asr_threads)
 
 
 @dataclass

@@ -132,3 +132,18 @@ def test_openapi_docs_are_served(tmp_path: Path) -> None:
         assert "/v1/process/text" in spec["paths"]
         assert "/oauth2/token:generate" in spec["paths"]
         assert httpx.get(f"{proc.base_url}/docs").status_code == 200
+
+
+def test_serve_refuses_settings_it_cannot_run_with(tmp_path: Path) -> None:
+    data = str(tmp_path / "data")
+    cases = [
+        ({"CALLSCRIBE_ASR_ENGINE": "bogus"}, "unknown speech engine 'bogus'"),
+        ({"CALLSCRIBE_ASR_ENGINE": "faster-whisper:/nonexistent"}, "no CTranslate2 model.bin"),
+        ({"CALLSCRIBE_TRUNK_ALLOW": "44"}, "must look like +1"),
+        ({"CALLSCRIBE_DATABASE_URL": "mysql://x@y/z"}, "not supported"),
+    ]
+    for env, needle in cases:
+        out = run_cli("serve", "--port", "0", "--data-dir", data, env=env)
+        assert out.returncode == 2, (env, out.stderr)
+        assert needle in out.stderr
+        assert "Traceback" not in out.stderr

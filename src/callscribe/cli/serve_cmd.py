@@ -11,6 +11,7 @@ from callscribe.api import create_app
 from callscribe.cli.common import make_settings, settings_options
 from callscribe.errors import ConfigError
 from callscribe.log import get_logger
+from callscribe.services import check_settings
 from callscribe.tls import ensure_self_signed
 
 log = get_logger(__name__)
@@ -43,6 +44,7 @@ def serve(
         ssl_certfile=ssl_certfile,
         ssl_keyfile=ssl_keyfile,
     )
+    check_settings(settings)
     certfile, keyfile = settings.ssl_certfile, settings.ssl_keyfile
     if self_signed:
         certfile, keyfile = ensure_self_signed(settings.data_dir, settings.host)
