@@ -109,3 +109,27 @@ async def test_deleting_conversations_and_apps_with_deliveries(tmp_path: Path, d
     with pytest.raises(NotFound):
         await actions.store.remove_subscription(other.app_id, sub.id)
     await actions.close()
+
+
+async def test_two_workers_on_one_database_send_each_delivery_once(
+    tmp_path: Path, db: Storage
+) -> None:
+    """Two server processes sharing PostgreSQL (or SQLite): claims keep deliveries single."""
+    first = await Actions.create(make_settings(tmp_path), db)
+    second = await Actions.create(make_settings(tmp_path), db)
+    convs = [await completed_conversation(db, [], name=f"c{n}") for n in range(6)]
+    with webhook_receiver() as receiver:
+        subs = []
+        for conv in convs:
+            sub = await first.store.add_subscription(
+                conv.app_id, receiver.url(f"/{conv.id}"), ["conversation.completed"]
+            )
+            subs.append(sub)
+            await first.conversation_completed(conv)
+        async with running(first), running(second):
+            for sub in subs:
+                assert await _settle(first, sub.id, 1) == ["sent"]
+        paths = sorted(c.path for c in receiver.calls)
+    assert paths == sorted(f"/{c.id}" for c in convs)
+    await first.close()
+    await second.close()

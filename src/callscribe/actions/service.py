@@ -98,6 +98,8 @@ class Actions:
         self._policy = policy
         self._mail = mail
         self._wake = asyncio.Event()
+        # An attempt's longest plausible duration; past it a crashed attempt is due again.
+        self._lease = 300.0
 
     @classmethod
     async def create(cls, settings: Settings, storage: Storage) -> Actions:
@@ -274,6 +276,8 @@ class Actions:
 
     async def _attempt(self, d: Delivery) -> None:
         with bind(delivery_id=d.id, conversation_id=d.conversation_id, kind=d.kind):
+            if not await self.store.claim(d, datetime.now(UTC) + timedelta(seconds=self._lease)):
+                return
             attempts = d.attempts + 1
             try:
                 where = await self._send(d)

@@ -184,6 +184,26 @@ class ActionStore:
             )
             return [_delivery(r) for r in rows]
 
+    async def claim(self, delivery: Delivery, lease_until: datetime) -> bool:
+        """Take a due delivery for one attempt (compare-and-set on its due time).
+
+        Another process sharing the database (or a second round in this one) that read the
+        same row loses the race and skips it; if this process dies mid-attempt, the delivery
+        becomes due again when the lease ends.
+        """
+        async with self._sessions() as s:
+            result = await s.execute(
+                update(DeliveryRow)
+                .where(
+                    DeliveryRow.id == delivery.id,
+                    DeliveryRow.status == PENDING,
+                    DeliveryRow.next_attempt_at == delivery.next_attempt_at,
+                )
+                .values(next_attempt_at=lease_until)
+            )
+            await s.commit()
+            return bool(getattr(result, "rowcount", 0) == 1)
+
     async def next_due(self) -> datetime | None:
         async with self._sessions() as s:
             when: datetime | None = await s.scalar(
