@@ -117,6 +117,8 @@ async def test_async_sip_call_until_the_far_end_hangs_up(
                     finals.append(event.transcript)
 
             await call.subscribe({"recognition_result": on_result})
+            # Everything said from now on is Maria's (as a meeting roster would announce).
+            await call.speaker_started(name="Maria Lopez", user_id="maria@example.com")
             events = [e async for e in call.events(timeout=60)]
             state = await call.state()
             messages = await call.conversation.messages()
@@ -126,3 +128,4 @@ async def test_async_sip_call_until_the_far_end_hangs_up(
     assert state.end_reason == "remote_hangup"
     assert finals
     assert [m.text for m in messages] == finals
+    assert {m.from_.name for m in messages} == {"Maria Lopez"}

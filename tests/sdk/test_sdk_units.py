@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 
+import httpx
 import pytest
 from callscribe_sdk import _bodies, _telephony, models
 from callscribe_sdk._audio import open_audio, pace_delay
@@ -24,6 +25,7 @@ from callscribe_sdk._exceptions import (
     UnsupportedMedia,
     error_for,
 )
+from callscribe_sdk._http import next_step
 from callscribe_sdk._live import Callbacks, decode, refusal
 from callscribe_sdk._retry import RetryPolicy, parse_retry_after
 
@@ -328,3 +330,22 @@ def test_audio_sources(tmp_path: Path) -> None:
         open_audio(b"\x00" * 10, sample_rate=None, channels=1, encoding="LINEAR16", chunk_ms=100)
     with pytest.raises(ValueError, match="encoding: 'MP3'"):
         open_audio(b"\x00", sample_rate=8000, channels=1, encoding="MP3", chunk_ms=100)
+
+
+def test_next_step_after_a_response() -> None:
+    policy = RetryPolicy(max_retries=2)
+
+    def step(status: int, *, idempotent: bool, refresh: bool = True, **headers: str) -> str:
+        response = httpx.Response(status, headers=headers, json={"message": "m"})
+        kind, _delay = next_step(
+            response, attempt=0, can_refresh=refresh, idempotent=idempotent, policy=policy, now=0
+        )
+        return kind
+
+    assert step(200, idempotent=True) == "return"
+    assert step(503, idempotent=True) == "retry"
+    assert step(503, idempotent=False) == "return"  # a POST may have dialled already
+    assert step(429, idempotent=False, **{"retry-after": "1"}) == "retry"
+    assert step(401, idempotent=False) == "refresh"
+    assert step(401, idempotent=False, refresh=False) == "return"
+    assert step(404, idempotent=True) == "return"

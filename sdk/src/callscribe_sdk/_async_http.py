@@ -59,7 +59,11 @@ class AsyncHTTP:
             raise ValueError("this client has no app_id/app_secret to fetch a token with")
         sent = time.time()
         body = await self.request(
-            "POST", TOKEN_PATH, json=token_request(s.app_id, s.app_secret), authenticated=False
+            "POST",
+            TOKEN_PATH,
+            json=token_request(s.app_id, s.app_secret),
+            authenticated=False,
+            idempotent=True,  # issuing another token is harmless
         )
         return Token.issued(body["accessToken"], float(body["expiresIn"]), sent)
 
@@ -74,8 +78,11 @@ class AsyncHTTP:
         headers: dict[str, str] | None = None,
         authenticated: bool = True,
         timeout: float | None = None,
+        idempotent: bool | None = None,
     ) -> Any:
-        """Send with retries; the decoded JSON of a success, or the matching ``APIError``."""
+        """Send with retries; the decoded JSON of a success, or the matching ``APIError``.
+
+        ``idempotent`` (default: any method but POST) allows retries on 502/503/504."""
         attempt, refreshed = 0, False
         while True:
             sent_headers = dict(headers or {})
@@ -104,6 +111,7 @@ class AsyncHTTP:
                 response,
                 attempt=attempt,
                 can_refresh=authenticated and not refreshed and self.can_refresh,
+                idempotent=method != "POST" if idempotent is None else idempotent,
                 policy=self.settings.retry,
                 now=time.time(),
             )

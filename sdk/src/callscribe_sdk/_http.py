@@ -116,14 +116,19 @@ def next_step(
     *,
     attempt: int,
     can_refresh: bool,
+    idempotent: bool,
     policy: RetryPolicy,
     now: float,
 ) -> Step:
-    """After ``response``: give it to the caller, refresh the token and resend, or retry."""
+    """After ``response``: give it to the caller, refresh the token and resend, or retry.
+
+    A 502/503/504 may come after the server acted (a call dialled, a job created), so only
+    idempotent requests are retried on them; a 429 and a 401 mean nothing was done.
+    """
     status = response.status_code
     if status == 401 and can_refresh:
         return ("refresh", None)
-    if status == 429 or status in RETRY_STATUSES:
+    if status == 429 or (idempotent and status in RETRY_STATUSES):
         retry_after = parse_retry_after(response.headers.get("retry-after"), now)
         delay = policy.delay(attempt, status=status, retry_after=retry_after)
         if delay is not None:

@@ -1,7 +1,8 @@
 """When to try a request again, and after how long (no I/O: the clients sleep).
 
 Retried: failures to connect (nothing reached the server), 502/503/504 (a proxy or the
-server said "try later"), and 429 when the server gave ``Retry-After``. Delays grow
+server said "try later") for idempotent requests only, and 429 when the server gave
+``Retry-After``. Delays grow
 exponentially with jitter; a ``Retry-After`` longer than ``max_retry_after`` is not waited
 for, the caller gets :class:`RateLimited` at once.
 """
