@@ -54,8 +54,8 @@ def main() -> None:
                     print(f"{speaker}: {message.text}", flush=True)
             if not stopping and time.monotonic() - started > args.seconds:
                 stopping = True
-                ended = call.stop()
-                print(f"stopped: {ended.summary_info.end_reason}")
+                call.stop()
+                print(f"stopped: {call.state().end_reason}")
         print(f"call ended: {call.state().end_reason}")
 
         print("action items:")

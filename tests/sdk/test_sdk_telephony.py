@@ -80,7 +80,7 @@ def test_join_zoom_by_phone_follow_stop_and_read(zoom: Bridge, phone_server: Ser
         ("passcode", PASSCODE, True),
     ]
     assert stopped.connection_id == call.connection_id
-    assert stopped.summary_info.end_reason == "stopped"
+    assert stopped.conversation_id == call.conversation_id
     assert (state.state, state.end_reason, state.conversation_completed) == (
         "ended",
         "stopped",

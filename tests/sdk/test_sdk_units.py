@@ -349,3 +349,27 @@ def test_next_step_after_a_response() -> None:
     assert step(401, idempotent=False) == "refresh"
     assert step(401, idempotent=False, refresh=False) == "return"
     assert step(404, idempotent=True) == "return"
+
+
+def test_stop_answer_in_either_shape() -> None:
+    """callscribe sends the final call state; Symbl's clients expect a list of links."""
+    ours = models.ConnectionStopped.model_validate(
+        {
+            "connectionId": "c",
+            "conversationId": "v",
+            "summaryInfo": {
+                "connectionId": "c",
+                "conversationId": "v",
+                "state": "ended",
+                "endReason": "stopped",
+                "conversationCompleted": True,
+            },
+        }
+    )
+    assert isinstance(ours.summary_info, models.ConnectionState)
+    assert ours.summary_info.ended
+    assert ours.summary_info.end_reason == "stopped"
+    symbl = models.ConnectionStopped.model_validate(
+        {"connectionId": "c", "conversationId": "v", "summaryInfo": [{"url": "https://s/1"}]}
+    )
+    assert symbl.summary_info == [models.SummaryLink(url="https://s/1")]

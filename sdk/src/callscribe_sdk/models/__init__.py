@@ -57,6 +57,7 @@ from callscribe_sdk.models.jobs import (
     JobAccepted,
     JobState,
     JobStatus,
+    SummaryLink,
 )
 
 __all__ = [
@@ -101,6 +102,7 @@ __all__ = [
     "Sentiment",
     "StartedListening",
     "SummaryItem",
+    "SummaryLink",
     "TimeShare",
     "Topic",
     "TopicResponse",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from callscribe_sdk.models._base import Model
 
@@ -56,9 +56,18 @@ class ConnectionState(Model):
         return self.state == "ended"
 
 
+class SummaryLink(Model):
+    """Symbl's shape of ``summaryInfo``: a summary page per recipient."""
+
+    url: str
+    user: Any = None
+
+
 class ConnectionStopped(Model):
-    """The answer to a stop: the call's final state as ``summary_info``."""
+    """The answer to a stop. ``summary_info`` is what the server sends: the call's final
+    state (callscribe today) or Symbl's list of summary links; :meth:`Connection.state`
+    always has the end reason."""
 
     connection_id: str
     conversation_id: str
-    summary_info: ConnectionState
+    summary_info: ConnectionState | list[SummaryLink] | None = None
