@@ -129,6 +129,7 @@ class Services:
             bus=self.bus,
             scheduler=self.speech.scheduler,
             summary_url=self.actions.summary_url,
+            on_insights=self.actions.insights_created,
         )
 
     async def run(self) -> None:

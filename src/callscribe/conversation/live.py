@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import bisect
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -51,6 +51,7 @@ class LiveDeps:
     bus: EventBus
     scheduler: Callable[[], Any]  # async () -> RecognitionScheduler, started on first use
     summary_url: Callable[[Conversation], str | None] = lambda _c: None
+    on_insights: Callable[[Conversation, list[dict[str, Any]]], Awaitable[None]] | None = None
 
 
 @dataclass
@@ -290,6 +291,8 @@ class LiveSession:
         if wanted:
             items = [insight_event_json(i, lookup) for i in wanted]
             await self.publish(ev.insight_response(items, self._next()))
+            if self.deps.on_insights is not None:  # webhooks: insight.created
+                await self.deps.on_insights(self.conversation, items)
         trackers = _tracker_items(messages, analyses)
         if trackers:
             await self.publish(ev.tracker_response(trackers, self._next()))
@@ -319,6 +322,8 @@ class LiveSession:
                 await self.deps.repository.finish_conversation(
                     conv.id, ConversationStatus.COMPLETED, datetime.now(UTC)
                 )
+                if self.deps.processor.on_completed is not None:  # e-mails, webhooks
+                    await self.deps.processor.on_completed(conv)
             await self.publish(ev.conversation_completed(conv.id, self.deps.summary_url(conv)))
         except Exception:
             log.exception("completing the conversation failed")
