@@ -328,6 +328,8 @@ class LiveSession:
         except Exception:
             log.exception("completing the conversation failed")
         finally:
+            # Ended sessions stay queryable (call status) for a while: keep them light.
+            self._messages, self._analyses, self._analyzer = [], [], None
             self.completed.set()
             await self.deps.bus.close_channel(self.channel)
 
