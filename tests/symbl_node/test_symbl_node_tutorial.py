@@ -131,10 +131,14 @@ class NodeProgram:
         """The first of ``texts`` to appear in stdout or stderr."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
+            exited = self.process.poll() is not None
+            if exited:  # read to the end before the last look
+                for reader in self.readers:
+                    reader.join(5)
             for text in texts:
                 if any(text in line for line in [*self.stdout, *self.stderr]):
                     return text
-            if self.process.poll() is not None:
+            if exited:
                 break
             time.sleep(0.1)
         raise AssertionError(f"node never printed any of {texts}:\n{self.output()}")
