@@ -2,7 +2,11 @@
 
 The policy (finals first, round-robin, interims shed) lives in :mod:`callscribe.asr.queue`;
 this is the asyncio adapter: futures for callers, worker tasks that hand jobs to a thread pool.
-Use it as an async context manager so its tasks end with it.
+Two timing rules live here: interims may use at most ``interim_share`` of a worker's time (after
+an interim batch of *d* seconds, none starts for ``d * (1 - share) / share``), so a final rarely
+waits behind one; and with several workers, one is always left for finals. Batches (up to
+``max_batch`` jobs of distinct sources) go to ``Recognizer.transcribe_batch``, which Whisper
+packs into shared 30 s windows. Use it as an async context manager so its tasks end with it.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from types import TracebackType
 
 from callscribe.asr.queue import Job, JobQueue
 from callscribe.asr.types import Audio, Recognizer, Transcript
-from callscribe.errors import ServiceError
+from callscribe.errors import ServiceError, ValidationFailed
 from callscribe.log import get_logger
 
 log = get_logger(__name__)
@@ -54,9 +58,9 @@ class RecognitionScheduler:
         interim_share: float = 0.5,
     ) -> None:
         if workers < 1 or max_batch < 1:
-            raise ValueError("workers and max_batch must be at least 1")
+            raise ValidationFailed("scheduler workers and max_batch must be at least 1")
         if not 0.0 < interim_share <= 1.0:
-            raise ValueError("interim_share must be in (0, 1]")
+            raise ValidationFailed("scheduler interim_share must be in (0, 1]")
         self.interim_share = interim_share
         self._interims_after = 0.0
         self.recognizer = recognizer
