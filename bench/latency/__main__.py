@@ -17,7 +17,7 @@ import asyncio
 import time
 
 from bench.latency import client, script, server
-from bench.latency.measure import Summary, latencies
+from bench.latency.measure import Summary, assign, latencies
 from callscribe.audio.segmenter import SegmenterConfig
 
 TARGET_P50 = 0.8
@@ -31,7 +31,17 @@ def _report(label: str, values: list[float], pause: float) -> Summary:
     return s
 
 
-async def run(prompts: int, rate: int, gap: float) -> None:
+def _table(plan: script.Script, log: client.StreamLog) -> None:
+    """Per utterance: its speech span, and when its final and message came after speech end."""
+    finals = assign(log.finals, plan.utterances)
+    messages = assign(log.messages, plan.utterances)
+    print("  utt  speech (stream s)   final    message  prompt")
+    for u, sent, f, m in zip(plan.utterances, log.speech_sent, finals, messages, strict=False):
+        after = [f"{max(a.at for a in g) - sent:6.3f} s" if g else "  none  " for g in (f, m)]
+        print(f"  {u.index:3d}  {u.start:7.2f}-{u.end:7.2f}  {after[0]}  {after[1]}  {u.name}")
+
+
+async def run(prompts: int, rate: int, gap: float, verbose: bool) -> None:
     pause = SegmenterConfig().pause
     chosen = script.pool()
     step = max(1, len(chosen) // prompts)
@@ -59,6 +69,8 @@ async def run(prompts: int, rate: int, gap: float) -> None:
         f"  errors {len(log.errors)}{': ' + '; '.join(log.errors[:3]) if log.errors else ''}; "
         f"sender fell behind real time by at most {log.max_send_lag * 1000:.0f} ms"
     )
+    if verbose:
+        _table(plan, log)
     print("  latency from the send of the last speech sample (wall clock):")
     final = _report("final recognition_result", finals, pause)
     _report("message_response", messages, pause)
@@ -79,8 +91,9 @@ def main() -> None:
     parser.add_argument("--prompts", type=int, default=30, help="utterances to stream")
     parser.add_argument("--rate", type=int, choices=(8000, 16000), default=16000)
     parser.add_argument("--gap", type=float, default=1.5, help="silence after each prompt, s")
+    parser.add_argument("--verbose", action="store_true", help="print every utterance")
     args = parser.parse_args()
-    asyncio.run(run(args.prompts, args.rate, args.gap))
+    asyncio.run(run(args.prompts, args.rate, args.gap, args.verbose))
 
 
 if __name__ == "__main__":

@@ -12,10 +12,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
 
 from bench.latency.script import Script
 
 CHUNK_S = 0.02
+COMPLETE_TIMEOUT = 300.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,30 +98,45 @@ async def _read(ws: ClientConnection, log: StreamLog) -> None:
 
 
 async def stream(url: str, token: str, script: Script, *, title: str = "bench") -> StreamLog:
-    """Stream ``script`` over a fresh socket; returns once the conversation has completed."""
+    """Stream ``script`` over a fresh socket; returns once the conversation has completed.
+
+    A refused start, a dropped socket or a conversation that never completes is recorded in
+    ``errors`` (the benchmark reports it) rather than raised.
+    """
     log = StreamLog()
+    try:
+        async with connect(f"{url}?access_token={token}", max_size=None) as ws:
+            await _session(ws, script, title, log)
+    except* ConnectionClosed as group:
+        log.errors.append(f"socket closed: {group.exceptions[0]}")
+    except* TimeoutError:
+        log.errors.append(f"no conversation_completed within {COMPLETE_TIMEOUT:.0f} s")
+    return log
+
+
+async def _session(ws: ClientConnection, script: Script, title: str, log: StreamLog) -> None:
     chunk = round(script.rate * CHUNK_S) * 2
     ends = [round(u.end * script.rate) * 2 for u in script.utterances]  # byte offsets
-    async with connect(f"{url}?access_token={token}", max_size=None) as ws:
-        await ws.send(start_request(script.rate, title))
-        for _ in range(2):  # started_listening, recognition_started
-            record(json.loads(await ws.recv()), time.monotonic(), log)
-        async with asyncio.TaskGroup() as tg:
-            reader = tg.create_task(_read(ws, log))
-            began = time.monotonic()
-            pending = 0
-            for offset in range(0, len(script.pcm), chunk):
-                await ws.send(script.pcm[offset : offset + chunk])
-                sent = time.monotonic()
-                while pending < len(ends) and ends[pending] <= offset + chunk:
-                    log.speech_sent.append(sent)
-                    pending += 1
-                audio_clock = (offset + chunk) / 2 / script.rate
-                ahead = audio_clock - (sent - began)
-                if ahead > 0:
-                    await asyncio.sleep(ahead)
-                else:
-                    log.max_send_lag = max(log.max_send_lag, -ahead)
-            await ws.send(json.dumps({"type": "stop_request"}))
-            await asyncio.wait_for(reader, 300)
-    return log
+    await ws.send(start_request(script.rate, title))
+    for _ in range(2):  # started_listening, recognition_started (or a refusal)
+        record(json.loads(await ws.recv()), time.monotonic(), log)
+        if log.errors:
+            return
+    async with asyncio.TaskGroup() as tg:
+        reader = tg.create_task(_read(ws, log))
+        began = time.monotonic()
+        pending = 0
+        for offset in range(0, len(script.pcm), chunk):
+            await ws.send(script.pcm[offset : offset + chunk])
+            sent = time.monotonic()
+            while pending < len(ends) and ends[pending] <= offset + chunk:
+                log.speech_sent.append(sent)
+                pending += 1
+            audio_clock = (offset + chunk) / 2 / script.rate
+            ahead = audio_clock - (sent - began)
+            if ahead > 0:
+                await asyncio.sleep(ahead)
+            else:
+                log.max_send_lag = max(log.max_send_lag, -ahead)
+        await ws.send(json.dumps({"type": "stop_request"}))
+        await asyncio.wait_for(reader, COMPLETE_TIMEOUT)

@@ -6,6 +6,7 @@ runs assert only that every figure is printed and every utterance got its final.
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -13,10 +14,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from websockets.asyncio.server import ServerConnection, serve
 
-from bench.latency.client import Arrival, StreamLog, record
+from bench.latency.client import Arrival, StreamLog, record, stream
 from bench.latency.measure import Summary, assign, latencies
-from bench.latency.script import Utterance, speech_bounds
+from bench.latency.script import Script, Utterance, speech_bounds
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -92,6 +94,31 @@ def test_speech_bounds_ignore_silence_and_faint_tails() -> None:
     start, end = speech_bounds(clip, rate)
     assert start == pytest.approx(0.25, abs=0.011)
     assert end == pytest.approx(1.25, abs=0.011)
+
+
+async def test_a_refused_or_dropped_stream_is_reported_not_raised() -> None:
+    """A scripted peer on 127.0.0.1: one refuses the start, the other hangs up mid-audio."""
+
+    async def refuse(ws: ServerConnection) -> None:
+        await ws.recv()
+        error = {"reason": "too_many_requests", "message": "at the limit"}
+        await ws.send(json.dumps({"type": "message", "message": {"type": "error", "error": error}}))
+        await ws.close(1013)
+
+    async def hang_up(ws: ServerConnection) -> None:
+        await ws.recv()
+        for kind in ("started_listening", "recognition_started"):
+            await ws.send(json.dumps({"type": "message", "message": {"type": kind}}))
+        await ws.recv()
+        await ws.close(1011)
+
+    plan = Script(b"\0\0" * 8000, 8000, (Utterance(0, "a", "one", 0.1, 0.5),))
+    for handler, expected in ((refuse, "too_many_requests: at the limit"), (hang_up, "socket")):
+        async with serve(handler, "127.0.0.1", 0) as peer:
+            port = next(iter(peer.sockets)).getsockname()[1]
+            log = await stream(f"ws://127.0.0.1:{port}/v1/streaming/x", "t", plan)
+        assert log.errors, handler
+        assert log.errors[0].startswith(expected), log.errors
 
 
 def _run(*args: str) -> str:
