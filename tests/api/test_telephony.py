@@ -143,7 +143,8 @@ async def test_zoom_dial_in_to_an_independent_bridge(api: ApiClient) -> None:
         ("passcode", PASSCODE, True),
     ]
     assert stopped["conversationId"] == started["conversationId"]
-    assert stopped["summaryInfo"]["endReason"] == "stopped"
+    assert stopped["status"]["endReason"] == "stopped"
+    assert stopped["summaryInfo"][0]["url"].startswith("http")  # Symbl's shape: page links
 
     # Live results arrived on the subscribe socket while the call ran.
     kinds = sub.kinds()
@@ -363,3 +364,20 @@ def test_speaker_events_attribute_speech(api: ApiClient) -> None:
         f"{api.server.base_url}/v1/event/x", json={"type": "started_speaking", "user": {}}
     )
     assert r.status_code == 401
+
+
+async def test_symbl_js_subscribe_path_and_keepalive(api: ApiClient, tmp_path: Path) -> None:
+    """Symbl's JS SDK subscribes at /session/subscribe/{id} and pings with __PING__."""
+    with sipp("noanswer.xml", tmp_path) as peer:
+        started = start_call(api, {"type": "sip", "uri": peer.uri})
+        token = token_for(api.server.base_url, api.app_id, api.app_secret)
+        base = api.server.base_url.replace("http", "ws")
+        url = f"{base}/session/subscribe/{started['connectionId']}?access_token={token}"
+        async with connect(url) as ws:
+            await ws.send("__PING__")
+            replies = [await asyncio.wait_for(ws.recv(), 10) for _ in range(3)]
+            assert "__PONG__" in replies
+        api.http.post(
+            "/v1/endpoint:connect",
+            json={"operation": "stop", "connectionId": started["connectionId"]},
+        )

@@ -337,11 +337,6 @@ def test_the_program_keeps_running_after_the_stop(run: Run) -> None:
     assert run.alive_after_stop
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the stop answer's summaryInfo is an object; Symbl's API client "
-    "(@symblai/api-client EndpointConnectResponse) reads it as an array of {user, url}",
-)
 def test_the_program_prints_the_stop(run: Run) -> None:
     assert STOP_FAILED not in run.stderr, run.stderr
     assert line_after(run.stdout, STOPPED) == run.status["connectionId"]

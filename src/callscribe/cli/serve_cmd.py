@@ -52,6 +52,10 @@ def serve(
         raise ConfigError("TLS needs both --ssl-certfile and --ssl-keyfile")
     scheme = "https" if certfile else "http"
     shown_host = "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host
+    if certfile and not settings.public_url:  # links in e-mails and events must say https
+        settings = settings.model_copy(
+            update={"public_url": f"https://{shown_host}:{settings.port}"}
+        )
     click.echo(f"callscribe API on {scheme}://{shown_host}:{settings.port}  (docs: /docs)")
     click.echo(f"data directory: {settings.data_dir.resolve()}")
     uvicorn.run(

@@ -190,6 +190,7 @@ async def _receive_audio(ws: WebSocket, session: LiveSession, decoder: StreamDec
 
 
 @router.websocket("/v1/subscribe/{connection_id}")
+@router.websocket("/session/subscribe/{connection_id}")  # the path Symbl's JS SDK subscribes to
 async def subscribe(ws: WebSocket, connection_id: str) -> None:
     """Read-only: every live event of a running conversation, for any number of subscribers."""
     app_id = await authenticate(ws)
@@ -220,7 +221,8 @@ def _owns(services: Services, app_id: str, connection_id: str) -> bool:
 
 
 async def _until_client_leaves(ws: WebSocket) -> None:
-    """Drain (and ignore) client messages until the client leaves."""
+    """Answer Symbl's keep-alive (``__PING__`` -> ``__PONG__``), ignore anything else, until
+    the client leaves."""
     while True:
         try:
             message = await ws.receive()
@@ -228,3 +230,8 @@ async def _until_client_leaves(ws: WebSocket) -> None:
             return
         if message["type"] == "websocket.disconnect":
             return
+        if message.get("text") == "__PING__":
+            try:
+                await ws.send_text("__PONG__")
+            except (WebSocketDisconnect, RuntimeError, OSError):
+                return

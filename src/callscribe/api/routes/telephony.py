@@ -17,6 +17,7 @@ from callscribe.api.schemas.telephony import (
     Endpoint,
     SpeakerEvent,
     Stopped,
+    SummaryLink,
 )
 from callscribe.conversation.call import CallSession
 from callscribe.conversation.phone import speaker_of
@@ -93,13 +94,19 @@ async def _stop(services: Services, app_id: str, connection_id: str) -> Stopped:
     # Wait for the conversation to complete; if it takes longer, it completes in the background.
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(call.session.completed.wait(), STOP_WAIT)
+    conversation = call.session.conversation
+    url = services.actions.summary_url(conversation)
+    recipients = [
+        email
+        for action in conversation.settings.get("actions", [])
+        if action.get("name") == "sendSummaryEmail"
+        for email in action.get("parameters", {}).get("emails", [])
+    ]
     return Stopped(
         connection_id=connection_id,
-        conversation_id=call.session.conversation.id,
-        summary_info={
-            **_status(call),
-            "summaryUrl": services.actions.summary_url(call.session.conversation),
-        },
+        conversation_id=conversation.id,
+        summary_info=[SummaryLink(url=url, user=u) for u in recipients] or [SummaryLink(url=url)],
+        status=_status(call),
     )
 
 

@@ -77,10 +77,18 @@ class Connected(ResponseBody):
     event_url: str
 
 
+class SummaryLink(ResponseBody):
+    """Symbl's ``summaryInfo`` item: a summary page (for a recipient, when there is one)."""
+
+    url: str
+    user: str | None = None
+
+
 class Stopped(ResponseBody):
     connection_id: str
     conversation_id: str
-    summary_info: dict[str, Any]
+    summary_info: list[SummaryLink]
+    status: dict[str, Any] = Field(description="The call's final state (GET /v1/endpoint/{id}).")
 
 
 class User(RequestBody):
