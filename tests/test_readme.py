@@ -31,6 +31,7 @@ def test_readme_opens_with_exactly_two_commands() -> None:
     assert "scripts/test" in ci
 
 
+@pytest.mark.timeout(1800)  # a fresh virtual environment, then a three-minute meeting
 @pytest.mark.skipif(shutil.which("unshare") is None, reason="needs util-linux unshare")
 def test_first_command_on_a_clean_clone_runs_the_demo_offline(tmp_path: Path) -> None:
     clone = tmp_path / "callscribe"
