@@ -108,7 +108,8 @@ def show(s: Step, pause: float) -> None:
     print(f"      message {s.message.line()}")
     print(
         f"      server CPU {100 * s.cpu_share:.0f} % of one core over {s.wall:.0f} s; "
-        f"slowest sender fell {s.send_lag * 1000:.0f} ms behind real time"
+        f"slowest sender fell {s.send_lag * 1000:.0f} ms behind real time; "
+        f"{server.machine_load()}"
     )
     for e in s.errors[:3]:
         print(f"      error: {e}")
