@@ -67,6 +67,8 @@ def test_join_zoom_by_phone_follow_stop_and_read(zoom: Bridge, phone_server: Ser
         call.wait(timeout=30)
 
         state = call.state()
+        attached = client.connection(call.connection_id)
+        assert attached.conversation_id == call.conversation_id
         stored = call.conversation.messages()
         actions = call.conversation.action_items()
         info = call.conversation.info()
@@ -119,6 +121,9 @@ async def test_async_sip_call_until_the_far_end_hangs_up(
             await call.subscribe({"recognition_result": on_result})
             # Everything said from now on is Maria's (as a meeting roster would announce).
             await call.speaker_started(name="Maria Lopez", user_id="maria@example.com")
+            again = await client.connection(call.connection_id)  # attach to a running call
+            assert again.conversation_id == call.conversation_id
+            assert (await again.state()).state != "ended"
             events = [e async for e in call.events(timeout=60)]
             state = await call.state()
             messages = await call.conversation.messages()

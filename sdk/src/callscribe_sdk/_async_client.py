@@ -211,6 +211,14 @@ class AsyncClient:
 
     # --- Telephony API ------------------------------------------------------------------------
 
+    async def connection(self, connection_id: str) -> AsyncConnection:
+        """A call started earlier (by this program or another), to follow or stop it."""
+        status = await self._http.request("GET", f"/v1/endpoint/{connection_id}")
+        started = ConnectionStarted(
+            connection_id=connection_id, conversation_id=status["conversationId"]
+        )
+        return AsyncConnection(self._http, started)
+
     async def _connect(self, body: dict[str, Any]) -> AsyncConnection:
         started = await self._http.request("POST", "/v1/endpoint:connect", json=body)
         return AsyncConnection(self._http, ConnectionStarted.model_validate(started))

@@ -209,6 +209,14 @@ class Client:
 
     # --- Telephony API ------------------------------------------------------------------------
 
+    def connection(self, connection_id: str) -> Connection:
+        """A call started earlier (by this program or another), to follow or stop it."""
+        status = self._http.request("GET", f"/v1/endpoint/{connection_id}")
+        started = ConnectionStarted(
+            connection_id=connection_id, conversation_id=status["conversationId"]
+        )
+        return Connection(self._http, started)
+
     def _connect(self, body: dict[str, Any]) -> Connection:
         started = self._http.request("POST", "/v1/endpoint:connect", json=body)
         return Connection(self._http, ConnectionStarted.model_validate(started))
