@@ -121,17 +121,20 @@ async def concurrency(
 
             await asyncio.gather(feed(), read())
 
-        started = time.perf_counter()
+        started, cpu0 = time.perf_counter(), os.times()
         await asyncio.gather(*(source(i) for i in range(sources)))
-        wall = time.perf_counter() - started
+        wall, cpu1 = time.perf_counter() - started, os.times()
         stats = scheduler.stats
     lat = np.array(latencies)
+    cpu = (cpu1.user - cpu0.user) + (cpu1.system - cpu0.system)
     print(
         f"{engine:18} sources={sources:2d} workers={workers} threads={threads} batch={batch} "
         f"finals={len(lat):4d} final-latency p50={np.percentile(lat, 50):.2f}s "
         f"p95={np.percentile(lat, 95):.2f}s max={lat.max():.2f}s "
         f"interims shown={stats.interims} shed={stats.interims_shed} "
-        f"busy={stats.busy_seconds / wall:.0%} wall={wall:.0f}s",
+        f"busy={stats.busy_seconds / wall:.0%} wall={wall:.0f}s "
+        f"cpu per source-second={cpu / (sources * seconds):.3f} core-s "
+        f"(=> ~{2 * sources * seconds / cpu:.1f} sources fill 2 idle cores)",
         flush=True,
     )
 
