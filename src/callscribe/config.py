@@ -102,6 +102,13 @@ class Settings(BaseSettings):
     )
     asr_threads: int = Field(2, ge=1, le=64, description="CPU threads for the recogniser.")
     asr_beam_size: int = Field(5, ge=1, le=10)
+    asr_workers: int = Field(
+        1,
+        ge=1,
+        le=16,
+        description="Recognition workers (2 with asr_threads=1 keeps finals "
+        "from waiting behind an interim on two cores).",
+    )
     max_live: int = Field(50, ge=1, description="Live conversations (calls, streams) at once.")
     max_live_per_app: int = Field(20, ge=1, description="Live conversations per app at once.")
 

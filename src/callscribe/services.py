@@ -67,7 +67,10 @@ class Services:
     @classmethod
     async def open(cls, settings: Settings) -> Services:
         speech = SpeechEngine(
-            settings.asr_engine, cpu_threads=settings.asr_threads, beam_size=settings.asr_beam_size
+            settings.asr_engine,
+            cpu_threads=settings.asr_threads,
+            beam_size=settings.asr_beam_size,
+            workers=settings.asr_workers,
         )
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         storage = await open_storage(settings.sqlalchemy_url)

@@ -17,8 +17,9 @@ class SpeechEngine:
     message saying what to install); the model itself loads on the first :meth:`scheduler`.
     """
 
-    def __init__(self, engine: str, *, cpu_threads: int, beam_size: int) -> None:
+    def __init__(self, engine: str, *, cpu_threads: int, beam_size: int, workers: int = 1) -> None:
         self.engine = engine
+        self._workers = workers
         self._recognizer = create_recognizer(engine, cpu_threads=cpu_threads, beam_size=beam_size)
         self._scheduler: RecognitionScheduler | None = None
         self._lock = asyncio.Lock()
@@ -26,7 +27,7 @@ class SpeechEngine:
     async def scheduler(self) -> RecognitionScheduler:
         async with self._lock:
             if self._scheduler is None:
-                scheduler = RecognitionScheduler(self._recognizer)
+                scheduler = RecognitionScheduler(self._recognizer, workers=self._workers)
                 await scheduler.start()
                 self._scheduler = scheduler
                 log.info("speech recogniser ready", engine=self.engine)
