@@ -38,10 +38,12 @@ def _call(prompts: list[corpus.Prompt], kind: str) -> tuple[NDArray[np.float32],
     return np.concatenate(parts), rate
 
 
-async def wer_rtf(engine: str, kind: str, limit: int | None, threads: int) -> None:
+async def wer_rtf(
+    engine: str, kind: str, limit: int | None, threads: int, full_window: bool
+) -> None:
     prompts = corpus.prompts()[:limit] if limit else corpus.prompts()
     audio, rate = _call(prompts, kind)
-    recognizer = create_recognizer(engine, cpu_threads=threads)
+    recognizer = create_recognizer(engine, cpu_threads=threads, full_window=full_window)
     finals: list[Final] = []
     config = SegmenterConfig(interims=False)
     async with RecognitionScheduler(recognizer) as scheduler:
@@ -76,9 +78,17 @@ async def wer_rtf(engine: str, kind: str, limit: int | None, threads: int) -> No
 
 
 async def concurrency(
-    engine: str, sources: int, seconds: float, threads: int, workers: int, batch: int
+    engine: str,
+    sources: int,
+    seconds: float,
+    threads: int,
+    workers: int,
+    batch: int,
+    full_window: bool,
 ) -> None:
-    recognizer = create_recognizer(engine, cpu_threads=threads, num_workers=workers)
+    recognizer = create_recognizer(
+        engine, cpu_threads=threads, num_workers=workers, full_window=full_window
+    )
     prompts = corpus.prompts()
     rng = np.random.default_rng(sources)
     latencies: list[float] = []
@@ -139,9 +149,9 @@ async def concurrency(
     )
 
 
-def latency(engine: str, threads: int) -> None:
+def latency(engine: str, threads: int, full_window: bool) -> None:
     """Unloaded per-utterance latency by length, and packed-batch vs one-by-one throughput."""
-    recognizer = create_recognizer(engine, cpu_threads=threads)
+    recognizer = create_recognizer(engine, cpu_threads=threads, full_window=full_window)
     recognizer.warm_up()
     long_prompt = next(p for p in corpus.prompts() if p.name == "conf-adminmenu")
     speech = decode_file(corpus.SOUNDS / f"{long_prompt.name}.wav")
@@ -180,6 +190,9 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=8, help="finals per recogniser call")
     parser.add_argument("--latency", action="store_true", help="per-utterance latency table")
     parser.add_argument("--seconds", type=float, default=60.0, help="length of each live source")
+    parser.add_argument(
+        "--full-window", action="store_true", help="Whisper encodes its whole 30 s window"
+    )
     args = parser.parse_args()
     os.environ.setdefault("OMP_NUM_THREADS", str(args.threads))
     if not corpus.available():
@@ -187,12 +200,20 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} cores (shared with other jobs while measuring)")
     kinds = {"both": ["wav8k", "g722"], "none": []}.get(args.set, [args.set])
     for kind in kinds:
-        asyncio.run(wer_rtf(args.engine, kind, args.limit, args.threads))
+        asyncio.run(wer_rtf(args.engine, kind, args.limit, args.threads, args.full_window))
     if args.latency:
-        latency(args.engine, args.threads)
+        latency(args.engine, args.threads, args.full_window)
     for n in [int(x) for x in args.concurrency.split(",") if x.strip()]:
         asyncio.run(
-            concurrency(args.engine, n, args.seconds, args.threads, args.workers, args.batch)
+            concurrency(
+                args.engine,
+                n,
+                args.seconds,
+                args.threads,
+                args.workers,
+                args.batch,
+                args.full_window,
+            )
         )
 
 

@@ -109,6 +109,11 @@ class Settings(BaseSettings):
         description="Recognition workers (2 with asr_threads=1 keeps finals "
         "from waiting behind an interim on two cores).",
     )
+    asr_full_window: bool = Field(
+        False,
+        description="Whisper engines encode their whole 30 s window for every utterance, as "
+        "trained, instead of only the audio plus 5 s (about 3x slower, same accuracy).",
+    )
     max_live: int = Field(50, ge=1, description="Live conversations (calls, streams) at once.")
     max_live_per_app: int = Field(20, ge=1, description="Live conversations per app at once.")
 

@@ -71,6 +71,7 @@ class Services:
             cpu_threads=settings.asr_threads,
             beam_size=settings.asr_beam_size,
             workers=settings.asr_workers,
+            full_window=settings.asr_full_window,
         )
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         storage = await open_storage(settings.sqlalchemy_url)

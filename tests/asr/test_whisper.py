@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
-from callscribe.asr import Recognizer, Transcript
+from callscribe.asr import Recognizer, Transcript, create_recognizer, whisper
 
 from .conftest import corpus, requires_corpus, wav_8k_as_16k
 
@@ -47,13 +49,67 @@ def test_punctuated_text_word_timings_inside_audio(
         assert joined.replace(" ", "") == result.text.replace(" ", "")
 
 
-def test_batch_matches_one_by_one(tiny: Recognizer, subset20: list[corpus.Prompt]) -> None:
+@pytest.mark.parametrize("window", ["trimmed", "full"])
+def test_batch_matches_one_by_one(
+    window: str, tiny: Recognizer, subset20: list[corpus.Prompt]
+) -> None:
+    engine = tiny if window == "trimmed" else create_recognizer(full_window=True)
     audios = [wav_8k_as_16k(p) for p in subset20[:3]]
-    single = [tiny.transcribe(a) for a in audios]
-    batch = tiny.transcribe_batch(audios)
+    single = [engine.transcribe(a) for a in audios]
+    batch = engine.transcribe_batch(audios)  # packed into one window when it is the full one
     assert corpus.wer([s.text for s in single], [b.text for b in batch]) <= 0.1
     for result, audio in zip(batch, audios, strict=True):
         _check_timings(result, len(audio) / 16000)
+
+
+def test_trimmed_window_matches_the_full_window(
+    tiny: Recognizer, subset20: list[corpus.Prompt]
+) -> None:
+    full = create_recognizer(full_window=True)
+    audios = [wav_8k_as_16k(p) for p in subset20[:8]]
+    trimmed = [tiny.transcribe(a).text for a in audios]
+    whole = [full.transcribe(a).text for a in audios]
+    assert corpus.wer(whole, trimmed) <= 0.05
+
+
+SHORT = ["conf-muted", "conf-unmuted", "number-not-answering", "please-try-again", "vm-nomore"]
+
+
+@pytest.mark.parametrize("tail", [whisper.TAIL_FRAMES, 100])
+def test_short_prompts_do_not_loop_on_a_trimmed_window(
+    tail: int, tiny: Recognizer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With 1 s of padding Whisper repeats these until its token limit; the loop check decodes
+    them again on the full window, so the text is right either way."""
+    monkeypatch.setattr(whisper, "TAIL_FRAMES", tail)
+    prompts = {p.name: p for p in corpus.prompts()}
+    refs = [prompts[name].text for name in SHORT]
+    hyps = [tiny.transcribe(wav_8k_as_16k(prompts[name])).text for name in SHORT]
+    assert corpus.wer(refs, hyps) <= 0.1
+    for ref, hyp in zip(refs, hyps, strict=True):
+        assert len(hyp.split()) <= len(ref.split()) + 1
+
+
+def test_trimmed_window_keeps_audio_and_padding() -> None:
+    features = np.zeros((80, 3000), dtype=np.float32)
+    features[:, :251] = -0.5
+    out = whisper._trimmed_window(features)
+    assert out.shape == (1, 80, 252 + whisper.TAIL_FRAMES)
+    np.testing.assert_array_equal(out[0, :, :251], features[:, :251])
+    assert not out[0, :, 251:].any()
+    features[:, :2900] = 0.25
+    assert whisper._trimmed_window(features).shape == (1, 80, 3000)
+
+
+def test_looped_output_is_recognised() -> None:
+    def segments(*texts: str) -> list[SimpleNamespace]:
+        return [SimpleNamespace(text=t) for t in texts]
+
+    assert whisper._looped(segments(" You are now muted.") * 6, 1.4)
+    assert whisper._looped(segments(" Four... Four... Four... Four... Four... Four..."), 0.7)
+    assert not whisper._looped(segments(" You are now muted."), 1.4)
+    assert not whisper._looped(segments(" Please enter your password,", " followed by #."), 3.2)
+    assert not whisper._looped([], 1.0)
 
 
 def test_interim_is_text_only(tiny: Recognizer, subset20: list[corpus.Prompt]) -> None:

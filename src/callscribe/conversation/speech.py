@@ -17,10 +17,20 @@ class SpeechEngine:
     message saying what to install); the model itself loads on the first :meth:`scheduler`.
     """
 
-    def __init__(self, engine: str, *, cpu_threads: int, beam_size: int, workers: int = 1) -> None:
+    def __init__(
+        self,
+        engine: str,
+        *,
+        cpu_threads: int,
+        beam_size: int,
+        workers: int = 1,
+        full_window: bool = False,
+    ) -> None:
         self.engine = engine
         self._workers = workers
-        self._recognizer = create_recognizer(engine, cpu_threads=cpu_threads, beam_size=beam_size)
+        self._recognizer = create_recognizer(
+            engine, cpu_threads=cpu_threads, beam_size=beam_size, full_window=full_window
+        )
         self._scheduler: RecognitionScheduler | None = None
         self._lock = asyncio.Lock()
 
