@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -14,10 +15,11 @@ from callscribe.asr import (
     RecognitionScheduler,
     Recognizer,
     SpeechStarted,
+    Transcript,
 )
 from callscribe.audio.files import decode_file
 
-from .conftest import corpus, requires_corpus
+from .conftest import corpus, requires_corpus, wav_8k_as_16k
 
 pytestmark = requires_corpus
 
@@ -73,3 +75,71 @@ async def test_live_events_in_order_with_stream_times(
         assert interim.text
     assert not live.speaking
     assert 0.5 <= live.silence_for() <= 1.5
+
+
+class _Counting:
+    """The real engine, counting final-quality recognitions."""
+
+    def __init__(self, inner: Recognizer) -> None:
+        self.inner, self.name, self.sample_rate = inner, inner.name, inner.sample_rate
+        self.finals = 0
+
+    def transcribe(self, audio: np.ndarray) -> Transcript:
+        self.finals += 1
+        return self.inner.transcribe(audio)
+
+    def transcribe_interim(self, audio: np.ndarray) -> Transcript:
+        return self.inner.transcribe_interim(audio)
+
+    def transcribe_batch(
+        self, audios: Sequence[np.ndarray], *, interim: bool = False
+    ) -> list[Transcript]:
+        if interim:
+            return self.inner.transcribe_batch(audios, interim=True)
+        return [self.transcribe(a) for a in audios]
+
+    def warm_up(self) -> None:
+        self.inner.warm_up()
+
+
+async def _finals_of(recognizer: Recognizer, audio: np.ndarray, *, paced: bool) -> list[Final]:
+    async with RecognitionScheduler(recognizer) as scheduler:
+        live = LiveRecognizer(scheduler, "leg-1", sample_rate=16000)
+
+        async def transport() -> None:
+            for i in range(0, len(audio), 320):
+                live.feed(audio[i : i + 320])
+                await asyncio.sleep(0.02 if paced else 0)
+            live.end()
+
+        async def consume() -> list[Final]:
+            return [e async for e in live.events() if isinstance(e, Final)]
+
+        _, finals = await asyncio.gather(transport(), consume())
+    return finals
+
+
+async def test_early_final_becomes_the_final_without_a_second_recognition(
+    tiny: Recognizer, subset20: list[corpus.Prompt]
+) -> None:
+    prompt = subset20[3]
+    silence = np.zeros(16000, dtype=np.float32)
+    audio = np.concatenate([silence, wav_8k_as_16k(prompt), silence])
+    for paced in (True, False):  # early final running or done / still queued at the end
+        counting = _Counting(tiny)
+        finals = await _finals_of(counting, audio, paced=paced)
+        assert len(finals) == 1
+        assert corpus.wer([prompt.text], [finals[0].transcript.text]) <= 0.2
+        assert counting.finals == 1
+
+
+async def test_speech_after_a_short_gap_discards_the_early_final(
+    tiny: Recognizer, subset20: list[corpus.Prompt]
+) -> None:
+    first, second = subset20[3], subset20[4]
+    gap = np.zeros(int(16000 * 0.35), dtype=np.float32)
+    silence = np.zeros(16000, dtype=np.float32)
+    audio = np.concatenate([silence, wav_8k_as_16k(first), gap, wav_8k_as_16k(second), silence])
+    finals = await _finals_of(tiny, audio, paced=False)
+    assert len(finals) == 1  # one utterance: the gap is shorter than the pause
+    assert corpus.wer([f"{first.text} {second.text}"], [finals[0].transcript.text]) <= 0.2

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from callscribe.asr.queue import Job, JobQueue
+from callscribe.asr.queue import Job, JobQueue, Kind
 
 
-def _job(source: str, kind: str, name: str, at: float = 0.0) -> Job[str]:
-    return Job(source, "final" if kind == "final" else "interim", name, at)
+def _job(source: str, kind: Kind, name: str, at: float = 0.0) -> Job[str]:
+    return Job(source, kind, name, at)
 
 
 def _names(jobs: list[Job[str]]) -> list[str]:
@@ -90,3 +90,52 @@ def test_interims_batch_across_sources_only_when_no_final_waits() -> None:
     assert _names(q.take(0.0, max_batch=4)[0]) == ["d-f"]
     assert _names(q.take(0.0, max_batch=2)[0]) == ["a-i", "b-i"]
     assert _names(q.take(0.0, max_batch=2)[0]) == ["c-i"]
+
+
+def test_early_finals_rank_between_finals_and_interims() -> None:
+    q: JobQueue[str] = JobQueue()
+    q.put(_job("a", "interim", "a-i1"))
+    q.put(_job("b", "early", "b-e1"))
+    q.put(_job("c", "final", "c-f1"))
+    assert _names(q.take(0.1)[0]) == ["c-f1"]
+    assert _names(q.take(0.1, interims=False)[0]) == ["b-e1"]  # not held back with interims
+    assert _names(q.take(0.1)[0]) == ["a-i1"]
+
+
+def test_newer_early_final_replaces_queued_one() -> None:
+    q: JobQueue[str] = JobQueue()
+    q.put(_job("a", "early", "a-e1"))
+    assert _names(q.put(_job("a", "early", "a-e2"))) == ["a-e1"]
+    assert q.early_waiting == 1
+
+
+def test_promote_makes_a_final_and_drops_the_sources_interim() -> None:
+    q: JobQueue[str] = JobQueue()
+    q.put(_job("a", "early", "a-e1"))
+    q.put(_job("a", "interim", "a-i1"))
+    q.put(_job("b", "final", "b-f1", at=0.0))
+    assert _names(q.promote("a")) == ["a-i1"]
+    assert (q.early_waiting, q.finals_waiting, q.interims_waiting) == (0, 2, 0)
+    batch, _ = q.take(0.1, max_batch=4)
+    assert sorted(_names(batch)) == ["a-e1", "b-f1"]
+    assert {j.kind for j in batch} == {"final"}
+
+
+def test_withdraw_removes_only_a_queued_early_final() -> None:
+    q: JobQueue[str] = JobQueue()
+    q.put(_job("a", "early", "a-e1"))
+    q.put(_job("a", "final", "a-f0"))
+    job = q.withdraw("a")
+    assert job is not None
+    assert job.payload == "a-e1"
+    assert q.withdraw("a") is None
+    assert q.queued_early("a") is None
+    assert _names(q.take(0.1)[0]) == ["a-f0"]
+
+
+def test_drain_includes_early_finals() -> None:
+    q: JobQueue[str] = JobQueue()
+    q.put(_job("a", "early", "a-e1"))
+    q.put(_job("b", "interim", "b-i1"))
+    assert sorted(_names(q.drain())) == ["a-e1", "b-i1"]
+    assert len(q) == 0

@@ -63,3 +63,38 @@ async def test_shutdown_fails_queued_finals_retryably(tiny: Recognizer) -> None:
     assert all(e.retryable for e in errors)
     with pytest.raises(ServiceError, match="not running"):
         scheduler.submit_final("a", np.zeros(16000, np.float32))
+
+
+async def test_promoted_early_final_runs_once_as_a_final(
+    tiny: Recognizer, subset20: list[corpus.Prompt]
+) -> None:
+    busy, audio = wav_8k_as_16k(subset20[2]), wav_8k_as_16k(subset20[3])
+    async with RecognitionScheduler(tiny) as scheduler:
+        blocker = scheduler.submit_final("other", busy)  # the worker is taken...
+        await asyncio.sleep(0)
+        early = scheduler.submit_early("a", audio)  # ...so this one waits in the queue
+        scheduler.promote("a", early)
+        result = await early
+        await blocker
+    assert result is not None
+    assert corpus.wer([subset20[3].text], [result.text]) <= 0.2
+    assert (scheduler.stats.finals, scheduler.stats.early) == (2, 0)
+
+
+async def test_withdrawn_early_final_is_not_run(
+    tiny: Recognizer, subset20: list[corpus.Prompt]
+) -> None:
+    busy, audio = wav_8k_as_16k(subset20[2]), wav_8k_as_16k(subset20[3])
+    async with RecognitionScheduler(tiny) as scheduler:
+        blocker = scheduler.submit_final("other", busy)
+        await asyncio.sleep(0)
+        early = scheduler.submit_early("a", audio)
+        scheduler.withdraw("a")
+        assert await early is None
+        scheduler.withdraw("a")  # nothing queued: a no-op
+        ran = await scheduler.submit_early("a", audio)  # not withdrawn: runs after the final
+        await blocker
+    assert ran is not None
+    assert ran.words
+    assert scheduler.stats.early_withdrawn == 1
+    assert (scheduler.stats.finals, scheduler.stats.early) == (1, 1)

@@ -8,7 +8,9 @@ import numpy as np
 import pytest
 
 from callscribe.audio.segmenter import (
+    EndCandidate,
     InterimAudio,
+    Resumed,
     Segmenter,
     SegmenterConfig,
     SpeechStarted,
@@ -62,6 +64,45 @@ def test_interims_at_least_once_a_second_while_speaking() -> None:
     assert max(np.diff(ends)) <= 1.1
     for interim in interims:
         assert len(interim.audio) == pytest.approx((interim.end - interim.start) * 16000, abs=1)
+
+
+def test_end_candidate_holds_exactly_the_utterance_it_ends() -> None:
+    clip = np.concatenate([silence(0.5), speech("agent-pass"), silence(1.5)])
+    events = _run(Segmenter(), clip)
+    utt = next(e for e in events if isinstance(e, Utterance))
+    candidates = [e for e in events if isinstance(e, EndCandidate)]
+    assert candidates
+    last = candidates[-1]
+    # the last candidate comes while the pause is being timed, before the utterance closes
+    assert events.index(last) < events.index(utt)
+    assert not [e for e in events[events.index(last) :] if isinstance(e, Resumed)]
+    assert (last.start, last.end) == (utt.start, utt.end)
+    np.testing.assert_array_equal(last.audio, utt.audio)
+
+
+def test_speech_after_a_candidate_withdraws_it() -> None:
+    first, second = speech("vm-goodbye"), speech("agent-pass")
+    clip = np.concatenate([silence(0.5), first, silence(0.35), second, silence(1.5)])
+    events = _run(Segmenter(), clip)
+    utts = [e for e in events if isinstance(e, Utterance)]
+    assert len(utts) == 1  # a 0.35 s gap is shorter than the 0.6 s pause
+    resumed = [i for i, e in enumerate(events) if isinstance(e, Resumed)]
+    candidates = [i for i, e in enumerate(events) if isinstance(e, EndCandidate)]
+    assert resumed
+    assert candidates
+    assert candidates[0] < resumed[0]
+    assert isinstance(events[candidates[-1]], EndCandidate)
+    assert candidates[-1] > resumed[-1]  # the one after the last speech is the real end
+    final = events[candidates[-1]]
+    assert isinstance(final, EndCandidate)
+    np.testing.assert_array_equal(final.audio, utts[0].audio)
+
+
+def test_no_candidates_when_early_finals_are_off() -> None:
+    clip = np.concatenate([silence(0.5), speech("agent-pass"), silence(1.5)])
+    events = _run(Segmenter(SegmenterConfig(early_finals=False)), clip)
+    assert [e for e in events if isinstance(e, Utterance)]
+    assert not [e for e in events if isinstance(e, (EndCandidate, Resumed))]
 
 
 def test_long_speech_is_split_at_the_cap_near_a_quiet_point() -> None:

@@ -22,9 +22,12 @@ from callscribe.asr.scheduler import RecognitionScheduler, Result
 from callscribe.asr.types import Transcript
 from callscribe.audio.pcm import TARGET_RATE, StreamResampler, check_channels, downmix
 from callscribe.audio.segmenter import (
+    EndCandidate,
     InterimAudio,
+    Resumed,
     Segmenter,
     SegmenterConfig,
+    SegmentEvent,
     Utterance,
 )
 from callscribe.audio.segmenter import SpeechStarted as _Started
@@ -80,8 +83,23 @@ class _Pending:
         self.done_at = time.monotonic()
 
 
+@dataclass(slots=True)
+class _Early:
+    """An early final in flight: the utterance's likely end, recognised during the pause."""
+
+    start: float
+    end: float
+    samples: int
+    future: Result
+
+
 class LiveRecognizer:
-    """Segmenter + resampler for one source, feeding a shared scheduler."""
+    """Segmenter + resampler for one source, feeding a shared scheduler.
+
+    When the segmenter offers an :class:`EndCandidate`, its audio is queued as an early final;
+    if the utterance then ends there (same audio), that recognition becomes its final, so the
+    final's text is often ready by the time the end-pointing pause has run out.
+    """
 
     def __init__(
         self,
@@ -100,6 +118,7 @@ class LiveRecognizer:
         self._resampler = StreamResampler(sample_rate, TARGET_RATE)
         self._segmenter = Segmenter(config)
         self._pending: deque[_Pending] = deque()
+        self._early: _Early | None = None
         self._changed = asyncio.Event()
         self._ended = False
 
@@ -165,8 +184,16 @@ class LiveRecognizer:
             else:
                 await self._changed.wait()
 
-    def _handle(self, events: list[_Started | InterimAudio | Utterance]) -> None:
+    def _handle(self, events: list[SegmentEvent]) -> None:
         for ev in events:
+            if isinstance(ev, EndCandidate):
+                self._withdraw_early()
+                future = self.scheduler.submit_early(self.source_id, ev.audio)
+                self._early = _Early(ev.start, ev.end, len(ev.audio), future)
+                continue
+            if isinstance(ev, Resumed):
+                self._withdraw_early()
+                continue
             start = self.offset + ev.start
             if isinstance(ev, _Started):
                 self._pending.append(_Pending("started", start, start))
@@ -176,11 +203,31 @@ class LiveRecognizer:
                 item.future = self.scheduler.submit_interim(self.source_id, ev.audio)
             else:
                 item.kind, item.forced = "final", ev.forced
-                item.future = self.scheduler.submit_final(self.source_id, ev.audio)
+                item.future = self._final_future(ev)
             item.future.add_done_callback(item.mark_done)
             self._pending.append(item)
         if events:
             self._changed.set()
+
+    def _final_future(self, utterance: Utterance) -> Result:
+        """The early final when it holds exactly this utterance's audio, else a new final."""
+        early, self._early = self._early, None
+        if (
+            early is not None
+            and (early.start, early.end, early.samples)
+            == (utterance.start, utterance.end, len(utterance.audio))
+            and _may_succeed(early.future)
+        ):
+            self.scheduler.promote(self.source_id, early.future)
+            return early.future
+        if early is not None:
+            self.scheduler.withdraw(self.source_id)
+        return self.scheduler.submit_final(self.source_id, utterance.audio)
+
+    def _withdraw_early(self) -> None:
+        if self._early is not None:
+            self.scheduler.withdraw(self.source_id)
+            self._early = None
 
     @staticmethod
     def _resolve(item: _Pending) -> LiveEvent | None:
@@ -195,6 +242,13 @@ class LiveRecognizer:
             return Interim(result.text, item.start, item.end) if result.text else None
         latency = max(0.0, item.done_at - item.submitted)
         return Final(result.shifted(item.start), item.start, item.end, latency, item.forced)
+
+
+def _may_succeed(future: Result) -> bool:
+    """Still queued or running, or done with a transcript (not dropped, not failed)."""
+    if not future.done():
+        return True
+    return not future.cancelled() and future.exception() is None and future.result() is not None
 
 
 __all__ = ["Final", "Interim", "LiveEvent", "LiveRecognizer", "SpeechStarted"]

@@ -29,13 +29,15 @@ def transcribe_file(
 ) -> list[Transcript]:
     """Every utterance of the file, in order, with start/end and word times in file seconds.
 
-    ``batch`` > 1 recognises that many utterances per engine call (Whisper packs them into one
-    30 s window: ~3x faster on CPU, at the cost of occasional lost capitals at a clip's start).
+    ``batch`` > 1 recognises that many utterances per engine call (Whisper packs them into
+    shared windows when it encodes full 30 s windows; with trimmed windows, one by one).
     """
     if batch < 1:
         raise ValueError("batch must be at least 1")
     total = probe(source).duration
-    segmenter = Segmenter(replace(config or SegmenterConfig(), interims=False))
+    segmenter = Segmenter(
+        replace(config or SegmenterConfig(), interims=False, early_finals=False)
+    )
     results: list[Transcript] = []
     waiting: list[Utterance] = []
 

@@ -1,12 +1,12 @@
 """Runs recognition for many live sources on a few worker threads, off the event loop.
 
-The policy (finals first, round-robin, interims shed) lives in :mod:`callscribe.asr.queue`;
-this is the asyncio adapter: futures for callers, worker tasks that hand jobs to a thread pool.
-Two timing rules live here: interims may use at most ``interim_share`` of a worker's time (after
-an interim batch of *d* seconds, none starts for ``d * (1 - share) / share``), so a final rarely
-waits behind one; and with several workers, one is always left for finals. Batches (up to
-``max_batch`` jobs of distinct sources) go to ``Recognizer.transcribe_batch``, which Whisper
-packs into shared 30 s windows. Use it as an async context manager so its tasks end with it.
+The policy (finals first, then early finals, round-robin, interims shed) lives in
+:mod:`callscribe.asr.queue`; this is the asyncio adapter: futures for callers, worker tasks that
+hand jobs to a thread pool. Two timing rules live here: interims may use at most
+``interim_share`` of a worker's time (after an interim batch of *d* seconds, none starts for
+``d * (1 - share) / share``), so a final rarely waits behind one; and with several workers, one
+is always left for finals. Batches (up to ``max_batch`` jobs of distinct sources, one kind) go
+to ``Recognizer.transcribe_batch``. Use it as an async context manager so its tasks end with it.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from types import TracebackType
 
-from callscribe.asr.queue import Job, JobQueue
+from callscribe.asr.queue import Job, JobQueue, Kind
 from callscribe.asr.types import Audio, Recognizer, Transcript
 from callscribe.errors import ServiceError, ValidationFailed
 from callscribe.log import get_logger
@@ -39,6 +39,8 @@ class SchedulerStats:
     """Counters for monitoring and benchmarks."""
 
     finals: int = 0
+    early: int = 0
+    early_withdrawn: int = 0
     interims: int = 0
     interims_shed: int = 0
     batches: int = 0
@@ -46,7 +48,12 @@ class SchedulerStats:
 
 
 class RecognitionScheduler:
-    """Shared recogniser front: ``await final(...)``; ``await interim(...)`` may give None."""
+    """Shared recogniser front: ``await final(...)``; ``await interim(...)`` may give None.
+
+    Early finals (:meth:`submit_early`) let a source start recognising an utterance's likely
+    end while its end-pointing pause is still running; :meth:`promote` or :meth:`withdraw`
+    settles them once the source knows.
+    """
 
     def __init__(
         self,
@@ -120,6 +127,29 @@ class RecognitionScheduler:
         """Queue an interim; its future gets None if it was shed."""
         return self._submit(source, "interim", audio)
 
+    def submit_early(self, source: str, audio: Audio) -> Result:
+        """Queue an early final (replacing the source's queued one); its future gets a
+        :class:`Transcript`, or None if it was withdrawn or replaced before it started."""
+        return self._submit(source, "early", audio)
+
+    def promote(self, source: str, future: Result) -> None:
+        """The early final behind ``future`` is the utterance's end: run it as a final.
+
+        Nothing to do if it has already started (or finished).
+        """
+        job = self._queue.queued_early(source)
+        if job is not None and job.payload.future is future:
+            self._resolve_dropped(self._queue.promote(source))
+            self._wakeup.set()
+
+    def withdraw(self, source: str) -> None:
+        """The source's early final is not the end: drop it if it has not started."""
+        job = self._queue.withdraw(source)
+        if job is not None:
+            self.stats.early_withdrawn += 1
+            if not job.payload.future.done():
+                job.payload.future.set_result(None)
+
     async def final(self, source: str, audio: Audio) -> Transcript:
         """Recognise a finished utterance."""
         result = await self.submit_final(source, audio)
@@ -135,23 +165,21 @@ class RecognitionScheduler:
         """Jobs queued and not yet started."""
         return len(self._queue)
 
-    def _submit(self, source: str, kind: str, audio: Audio) -> Result:
+    def _submit(self, source: str, kind: Kind, audio: Audio) -> Result:
         if self._closed or self._pool is None:
             raise ServiceError("speech recogniser is not running", retryable=True)
         future: Result = asyncio.get_running_loop().create_future()
-        job: Job[_Work] = Job(
-            source,
-            "final" if kind == "final" else "interim",
-            _Work(audio, future),
-            time.monotonic(),
-        )
+        job: Job[_Work] = Job(source, kind, _Work(audio, future), time.monotonic())
         self._resolve_dropped(self._queue.put(job))
         self._wakeup.set()
         return future
 
     def _resolve_dropped(self, jobs: list[Job[_Work]]) -> None:
         for job in jobs:
-            self.stats.interims_shed += 1
+            if job.kind == "interim":
+                self.stats.interims_shed += 1
+            else:
+                self.stats.early_withdrawn += 1
             if not job.payload.future.done():
                 job.payload.future.set_result(None)
 
@@ -197,13 +225,15 @@ class RecognitionScheduler:
             for job, result in zip(batch, results, strict=True):
                 if job.kind == "final":
                     self.stats.finals += 1
+                elif job.kind == "early":
+                    self.stats.early += 1
                 else:
                     self.stats.interims += 1
                 if not job.payload.future.done():
                     job.payload.future.set_result(result)
 
     def _run(self, batch: list[Job[_Work]]) -> list[Transcript]:
-        """In a worker thread: one interim, one final, or a batch (packed by the engine)."""
+        """In a worker thread: one job or a batch of one kind (early finals run as finals)."""
         if len(batch) > 1:
             audios = [job.payload.audio for job in batch]
             return self.recognizer.transcribe_batch(audios, interim=batch[0].kind == "interim")

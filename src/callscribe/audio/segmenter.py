@@ -9,6 +9,10 @@ Rules (per 32 ms VAD window, probability ``p``):
   resets it. A run of ``pause`` seconds ends the utterance (:class:`Utterance`, trimmed to the
   last speech plus ``pad``). Every ``interim_interval`` seconds of speech emits
   :class:`InterimAudio` with the utterance so far.
+* ``early_finals``: once the silence after the last speech window covers ``pad``, the audio
+  the utterance would end with is known, so :class:`EndCandidate` offers it for recognition
+  while the pause is still being timed; :class:`Resumed` withdraws it if speech comes back.
+  The :class:`Utterance` that follows holds exactly the candidate's audio when it ends there.
 * an utterance reaching ``max_utterance`` seconds is split at the quietest window (lowest ``p``,
   then lowest energy) in its last ``split_search`` seconds; speech goes on in a new utterance.
 
@@ -43,6 +47,7 @@ class SegmenterConfig:
     split_search: float = 4.0
     interim_interval: float = 1.0
     interims: bool = True
+    early_finals: bool = True
 
     def __post_init__(self) -> None:
         if not 0.0 < self.neg_threshold <= self.threshold < 1.0:
@@ -73,6 +78,22 @@ class InterimAudio:
 
 
 @dataclass(frozen=True, slots=True)
+class EndCandidate:
+    """The utterance so far, which ends here if the silence lasts ``pause``."""
+
+    audio: Samples
+    start: float
+    end: float
+
+
+@dataclass(frozen=True, slots=True)
+class Resumed:
+    """Speech came back after an :class:`EndCandidate`: that candidate will not be the end."""
+
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
 class Utterance:
     """A finished utterance. ``forced`` is True when it was split at the length cap."""
 
@@ -82,7 +103,7 @@ class Utterance:
     forced: bool = False
 
 
-SegmentEvent = SpeechStarted | InterimAudio | Utterance
+SegmentEvent = SpeechStarted | InterimAudio | EndCandidate | Resumed | Utterance
 
 
 class _State(Enum):
@@ -108,6 +129,7 @@ class Segmenter:
         self._silence_run = 0
         self._last_speech_win = -1
         self._next_interim = 0.0
+        self._candidate_out = False
         self.last_speech: float | None = None
         """Stream time of the last confirmed speech window (None until someone speaks)."""
 
@@ -190,22 +212,45 @@ class Segmenter:
             return
         if p >= cfg.threshold:
             self.last_speech = (index + 1) * _WIN_S
+            if self._candidate_out:
+                self._candidate_out = False
+                events.append(Resumed(self.now))
         if self._silence_run * _WIN_S >= cfg.pause:
             events.append(self._finish(index + 1))
             return
         if len(self._audio) * _WIN_S >= cfg.max_utterance:
+            self._candidate_out = False
             events.append(self._split())
+        elif cfg.early_finals and index - self._last_speech_win == max(1, self._pad_wins):
+            self._candidate_out = True
+            stop = self._stop(index + 1)
+            events.append(
+                EndCandidate(
+                    np.concatenate(self._audio[:stop]),
+                    self._start_win * _WIN_S,
+                    (self._start_win + stop) * _WIN_S,
+                )
+            )
         elif cfg.interims and self.now >= self._next_interim:
             self._next_interim = self.now + cfg.interim_interval
             events.append(
                 InterimAudio(np.concatenate(self._audio), self._start_win * _WIN_S, self.now)
             )
 
+    @property
+    def _pad_wins(self) -> int:
+        return int(self.config.pad / _WIN_S)
+
+    def _stop(self, end_win: int) -> int:
+        """Windows of the current utterance kept if it ended at ``end_win``: up to ``pad``
+        after the last speech."""
+        stop = min(end_win, self._last_speech_win + 1 + self._pad_wins) - self._start_win
+        return max(1, min(stop, len(self._audio)))
+
     def _finish(self, end_win: int) -> Utterance:
         """Close the utterance: trim trailing silence to ``pad``; the rest becomes pre-roll."""
-        pad_wins = int(self.config.pad / _WIN_S)
-        stop = min(end_win, self._last_speech_win + 1 + pad_wins) - self._start_win
-        stop = max(1, min(stop, len(self._audio)))
+        pad_wins = self._pad_wins
+        stop = self._stop(end_win)
         utt = Utterance(
             np.concatenate(self._audio[:stop]),
             self._start_win * _WIN_S,
@@ -214,6 +259,7 @@ class Segmenter:
         self._preroll = self._audio[stop:][-pad_wins:] if pad_wins else []
         self._audio, self._probs = [], []
         self._state = _State.IDLE
+        self._candidate_out = False
         return utt
 
     def _split(self) -> Utterance:
@@ -238,7 +284,9 @@ class Segmenter:
 
 
 __all__ = [
+    "EndCandidate",
     "InterimAudio",
+    "Resumed",
     "SegmentEvent",
     "Segmenter",
     "SegmenterConfig",
