@@ -35,9 +35,7 @@ def transcribe_file(
     if batch < 1:
         raise ValueError("batch must be at least 1")
     total = probe(source).duration
-    segmenter = Segmenter(
-        replace(config or SegmenterConfig(), interims=False, early_finals=False)
-    )
+    segmenter = Segmenter(replace(config or SegmenterConfig(), interims=False, early_finals=False))
     results: list[Transcript] = []
     waiting: list[Utterance] = []
 
