@@ -7,7 +7,9 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
+from bench.latency import script
 from callscribe.asr import Recognizer, Transcript, create_recognizer, whisper
+from callscribe.audio.pcm import resample
 
 from .conftest import corpus, requires_corpus, wav_8k_as_16k
 
@@ -141,3 +143,15 @@ def test_packed_interims_share_out_segment_text(
     results = tiny.transcribe_batch([wav_8k_as_16k(p) for p in prompts], interim=True)
     assert all(r.text and r.words == () for r in results)
     assert corpus.wer([p.text for p in prompts], [r.text for r in results]) <= 0.15
+
+
+def test_a_short_utterance_a_trimmed_window_misses_is_decoded_in_full(tiny: Recognizer) -> None:
+    """ "N B S" as the live segmenter cut it from a benchmark stream: on the trimmed window
+    Whisper calls it non-speech and gives nothing; the final must still have its text."""
+    pool = script.pool()
+    plan = script.build(script.rotation(pool, 2 * (len(pool) // 4) + 28, 45, 1.5), 8000, lead=1.24)
+    audio = resample(np.frombuffer(plan.pcm, dtype="<i2").astype(np.float32) / 32768, 8000, 16000)
+    utterance = audio[int(34.34 * 16000) : int(35.58 * 16000)]
+    assert isinstance(tiny, whisper.WhisperRecognizer)
+    assert not tiny._decode(utterance, False, True)  # what the trimmed window gives
+    assert tiny.transcribe(utterance).text

@@ -279,11 +279,15 @@ class WhisperRecognizer:
     def _segments(
         self, audio: Audio, *, interim: bool = False, timestamps: bool = True
     ) -> list[Any]:
-        """Decode; a trimmed window that sent Whisper into a loop is decoded again in full."""
+        """Decode; a trimmed window is decoded again in full when it sent Whisper into a loop,
+        or, for a final, when it gave no text (on a trimmed window Whisper's no-speech
+        probability rises, and a short utterance such as "N B S" may come back empty)."""
         segments = self._decode(audio, interim, timestamps)
-        duration = len(audio) / self.sample_rate
-        if not self.full_window and _looped(segments, duration):
-            log.info("whisper repeated itself on a trimmed window; decoding the full window")
+        if self.full_window:
+            return segments
+        looped = _looped(segments, len(audio) / self.sample_rate)
+        if looped or (not interim and not _spoken(segments)):
+            log.info("decoding the full window", reason="looped" if looped else "no text")
             with _whole_window():
                 segments = self._decode(audio, interim, timestamps)
         return segments
@@ -309,6 +313,11 @@ class WhisperRecognizer:
 
 _MAX_WORDS_PER_SECOND = 6.0
 _MAX_COMPRESSION = 2.4
+
+
+def _spoken(segments: list[Any]) -> bool:
+    """Any segment with a letter or a digit in it."""
+    return any(any(ch.isalnum() for ch in s.text) for s in segments)
 
 
 def _looped(segments: list[Any], duration: float) -> bool:
