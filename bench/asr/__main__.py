@@ -142,7 +142,10 @@ async def concurrency(
         f"finals={len(lat):4d} final-latency p50={np.percentile(lat, 50):.2f}s "
         f"p95={np.percentile(lat, 95):.2f}s max={lat.max():.2f}s "
         f"interims shown={stats.interims} shed={stats.interims_shed} "
-        f"busy={stats.busy_seconds / wall:.0%} wall={wall:.0f}s "
+        f"early finals run={stats.early} withdrawn unrun={stats.early_withdrawn} "
+        f"busy={stats.busy_seconds / wall:.0%} ("
+        + ", ".join(f"{k} {v / wall:.0%}" for k, v in sorted(stats.busy_by_kind.items()))
+        + f") wall={wall:.0f}s "
         f"cpu per source-second={cpu / (sources * seconds):.3f} core-s "
         f"(=> ~{2 * sources * seconds / cpu:.1f} sources fill 2 idle cores)",
         flush=True,

@@ -78,6 +78,8 @@ class _Pending:
     submitted: float = 0.0
     done_at: float = 0.0
     forced: bool = False
+    superseded: bool = False
+    """An interim whose utterance has a final queued: not worth waiting for."""
 
     def mark_done(self, _future: Result) -> None:
         self.done_at = time.monotonic()
@@ -170,19 +172,21 @@ class LiveRecognizer:
             while self._pending:
                 head = self._pending[0]
                 if head.future is not None and not head.future.done():
-                    break
+                    if not head.superseded:
+                        break
+                    self._pending.popleft()
+                    head.future.add_done_callback(_discard)
+                    continue
                 self._pending.popleft()
                 event = self._resolve(head)
                 if event is not None:
                     yield event
             if self._ended and not self._pending:
                 return
+            # set by new events and by every recognition finishing: a final that supersedes
+            # the interim at the head must not wait for that interim to finish
             self._changed.clear()
-            waiting = self._pending[0].future if self._pending else None
-            if waiting is not None:
-                await asyncio.wait([waiting])
-            else:
-                await self._changed.wait()
+            await self._changed.wait()
 
     def _handle(self, events: list[SegmentEvent]) -> None:
         for ev in events:
@@ -204,10 +208,16 @@ class LiveRecognizer:
             else:
                 item.kind, item.forced = "final", ev.forced
                 item.future = self._final_future(ev)
+                for earlier in self._pending:
+                    earlier.superseded = earlier.kind == "interim"
             item.future.add_done_callback(item.mark_done)
+            item.future.add_done_callback(self._wake)
             self._pending.append(item)
         if events:
             self._changed.set()
+
+    def _wake(self, _future: Result) -> None:
+        self._changed.set()
 
     def _final_future(self, utterance: Utterance) -> Result:
         """The early final when it holds exactly this utterance's audio, else a new final."""
@@ -242,6 +252,12 @@ class LiveRecognizer:
             return Interim(result.text, item.start, item.end) if result.text else None
         latency = max(0.0, item.done_at - item.submitted)
         return Final(result.shifted(item.start), item.start, item.end, latency, item.forced)
+
+
+def _discard(future: Result) -> None:
+    """Retrieve a result no one waits for any more (so a failure is not reported as lost)."""
+    if not future.cancelled():
+        future.exception()
 
 
 def _may_succeed(future: Result) -> bool:

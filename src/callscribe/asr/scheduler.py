@@ -15,7 +15,7 @@ import asyncio
 import contextlib
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import TracebackType
 
 from callscribe.asr.queue import Job, JobQueue, Kind
@@ -45,6 +45,7 @@ class SchedulerStats:
     interims_shed: int = 0
     batches: int = 0
     busy_seconds: float = 0.0
+    busy_by_kind: dict[str, float] = field(default_factory=dict)
 
 
 class RecognitionScheduler:
@@ -189,14 +190,16 @@ class RecognitionScheduler:
             # with several workers, interims may occupy all but one: a final never waits for one
             # and interims get at most ``interim_share`` of the time, so finals find a free worker
             now = time.monotonic()
-            allow = (
-                self._interims_running < max(1, self.workers - 1) and now >= self._interims_after
-            )
+            slot_free = self._interims_running < max(1, self.workers - 1)
+            allow = slot_free and now >= self._interims_after
             batch, shed = self._queue.take(now, self.max_batch, interims=allow)
             self._resolve_dropped(shed)
             if not batch:
                 self._wakeup.clear()
-                pause = self._interims_after - now if self._queue.interims_waiting else None
+                # interims waiting for their spacing: wake when it is over; waiting for a
+                # busy interim slot: the interim's end sets the wakeup
+                spacing = self._queue.interims_waiting and slot_free
+                pause = max(self._interims_after - now, 0.001) if spacing else None
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wakeup.wait(), pause)
                 continue
@@ -220,7 +223,10 @@ class RecognitionScheduler:
                     rest = spent * (1.0 - self.interim_share) / self.interim_share
                     self._interims_after = max(self._interims_after, time.monotonic() + rest)
                     self._wakeup.set()  # an interim slot is free again
-            self.stats.busy_seconds += time.monotonic() - started
+            spent = time.monotonic() - started
+            self.stats.busy_seconds += spent
+            kind = batch[0].kind
+            self.stats.busy_by_kind[kind] = self.stats.busy_by_kind.get(kind, 0.0) + spent
             self.stats.batches += 1
             for job, result in zip(batch, results, strict=True):
                 if job.kind == "final":
