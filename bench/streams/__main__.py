@@ -1,6 +1,6 @@
 """The most simultaneous real-time streams one server sustains on this machine.
 
-    .venv/bin/python -m bench.streams                  # N = 1, 2, 4, 6, 8, 10; ~60 s each
+    .venv/bin/python -m bench.streams                  # N = 1, 2, 4, 6, 8, 10, 12, 16; ~60 s each
     .venv/bin/python -m bench.streams --max 6 --seconds 45
     .venv/bin/python -m bench.streams --quick          # N = 1, 2; 15 s each (smoke run)
 
@@ -23,7 +23,7 @@ from bench.latency import client, script, server
 from bench.latency.measure import Summary, latencies
 from callscribe.audio.segmenter import SegmenterConfig
 
-LADDER = (1, 2, 4, 6, 8, 10)
+LADDER = (1, 2, 4, 6, 8, 10, 12, 16)
 P95_LIMIT = 2.0
 GAP = 1.5
 

@@ -100,14 +100,15 @@ class Settings(BaseSettings):
         "whisper-tiny.en",
         description="whisper-tiny.en, whisper-base, moonshine-base or faster-whisper:<path>.",
     )
-    asr_threads: int = Field(2, ge=1, le=64, description="CPU threads for the recogniser.")
+    asr_threads: int = Field(1, ge=1, le=64, description="CPU threads for each recognition worker.")
     asr_beam_size: int = Field(5, ge=1, le=10)
     asr_workers: int = Field(
-        1,
+        2,
         ge=1,
         le=16,
-        description="Recognition workers (2 with asr_threads=1 keeps finals "
-        "from waiting behind an interim on two cores).",
+        description="Recognition workers running at once; interims may use all but one, so "
+        "finals never wait behind an interim. On two cores, 2 workers of 1 thread sustained "
+        "more live streams than 1 worker of 2 threads (bench.streams).",
     )
     asr_full_window: bool = Field(
         False,
