@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Sequence
 
 import numpy as np
@@ -19,7 +20,7 @@ from callscribe.asr import (
 )
 from callscribe.audio.files import decode_file
 
-from .conftest import corpus, requires_corpus, wav_8k_as_16k
+from .conftest import SlowInterims, corpus, requires_corpus, wav_8k_as_16k
 
 pytestmark = requires_corpus
 
@@ -143,3 +144,34 @@ async def test_speech_after_a_short_gap_discards_the_early_final(
     finals = await _finals_of(tiny, audio, paced=False)
     assert len(finals) == 1  # one utterance: the gap is shorter than the pause
     assert corpus.wer([f"{first.text} {second.text}"], [finals[0].transcript.text]) <= 0.2
+
+
+async def test_a_final_does_not_wait_for_its_utterances_running_interim(
+    subset20: list[corpus.Prompt],
+) -> None:
+    engine = SlowInterims(2.0)
+    silence = np.zeros(16000, dtype=np.float32)
+    audio = np.concatenate([silence, wav_8k_as_16k(subset20[0]), silence])  # ~5 s of speech
+    async with RecognitionScheduler(engine, workers=2) as scheduler:
+        live = LiveRecognizer(scheduler, "leg-1", sample_rate=16000)
+        final_at = 0.0
+
+        async def consume() -> list[LiveEvent]:
+            nonlocal final_at
+            out = []
+            async for event in live.events():
+                out.append(event)
+                if isinstance(event, Final):
+                    final_at = time.monotonic()
+            return out
+
+        async with asyncio.TaskGroup() as tasks:
+            live.feed(audio[: 16000 * 3])  # an interim starts and takes 2 s...
+            reader = tasks.create_task(consume())
+            await asyncio.sleep(0.1)  # (the reader is waiting for it)
+            live.feed(audio[16000 * 3 :])  # ...the final is instant on the other worker
+            live.end()
+            ended = time.monotonic()
+        finals = [e for e in reader.result() if isinstance(e, Final)]
+        assert len(finals) == 1
+        assert final_at - ended < 1.0

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import numpy as np
 import pytest
 
 from callscribe.asr import RecognitionScheduler, Recognizer
+from callscribe.asr.queue import JobQueue
 from callscribe.errors import ServiceError
 
-from .conftest import corpus, requires_corpus, wav_8k_as_16k
+from .conftest import SlowInterims, corpus, requires_corpus, wav_8k_as_16k
 
 pytestmark = requires_corpus
 
@@ -98,3 +100,26 @@ async def test_withdrawn_early_final_is_not_run(
     assert ran.words
     assert scheduler.stats.early_withdrawn == 1
     assert (scheduler.stats.finals, scheduler.stats.early) == (1, 1)
+
+
+async def test_workers_wait_for_a_busy_interim_slot_without_spinning() -> None:
+    scheduler = RecognitionScheduler(SlowInterims(0.5), workers=2, interim_share=1.0)
+    takes = 0
+
+    class Counting(JobQueue[Any]):
+        def take(self, *args: Any, **kwargs: Any) -> Any:
+            nonlocal takes
+            takes += 1
+            return super().take(*args, **kwargs)
+
+    scheduler._queue = Counting(ttl=1.0)
+    async with scheduler:
+        audio = np.zeros(16000, np.float32)
+        first = scheduler.submit_interim("a", audio)  # occupies the only interim slot...
+        await asyncio.sleep(0.05)
+        second = scheduler.submit_interim("b", audio)  # ...so this one waits for it
+        final = await scheduler.final("c", audio)  # the other worker stays free for finals
+        assert final.text == "final"
+        assert not first.done()
+        await asyncio.gather(first, second)
+    assert takes < 50  # a worker polling the busy slot takes thousands of times in 0.5 s
