@@ -4,8 +4,8 @@ Models load lazily and once per process per (path, threads, workers, window): a 
 many sources shares one copy. Whisper was trained on 30 s windows and faster-whisper pads every
 call to one, so encoding 30 s dominated the cost of a short utterance. CTranslate2's encoder
 accepts shorter input, so by default the window is cut to the speech plus :data:`TAIL_FRAMES`
-of padding (see :func:`_trimmed_window`): a 3 s utterance's final went from 370 to 120 ms
-here. ``full_window=True`` restores the trained 30 s window.
+of padding (see :func:`_trimmed_window`): a 3 s utterance's final went from about 370 to
+130 ms here. ``full_window=True`` restores the trained 30 s window.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ TAIL_FRAMES = 1000
 """Padding frames (10 ms each) kept after the last frame of audio when the window is trimmed.
 
 Without enough trailing padding Whisper does not see the audio end and repeats its text until
-the token limit: with 5 s, 12 of the 266 Asterisk prompts (all under 2 s) looped; with 10 s,
+the token limit: with 5 s, 11 of the 266 Asterisk prompts (all under 2.5 s) looped; with 10 s,
 none did, and the encoder cost of the extra frames is a few milliseconds. Output that still
 looks looped is decoded again with the full window (:func:`_looped`).
 """
