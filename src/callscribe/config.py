@@ -113,8 +113,8 @@ class Settings(BaseSettings):
     asr_full_window: bool = Field(
         False,
         description="Whisper engines encode their whole 30 s window for every utterance, as "
-        "trained, instead of only the audio plus 10 s (about 3x slower; WER on the 8 kHz "
-        "benchmark 2.99 % against 3.49 %).",
+        "trained, instead of only the audio plus 20 s (slower; WER on the 8 kHz benchmark "
+        "2.99 % against 3.37 %).",
     )
     max_live: int = Field(50, ge=1, description="Live conversations (calls, streams) at once.")
     max_live_per_app: int = Field(20, ge=1, description="Live conversations per app at once.")
