@@ -4,7 +4,8 @@ Models load lazily and once per process per (path, threads, workers, window): a 
 many sources shares one copy. Whisper was trained on 30 s windows and faster-whisper pads every
 call to one, so encoding 30 s dominated the cost of a short utterance. CTranslate2's encoder
 accepts shorter input, so by default the window is cut to the speech plus :data:`TAIL_FRAMES`
-of padding (see :func:`_trimmed_window`), which makes finals several times cheaper. ``full_window=True`` restores the trained 30 s window.
+of padding (see :func:`_trimmed_window`), which makes finals several times cheaper.
+``full_window=True`` restores the trained 30 s window.
 """
 
 from __future__ import annotations
