@@ -34,6 +34,14 @@ class BridgePeer:
             time.sleep(0.05)
         raise TimeoutError(f"bridge never reported {name!r}; saw {self.events}")
 
+    def wait_count(self, name: str, count: int, timeout: float) -> None:
+        """Wait until ``name`` has been reported ``count`` times (a bridge shared by tests)."""
+        deadline = time.monotonic() + timeout
+        while len(self.named(name)) < count:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"bridge reported {name!r} fewer than {count} times")
+            time.sleep(0.05)
+
     def named(self, name: str) -> list[dict[str, Any]]:
         return [e for e in self.events if e.get("event") == name]
 
@@ -73,7 +81,7 @@ def _run(command: list[str], port: int) -> Iterator[BridgePeer]:
     reader = threading.Thread(target=pump, daemon=True)
     reader.start()
     try:
-        peer.wait_for("ready", 20)
+        peer.wait_for("ready", 30)
         yield peer
     finally:
         process.terminate()

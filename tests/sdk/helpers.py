@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-import json
-import socket
-import subprocess
-import sys
-import threading
-import time
 import wave
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from bench.asr import corpus
 from callscribe.audio.files import decode_file
 from callscribe.testing.server import ServerProcess
+from peers.bridge_peer import BridgePeer as Bridge
+from peers.bridge_peer import bridge
+from peers.sipp_peer import free_udp_port
+
+__all__ = ["App", "Bridge", "Speech", "bridge", "free_udp_port", "make_speech", "wer", "write_wav"]
 
 
 @dataclass(frozen=True)
@@ -63,73 +59,3 @@ def make_speech(directory: Path, count: int, rate: int) -> Speech:
 
 def wer(texts: list[str], hypothesis: str) -> float:
     return corpus.wer([" ".join(texts)], [hypothesis])
-
-
-def free_udp_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-@dataclass
-class Bridge:
-    """``callscribe bridge`` (the Zoom dial-in simulator) in a subprocess, and what it saw."""
-
-    port: int
-    process: subprocess.Popen[str]
-    events: list[dict[str, Any]] = field(default_factory=list)
-
-    def uri(self, user: str = "zoom") -> str:
-        return f"sip:{user}@127.0.0.1:{self.port}"
-
-    def wait_for(self, name: str, timeout: float) -> dict[str, Any]:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            for event in list(self.events):
-                if event.get("event") == name:
-                    return event
-            time.sleep(0.05)
-        raise AssertionError(f"the bridge never reported {name!r}; it saw {self.events}")
-
-    def wait_count(self, name: str, count: int, timeout: float) -> None:
-        """Wait until ``name`` has been reported ``count`` times (the bridge is shared)."""
-        deadline = time.monotonic() + timeout
-        while len(self.named(name)) < count:
-            if time.monotonic() > deadline:
-                raise AssertionError(f"the bridge reported {name!r} fewer than {count} times")
-            time.sleep(0.05)
-
-    def named(self, name: str) -> list[dict[str, Any]]:
-        return [e for e in self.events if e.get("event") == name]
-
-
-@contextmanager
-def bridge(*args: str) -> Iterator[Bridge]:
-    port = free_udp_port()
-    command = [sys.executable, "-m", "callscribe", "bridge", "--port", str(port), *args]
-    process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
-    )
-    peer = Bridge(port, process)
-
-    def pump() -> None:
-        for line in process.stdout or ():
-            if line.startswith("{"):
-                peer.events.append(json.loads(line))
-
-    reader = threading.Thread(target=pump, daemon=True)
-    reader.start()
-    try:
-        peer.wait_for("ready", 30)
-        yield peer
-    finally:
-        process.terminate()
-        try:
-            process.wait(5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        reader.join(2)
-        if process.stdout is not None:
-            process.stdout.close()
