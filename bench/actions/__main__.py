@@ -25,8 +25,8 @@ from callscribe.actions.email import MailSettings, compose_summary
 from callscribe.actions.report import load_report
 from callscribe.log import configure
 from callscribe.model import NewMessage, Speaker
+from callscribe.ports import free_port
 from callscribe.storage import Storage, open_storage
-from callscribe.testing.server import free_port
 from callscribe.web import render_page
 from tests.actions.conftest import SmtpServer, make_settings
 from tests.actions.receiver import webhook_receiver

@@ -15,8 +15,8 @@ from aiosmtpd.controller import Controller
 
 from callscribe.config import Settings
 from callscribe.model import Conversation, ConversationStatus, NewMessage, Speaker
+from callscribe.ports import free_port
 from callscribe.storage import Storage, open_storage
-from callscribe.testing.server import free_port
 
 
 @dataclass

@@ -20,7 +20,8 @@ from typing import Any, TypeVar
 import pytest
 
 from callscribe.actions import verify_signature
-from callscribe.testing.server import ApiClient, ServerProcess, free_port
+from callscribe.ports import free_port
+from callscribe.testing.server import ApiClient, ServerProcess
 from tests.actions.conftest import SmtpServer
 from tests.actions.receiver import Receiver, webhook_receiver
 

@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from callscribe.testing.server import ApiClient, ServerProcess, free_port
+from callscribe.ports import free_port
+from callscribe.testing.server import ApiClient, ServerProcess
 from peers.bridge_peer import pjsua2_bridge
 from tests.actions.conftest import SmtpServer
 from tests.api.test_telephony import follow, server_env, wait_ended

@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import callscribe_sdk as cs
 import pytest
 
-from callscribe.testing.server import free_port
+from callscribe.ports import free_port
 
 Reply = tuple[int, dict[str, str], dict[str, object]]
 OK: Reply = (200, {}, {"conversations": []})

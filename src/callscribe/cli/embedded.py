@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import socket
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 
@@ -17,6 +16,7 @@ import uvicorn
 from callscribe.api import create_app
 from callscribe.config import Settings
 from callscribe.errors import ServiceError
+from callscribe.ports import free_port
 from callscribe.services import Services
 
 CLI_APP = "callscribe-cli"
@@ -31,13 +31,6 @@ class Endpoint:
     services: Services | None = None
 
 
-def _free_port(host: str) -> int:
-    with socket.socket() as s:
-        s.bind((host, 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 class _Server(uvicorn.Server):
     """uvicorn without its signal handlers: Ctrl-C belongs to the command (it stops the call)."""
 
@@ -49,7 +42,7 @@ class _Server(uvicorn.Server):
 @contextlib.asynccontextmanager
 async def embedded_server(settings: Settings) -> AsyncIterator[Endpoint]:
     """Run the API on 127.0.0.1 in this event loop until the block ends."""
-    port = _free_port("127.0.0.1")
+    port = free_port("127.0.0.1")
     app = create_app(settings)
     config = uvicorn.Config(
         app, host="127.0.0.1", port=port, log_config=None, access_log=False, lifespan="on"
