@@ -44,8 +44,12 @@ class SchedulerStats:
     interims: int = 0
     interims_shed: int = 0
     batches: int = 0
-    busy_seconds: float = 0.0
     busy_by_kind: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def busy_seconds(self) -> float:
+        """Worker time spent recognising, all kinds together."""
+        return sum(self.busy_by_kind.values())
 
 
 class RecognitionScheduler:
@@ -224,7 +228,6 @@ class RecognitionScheduler:
                     self._interims_after = max(self._interims_after, time.monotonic() + rest)
                     self._wakeup.set()  # an interim slot is free again
             spent = time.monotonic() - started
-            self.stats.busy_seconds += spent
             kind = batch[0].kind
             self.stats.busy_by_kind[kind] = self.stats.busy_by_kind.get(kind, 0.0) + spent
             self.stats.batches += 1
