@@ -2,8 +2,12 @@
 
 Both the background job (a whole text conversation at once) and a live source (one final
 message at a time) drive the same object, so a live call and an upload give the same
-insights. NLP runs on one dedicated worker thread shared by every conversation of the
-process: it keeps the event loop free and caps NLP at one core, leaving the other to calls.
+insights. It remembers the requests of the last few messages, so an answer that takes one on
+("Sure, I will") revises that request's item instead of adding a second one
+(:mod:`callscribe.insights.pairing`); revisions of items already handed out are collected for
+the caller to store (:meth:`ConversationAnalyzer.take_revisions`). NLP runs on one dedicated
+worker thread shared by every conversation of the process: it keeps the event loop free and
+caps NLP at one core, leaving the other to calls.
 """
 
 from __future__ import annotations
@@ -11,9 +15,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from callscribe.insights import (
     ConversationContext,
@@ -23,9 +27,11 @@ from callscribe.insights import (
     MessageInput,
     Person,
     Tracker,
+    pairing,
 )
 from callscribe.insights.analytics import compute_analytics
-from callscribe.insights.model import Analytics, SummaryItem, Topic
+from callscribe.insights.model import Analytics, Insight, SummaryItem, Topic
+from callscribe.insights.models import Encoder
 from callscribe.insights.summary import LLMEndpoint, summarize
 from callscribe.insights.topics import TopicTracker
 from callscribe.model import Conversation, Member, Message
@@ -33,11 +39,33 @@ from callscribe.model import Conversation, Member, Message
 T = TypeVar("T")
 
 
-class NlpWorker:
-    """One thread for all NLP of the process; ``run`` awaits a function executed there."""
+class Engine(Protocol):
+    """The per-message extractors (:class:`InsightEngine`; a test's stand-in)."""
 
-    def __init__(self, engine: InsightEngine | None = None) -> None:
-        self.engine = engine or InsightEngine()
+    def analyze(
+        self,
+        message: MessageInput,
+        context: ConversationContext,
+        *,
+        previous_speaker: Person | None,
+    ) -> MessageAnalysis: ...
+
+    def analyze_many(
+        self, messages: Sequence[MessageInput], context: ConversationContext
+    ) -> list[MessageAnalysis]: ...
+
+    def warm_up(self) -> None: ...
+
+
+class NlpWorker:
+    """One thread for all NLP of the process; ``run`` awaits a function executed there.
+
+    ``engine`` and ``encoder`` (sentence embeddings for topics and the summary) default to the
+    shipped models, loaded on first use."""
+
+    def __init__(self, engine: Engine | None = None, encoder: Encoder | None = None) -> None:
+        self.engine: Engine = engine or InsightEngine()
+        self.encoder = encoder
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nlp")
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
@@ -91,6 +119,15 @@ def context_for(conversation: Conversation, members: Sequence[Member] = ()) -> C
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """An item handed out earlier, as it is now (same message; the store keeps its id)."""
+
+    message_id: str
+    before: Insight
+    after: Insight
+
+
 @dataclass
 class ConversationAnalyzer:
     """Per-conversation state: the context, the topic tracker, and the analyses so far."""
@@ -101,10 +138,14 @@ class ConversationAnalyzer:
     # Who spoke last, and who spoke before them: "you" in a message usually means the latter.
     _last: Person | None = None
     _before_last: Person | None = None
+    _position: int = 0
+    _requests: list[pairing.Request] = field(default_factory=list)
+    _request_ids: dict[int, str] = field(default_factory=dict)
+    _revisions: list[Revision] = field(default_factory=list)
 
     @classmethod
     def create(cls, worker: NlpWorker, context: ConversationContext) -> ConversationAnalyzer:
-        return cls(worker, context, TopicTracker())
+        return cls(worker, context, TopicTracker(worker.encoder))
 
     def with_members(self, members: Sequence[Member]) -> None:
         """Learn about new members (a new speaker joined), for assignees and entities."""
@@ -137,11 +178,53 @@ class ConversationAnalyzer:
                     previous = self._last if self._last != item.speaker else self._before_last
                     analyses.append(engine.analyze(item, context, previous_speaker=previous))
                     self._heard(item.speaker)
+            analyses = self._pair(inputs, analyses)
             for item, analysis in zip(inputs, analyses, strict=True):
                 self.topics.add(item, analysis)
             return analyses
 
         return await self.worker.run(work)
+
+    def _pair(
+        self, inputs: Sequence[MessageInput], analyses: list[MessageAnalysis]
+    ) -> list[MessageAnalysis]:
+        """Apply acceptances: within this batch to the analyses returned, to earlier batches
+        as revisions."""
+        first = self._position
+        out = list(analyses)
+        for offset, item in enumerate(inputs):
+            position = first + offset
+            accepted = pairing.accept(position, item, out[offset], self._requests)
+            if accepted is not None:
+                out[offset] = accepted.answer
+                request = accepted.request
+                self._requests.remove(request)
+                if request.message >= first:
+                    where = request.message - first
+                    out[where] = _with(out[where], request.insight, accepted.updated)
+                else:
+                    message_id = self._request_ids[request.message]
+                    self._revisions.append(Revision(message_id, request.insight, accepted.updated))
+                    self._later(request.insight, accepted.updated)
+            self._requests += pairing.requests_in(position, item, out[offset])
+            self._request_ids[position] = item.id
+            self._requests = [r for r in self._requests if position - r.message < pairing.WINDOW]
+            self._request_ids = {
+                p: i for p, i in self._request_ids.items() if position - p < pairing.WINDOW
+            }
+        self._position = first + len(inputs)
+        return out
+
+    def _later(self, before: Insight, after: Insight) -> None:
+        """A revised request that is itself still open to answers keeps being answerable."""
+        self._requests = [
+            replace(r, insight=after) if r.insight == before else r for r in self._requests
+        ]
+
+    def take_revisions(self) -> list[Revision]:
+        """Items handed out by earlier calls that answers have since revised."""
+        revisions, self._revisions = self._revisions, []
+        return revisions
 
     def _heard(self, speaker: Person) -> None:
         if speaker != self._last:
@@ -162,9 +245,25 @@ class ConversationAnalyzer:
         """The conversation-level results: topics, summary and talk-time analytics."""
         inputs = [message_input(m) for m in messages]
         topics = await self.current_topics()
-        summary = await self.worker.run(lambda: summarize(inputs, analyses, endpoint=endpoint))
+        encoder = self.worker.encoder
+        summary = await self.worker.run(
+            lambda: summarize(inputs, analyses, endpoint=endpoint, encoder=encoder)
+        )
         analytics = compute_analytics(inputs, start=start, end=end)
         return ConversationResults(tuple(topics), tuple(summary), analytics)
+
+
+def _with(analysis: MessageAnalysis, before: Insight, after: Insight) -> MessageAnalysis:
+    insights = tuple(after if i == before else i for i in analysis.insights)
+    return replace(analysis, insights=insights)
+
+
+def revise(analyses: list[MessageAnalysis], revisions: Sequence[Revision]) -> None:
+    """Apply revisions to a list of analyses kept by the caller (in place)."""
+    for revision in revisions:
+        for n, analysis in enumerate(analyses):
+            if analysis.message_id == revision.message_id:
+                analyses[n] = _with(analysis, revision.before, revision.after)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from callscribe.conversation.analyzer import ConversationAnalyzer, NlpWorker, person
+from callscribe.conversation.analyzer import ConversationAnalyzer, NlpWorker, person, revise
 from callscribe.insights.model import (
     Analytics,
     ConversationContext,
@@ -93,6 +93,7 @@ async def analyse(
     analyses: list[MessageAnalysis] = []
     for i in range(0, len(messages), BATCH):
         analyses += await analyzer.analyze(messages[i : i + BATCH])
+        revise(analyses, analyzer.take_revisions())
         if progress is not None:
             progress(min(i + BATCH, len(messages)), len(messages))
     end = max((m.end for m in messages), default=start)

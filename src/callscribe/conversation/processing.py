@@ -62,7 +62,7 @@ class ConversationProcessor:
         messages = await self._repo.list_messages(conversation.id)
         await self._insights.clear(conversation.id)
         analyzer = await self.analyzer_for(conversation)
-        analyses = await analyzer.analyze(messages)
+        analyses = await analyzer.analyze(messages)  # one batch: acceptances already applied
         await self._insights.save_analyses(conversation.id, analyses)
         await self.complete(conversation, analyzer, messages, analyses)
         log.info("conversation processed", messages=len(messages))

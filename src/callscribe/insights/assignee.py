@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from callscribe.insights import cues
+from callscribe.insights.cues import VOCATIVE_REQUEST
 from callscribe.insights.model import Person
 
 _YOU = re.compile(
@@ -24,6 +25,7 @@ _YOU = re.compile(
 _FIRST_PERSON = re.compile(
     r"\b(?:i|i'll|i'm|i've|i'd|let me|lemme|we|we'll|we're|let's|let us)\b", re.IGNORECASE
 )
+_LET_US = re.compile(r"^\W*(?:\w+,?\s+){0,2}?let(?:'s| us)\b", re.IGNORECASE)
 _LEADING_NAME = re.compile(r"^\W*(?:(?:so|okay|ok|and|hey),?\s+)?(?P<name>[A-Za-z][\w'-]*)\b")
 
 
@@ -48,7 +50,8 @@ def find_assignee(
     """The person a task in this parsed sentence is assigned to."""
     text: str = span.text
     vocative = _vocative(span, members)
-    if _YOU.search(text) or (imperative and not _FIRST_PERSON.match(text.strip())):
+    ours = bool(_LET_US.search(text))  # "let's…" is the speaker's own group, not an order
+    if _YOU.search(text) or (imperative and not ours and not _FIRST_PERSON.match(text.strip())):
         return vocative or _addressed(speaker, members, previous_speaker) or speaker
     named = _named_subject(span, members)
     if named is not None:
@@ -59,6 +62,11 @@ def find_assignee(
 
 
 def _vocative(span: Any, members: tuple[Person, ...]) -> Person | None:
+    addressed = VOCATIVE_REQUEST.match(span.text)  # "Great, Marcus, can you…"
+    if addressed is not None:
+        member = member_for(addressed.group("name"), members)
+        if member is not None:
+            return member
     m = _LEADING_NAME.match(span.text)
     if m is None:
         return None

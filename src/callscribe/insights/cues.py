@@ -32,8 +32,8 @@ AUX_START = wordset(
 )
 
 LEADING_ANY = re.compile(
-    r"^\W*(?:(?:so|and|okay|ok|um|uh|also|guys|everyone),? )*any (?:ideas?|thoughts|questions|"
-    r"updates?|news|objections|concerns|feedback)\b",
+    r"^\W*(?:(?:so|and|okay|ok|um|uh|also|guys|everyone),? )*(?:any (?:ideas?|thoughts|"
+    r"questions|updates?|news|objections|concerns|feedback|other business)|anything else)\b",
     re.IGNORECASE,
 )
 EMBEDDED_QUESTION = _words(
@@ -55,8 +55,11 @@ CHATTER = _words(
     r"(?:you're|you are|i think you're) (?:breaking|cutting) up",
     r"you cut out",
     r"(?:let me|i'll|i will|i'm going to|i am going to|lemme) (?:just )?"
-    r"(?:share|stop sharing|unmute|mute|pull up|bring up|find|grab|open|switch|present)"
-    r"(?: my| the| this| a)?(?: screen| link| slides?| deck| tab| water| coffee| window| doc)?",
+    r"(?:share|stop sharing|unmute|mute)\b",
+    r"(?:let me|i'll|i will|i'm going to|i am going to|lemme) (?:just )?"
+    r"(?:pull up|bring up|find|grab|open|switch to|present)(?: my| the| this| a)?"
+    r" (?:screen|link|slides?|tab|water|coffee|window|doc)\b",
+    r"(?:let me|lemme) (?:just )?(?:pull up|bring up|find|grab|open)\b",
     r"let me (?:just|see|think|know|finish|try that again|start over)",
     r"(?:give|gimme) (?:me|us) (?:a|one) (?:second|sec|minute|moment|min)",
     r"(?:hold on|hang on|one sec(?:ond)?|bear with me|just a (?:sec|second|moment|minute))",
@@ -66,6 +69,10 @@ CHATTER = _words(
     r"(?:i'll|i will) be (?:right )?back",
     r"(?:let's|let us) (?:get started|start|begin|kick off|move on|go to|jump to|wrap up|"
     r"go around|take a look at the|look at the next|dive in|keep going|continue)",
+    r"(?:let's|let us) get back to (?:it|work|business|the agenda|the topic)\b",
+    # the meeting's own agenda: done in the meeting, not after it
+    r"(?:today|now|in this (?:meeting|call)),? (?:we|i)(?: really)? (?:need to|want to|have to|"
+    r"'ll|will|are going to|'re going to|should) (?:go over|discuss|talk about|cover|go through)",
     r"(?:can|could) you (?:say|repeat) that(?: again)?",
     r"(?:sorry,? )?(?:you go|go ahead|after you)",
     r"(?:talk|see|speak) (?:to )?you (?:soon|later|next week|tomorrow)",
@@ -110,7 +117,12 @@ FOLLOW_UP = _words(
     r"follow(?:s|ed)? up",
     r"circle back",
     r"sync(?:ed|ing)?(?: up)?",
-    r"schedul(?:e|ed|ing)",
+    r"schedul(?:e|ed|ing)(?: (?:a|an|the|our|some|another|one|that|this))?(?: \w+)?"
+    r" (?:call|meeting|sync|demo|session|chat|review|catch-?up|1:1|one-on-one|time|slot|"
+    r"interview|workshop|walkthrough|check-?in|retro|standup|stand-up)s?",
+    r"let (?:\w+ ){1,3}know",
+    r"(?:ask|tell|remind|message|text|notify|inform) (?:[\w'-]+ ){1,3}?"
+    r"(?:for|about|to|if|whether|that)",
     r"set(?:ting)? up (?:a |an |some |the )?(?:quick )?"
     r"(?:call|meeting|time|sync|session|chat|review|demo)",
     r"(?:give|giving) (?:\w+ ){1,3}(?:a )?(?:quick )?(?:call|ring)",
@@ -151,7 +163,8 @@ REQUEST = re.compile(
     r"|\bremember to\b"
     r"|\b(?:someone|somebody) (?:should|needs to|has to|must|will|can|could|might)\b"
     r"|\baction items?\b|\bto-?do\b|\bnext steps? (?:is|are|will be)\b"
-    r"|\bwould you mind\b|\b(?:team|everyone|everybody) (?:needs|has|must|should)\b",
+    r"|\bwould you mind\b|\b(?:team|everyone|everybody) (?:needs|has|must|should)\b"
+    r"|^\W*(?:\w+,\s+)?\w+,\s+you(?:'ll| will| are going to|'re going to)\b",
     re.IGNORECASE,
 )
 SUBJECT_MODAL = re.compile(
@@ -182,12 +195,52 @@ PAST_REPORT = _words(
     r"(?:yesterday|earlier today)",
 )
 
+# A member addressed by name and asked to do something: "Marcus, can you…", "Great, Dana,
+# please…", "Marcus, you will…" (``name`` is checked against the members by the caller).
+VOCATIVE_REQUEST = re.compile(
+    r"^\W*(?:\w+,\s+)?(?P<name>[a-z][a-z'-]*),\s+(?:(?:also|then)\s+)?(?:please|"
+    r"(?:can|could|would|will) you|you(?:'ll| will| need to| should| have to| must|"
+    r"'re going to| are going to))\b",
+    re.IGNORECASE,
+)
+# A reply that takes something on without saying what ("Will do.", "Sure, I can do that."):
+# an answer to a request, never an action item of its own.
+BARE_ACCEPTANCE = re.compile(
+    r"^\W*(?:(?:yes|yeah|yep|sure|okay|ok|alright|absolutely|of course),?\s+)*"
+    r"(?:(?:i|we)(?:'ll| will| can| shall| could)?|will|can)?\s*"
+    r"(?:do(?: it| that| so| this)?|handle (?:it|that)|take care of (?:it|that))?\W*$",
+    re.IGNORECASE,
+)
+# "If the tests pass, we can launch Monday": an option on a condition, not a task.
+CONDITIONAL_OPTION = re.compile(
+    r"^\W*(?:\w+,?\s+)?(?:if|unless|assuming|provided|in case)\b[^,]{0,80},\s*(?:then\s+)?"
+    r"(?:we|i|you|they|he|she|it)\s+(?:can|could|might|may|would)\b",
+    re.IGNORECASE,
+)
+# "Let's use the new photos": a decision taken in the meeting, not work to do after it.
+DECISION = re.compile(
+    r"\b(?:let's|let us) (?:use|go with|stick with|keep|choose|pick|plan for|plan on|agree on|"
+    r"settle on|go ahead with|leave it|say)\b",
+    re.IGNORECASE,
+)
+# A definite promise of one's own: "I will send…", "Okay, I'll book…" (not "I'll try", "I'll be…").
+FIRST_PERSON_PROMISE = re.compile(
+    r"^\W*(?:(?:okay|ok|so|and|sure|yes|yeah|alright|then|also|great|perfect|fine),?\s+)*"
+    r"i(?:'ll| will| am going to|'m going to| shall)\s+(?!be\b|have\b|see\b|think\b|try\b|"
+    r"probably\b|maybe\b|guess\b|just say\b)[a-z]+",
+    re.IGNORECASE,
+)
+
 __all__ = [
     "AUX_START",
+    "BARE_ACCEPTANCE",
     "CHATTER",
     "COMMIT",
+    "CONDITIONAL_OPTION",
+    "DECISION",
     "DISCOURSE",
     "EMBEDDED_QUESTION",
+    "FIRST_PERSON_PROMISE",
     "FOLLOW_UP",
     "HEDGE",
     "IMPERATIVE_VERBS",
@@ -196,6 +249,7 @@ __all__ = [
     "PAST_REPORT",
     "REQUEST",
     "SUBJECT_MODAL",
+    "VOCATIVE_REQUEST",
     "WH_WORDS",
     "wordset",
 ]

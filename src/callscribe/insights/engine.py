@@ -36,6 +36,9 @@ from callscribe.insights.trackers import match_trackers
 QUESTION_THRESHOLD = 0.4
 TASK_THRESHOLD = 0.4
 FOLLOW_UP_THRESHOLD = 0.5
+# Where the rules are sure of the form (a definite promise of one's own, a member asked by
+# name), the classifier only has to find it plausible.
+STRONG_TASK_THRESHOLD = 0.2
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +106,8 @@ class InsightEngine:
         candidates: list[_Candidate] = []
         phrases: list[list[str]] = [[] for _ in messages]
         for index, doc in enumerate(docs):
-            for sentence in intent.split_sentences(doc.text):
+            sentences = intent.split_sentences(doc.text)
+            for sentence in (c for s in sentences for c in intent.split_clauses(s)):
                 span = doc.char_span(
                     sentence.begin, sentence.begin + len(sentence.text), alignment_mode="expand"
                 )
@@ -119,9 +123,13 @@ class InsightEngine:
             probs = self._probabilities(candidates)
             for cand, (p_q, p_task, p_follow) in zip(candidates, probs, strict=True):
                 msg = messages[cand.message]
-                if cand.cues.question_candidate and p_q >= QUESTION_THRESHOLD:
-                    insights[cand.message].append(self._question(cand, msg, float(p_q)))
-                if cand.cues.task_candidate and p_task >= TASK_THRESHOLD:
+                cues = cand.cues
+                if cues.question_candidate and (p_q >= QUESTION_THRESHOLD or cues.clear_question):
+                    score = p_q if p_q >= QUESTION_THRESHOLD else max(p_q, RULE_SCORE)
+                    insights[cand.message].append(self._question(cand, msg, float(score)))
+                bar = STRONG_TASK_THRESHOLD if cues.strong_task else TASK_THRESHOLD
+                if cues.task_candidate and p_task >= bar:
+                    p_task = p_task if p_task >= TASK_THRESHOLD else max(p_task, RULE_SCORE)
                     kind: InsightType = (
                         "follow_up" if p_follow >= FOLLOW_UP_THRESHOLD else "action_item"
                     )
@@ -230,6 +238,7 @@ __all__ = [
     "FOLLOW_UP_THRESHOLD",
     "QUESTION_THRESHOLD",
     "RULE_SCORE",
+    "STRONG_TASK_THRESHOLD",
     "TASK_THRESHOLD",
     "InsightEngine",
 ]

@@ -66,6 +66,18 @@ class Cues:
     past: bool
     negated: bool
     short: bool
+    group_question: bool = False
+    """Asks rather than assigns: an inverted question about us, oneself or the situation
+    ("Do we want to…?", "Should I join…?", "Is there anything else…"), with or without "?"."""
+    inverted: bool = False
+    """Opens with an auxiliary and its subject ("did anyone…", "can you…")."""
+    strong_task: bool = False
+    """A definite promise of one's own ("I will send…") or a member asked by name."""
+    bare: bool = False
+    """Takes something on without saying what ("Will do."): a reply, not a task."""
+    settled: bool = False
+    """Decides or weighs rather than assigns: a decision ("Let's use…"), an option on a
+    condition ("If…, we can…"), a question to the room ("Anything else…")."""
 
     @property
     def question_candidate(self) -> bool:
@@ -74,10 +86,18 @@ class Cues:
         return shaped and not self.chatter and not self.short
 
     @property
+    def clear_question(self) -> bool:
+        """Interrogative form with a question mark, or inverted ("Is there anything else we
+        should discuss."): a question whatever the classifier says."""
+        return self.question_candidate and self.q_start and (self.q_mark or self.inverted)
+
+    @property
     def task_candidate(self) -> bool:
-        """Commitment, request, named assignment or imperative, and not chatter."""
+        """Commitment, request, named assignment or imperative; not chatter, not a question
+        put to the room."""
         shaped = self.commit or self.request or self.named_subject or self.imperative
-        return shaped and not self.chatter and not self.negated
+        vetoed = self.chatter or self.negated or self.group_question or self.bare or self.settled
+        return shaped and not vetoed
 
     @property
     def vector(self) -> list[float]:
@@ -97,6 +117,32 @@ def split_sentences(text: str) -> list[Sentence]:
             out.append(Sentence(stripped, begin + (len(piece) - len(piece.lstrip()))))
         pos = begin + len(piece)
     return out
+
+
+_MODAL = (
+    r"(?:'ll|'re going to|'m going to|\s+(?:will|would|can|could|should|shall|must|"
+    r"need to|needs to|have to|has to|are going to|is going to|am going to))\b"
+)
+_SUBJECT = r"(?:[A-Z][a-z]+,\s+)?(?:(?i:i|you|we|he|she|they)|[A-Z][a-z]+)"
+_CLAUSE_BREAK = re.compile(r",\s+(?:and|but|so)\s+(?=" + _SUBJECT + _MODAL + ")")
+_COMMITS = re.compile(_SUBJECT + _MODAL)
+
+
+def split_clauses(sentence: Sentence) -> list[Sentence]:
+    """One sentence that gives two people two tasks ("I will present the overview, and Marcus,
+    you will cover the revenue numbers.") as two clauses, each with its own subject and a full
+    stop of its own (it takes the place of the comma); any other sentence as it is."""
+    pieces: list[Sentence] = []
+    begin = 0
+    for match in _CLAUSE_BREAK.finditer(sentence.text):
+        head = sentence.text[begin : match.start()]
+        if not _COMMITS.search(head):
+            continue
+        pieces.append(Sentence(head.rstrip() + ".", sentence.begin + begin))  # "," -> "."
+        begin = match.end()
+    if not pieces:
+        return [sentence]
+    return [*pieces, Sentence(sentence.text[begin:], sentence.begin + begin)]
 
 
 def first_words(text: str, members: frozenset[str]) -> list[str]:
@@ -120,15 +166,19 @@ def extract(span: Any, members: frozenset[str]) -> Cues:
     first names of the conversation's members (vocatives and named subjects)."""
     text: str = span.text
     words = first_words(text, members)
-    head = words[0] if words else ""
-    second = words[1] if len(words) > 1 else ""
-    q_start = head in cues.WH_WORDS or (
-        head in cues.AUX_START
-        and (second in _SUBJECTS or second in members or _subject_follows(span, head))
-    )
+    q_mark = text.rstrip().endswith("?")
+    asking = words
+    form = _asks(span, asking, members, q_mark)
+    lead = _LEADING_PHRASE.match(text)  # "By the way, did…", "One more question, who…"
+    if not form and lead is not None:
+        asking = first_words(text[lead.end() :], members)
+        form = _asks(span, asking, members, q_mark)
+    subject = asking[1] if form == "inverted" and len(asking) > 1 else ""
+    vocative = cues.VOCATIVE_REQUEST.match(text)
+    hedge = bool(cues.HEDGE.search(text))
     return Cues(
-        q_mark=text.rstrip().endswith("?"),
-        q_start=q_start,
+        q_mark=q_mark,
+        q_start=bool(form),
         q_embedded=bool(cues.EMBEDDED_QUESTION.search(text) or cues.LEADING_ANY.search(text)),
         chatter=bool(cues.CHATTER.search(text)),
         commit=bool(cues.COMMIT.search(text)),
@@ -136,11 +186,45 @@ def extract(span: Any, members: frozenset[str]) -> Cues:
         named_subject=_named_subject(span, members),
         imperative=_imperative(span, words),
         follow_up=bool(cues.FOLLOW_UP.search(text)),
-        hedge=bool(cues.HEDGE.search(text)),
+        hedge=hedge,
         past=bool(cues.PAST_REPORT.search(text)),
         negated=bool(cues.NEGATED_TASK.search(text)),
         short=len(_WORD.findall(text)) < 3,
+        group_question=subject in _ASKING_SUBJECTS,
+        inverted=form == "inverted",
+        bare=bool(cues.BARE_ACCEPTANCE.match(text)),
+        settled=bool(
+            cues.DECISION.search(text)
+            or cues.CONDITIONAL_OPTION.match(text)
+            or cues.LEADING_ANY.search(text)
+        ),
+        strong_task=not hedge
+        and (
+            bool(cues.FIRST_PERSON_PROMISE.match(text))
+            or (vocative is not None and vocative.group("name").lower() in members)
+        ),
     )
+
+
+# Up to two short phrases before the question proper: "Morning, everyone, is Raj joining…"
+_LEADING_PHRASE = re.compile(r"^\W*(?:(?:[\w'-]+\s+){0,3}[\w'-]+,\s+){1,2}")
+
+
+# Subjects of an inverted question that asks rather than assigns: "Should we…", "Should I…",
+# "Is there…", "Did anyone…" (not "Can you…", a request).
+_ASKING_SUBJECTS = wordset("we i there anyone anybody everyone everybody it this that they")
+
+
+def _asks(span: Any, words: list[str], members: frozenset[str], q_mark: bool) -> str:
+    """How the words open a question: ``"wh"`` (a wh-word, but not an exclamation: "What a
+    finish."), ``"inverted"`` (an auxiliary and its subject: "did anyone…", "is the page…"),
+    or ``""``."""
+    head = words[0] if words else ""
+    second = words[1] if len(words) > 1 else ""
+    if head in cues.WH_WORDS:
+        return "wh" if q_mark or second not in {"a", "an"} else ""
+    subject = second in _SUBJECTS or second in members or _subject_follows(span, head)
+    return "inverted" if head in cues.AUX_START and subject else ""
 
 
 def _subject_follows(span: Any, head: str) -> bool:
@@ -179,4 +263,12 @@ def _imperative(span: Any, words: list[str]) -> bool:
     return False
 
 
-__all__ = ["FEATURE_NAMES", "Cues", "Sentence", "extract", "first_words", "split_sentences"]
+__all__ = [
+    "FEATURE_NAMES",
+    "Cues",
+    "Sentence",
+    "extract",
+    "first_words",
+    "split_clauses",
+    "split_sentences",
+]

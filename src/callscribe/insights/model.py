@@ -137,6 +137,8 @@ class Insight:
     entities: tuple[Entity, ...] = ()
     phrases: tuple[str, ...] = ()
     tags: tuple[Tag, ...] = ()
+    confirmed_in: tuple[str, ...] = ()
+    """Ids of later messages where the assignee took the task on ("Sure, I will.")."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ import os
 import threading
 import warnings
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -88,6 +88,12 @@ def parse(texts: list[str]) -> list[Any]:
     nlp = spacy_pipeline()
     with _parse_lock:
         return list(nlp.pipe(texts))
+
+
+class Encoder(Protocol):
+    """Anything that embeds sentences as unit vectors (MiniLM here; a test's stand-in)."""
+
+    def encode(self, texts: list[str]) -> FloatArray: ...
 
 
 @dataclass(frozen=True, slots=True)

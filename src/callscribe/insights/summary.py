@@ -19,7 +19,7 @@ import numpy as np
 
 from callscribe.insights.cues import CHATTER
 from callscribe.insights.model import MessageAnalysis, MessageInput, SummaryItem
-from callscribe.insights.models import Embedder, embedder
+from callscribe.insights.models import Encoder, embedder
 from callscribe.log import get_logger
 
 log = get_logger(__name__)
@@ -50,7 +50,7 @@ def summarize(
     endpoint: LLMEndpoint | None = None,
     client: httpx.Client | None = None,
     max_items: int | None = None,
-    encoder: Embedder | None = None,
+    encoder: Encoder | None = None,
 ) -> list[SummaryItem]:
     """Summary items of a conversation; abstractive when ``endpoint`` is set and answers."""
     if not messages:
@@ -72,7 +72,7 @@ def extractive(
     analyses: Sequence[MessageAnalysis] = (),
     *,
     max_items: int | None = None,
-    encoder: Embedder | None = None,
+    encoder: Encoder | None = None,
 ) -> list[SummaryItem]:
     """The most central messages (LexRank), in conversation order."""
     pool = [m for m in messages if len(m.text.split()) >= 5 and not CHATTER.search(m.text)]

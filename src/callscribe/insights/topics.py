@@ -19,7 +19,7 @@ import numpy as np
 
 from callscribe.insights.cues import wordset
 from callscribe.insights.model import MessageAnalysis, MessageInput, Topic
-from callscribe.insights.models import Embedder, FloatArray, embedder
+from callscribe.insights.models import Encoder, FloatArray, embedder
 from callscribe.insights.sentiment import mean_sentiment
 
 MERGE_SIMILARITY = 0.72
@@ -41,7 +41,7 @@ class _Phrase:
 class TopicTracker:
     """Feed messages with :meth:`add`; ask :meth:`topics` at any time (thread-safe)."""
 
-    def __init__(self, encoder: Embedder | None = None) -> None:
+    def __init__(self, encoder: Encoder | None = None) -> None:
         self._encoder = encoder
         self._lock = threading.Lock()
         self._phrases: dict[str, _Phrase] = {}

@@ -8,7 +8,7 @@ documents replaced as a whole each time they are recomputed.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from sqlalchemy import delete, func, select
@@ -82,6 +82,30 @@ class InsightStore:
                     stored.append(item)
             await s.commit()
             return stored
+
+    async def revise(
+        self, conversation_id: str, message_id: str, before: Insight, after: Insight
+    ) -> StoredInsight | None:
+        """Replace a stored insight of a message by its revision, keeping its id (and the
+        message's analysis in step). None when the message has no such insight."""
+        async with self._sessions() as s:
+            rows = await s.scalars(
+                select(InsightRow).where(
+                    InsightRow.conversation_id == conversation_id,
+                    InsightRow.message_id == message_id,
+                )
+            )
+            row = next((r for r in rows if load(Insight, r.data) == before), None)
+            if row is None:
+                return None
+            row.data, row.type = dump(after), after.type
+            analysis_row = await s.get(MessageAnalysisRow, message_id)
+            if analysis_row is not None:
+                analysis = load(MessageAnalysis, analysis_row.data)
+                insights = tuple(after if i == before else i for i in analysis.insights)
+                analysis_row.data = dump(replace(analysis, insights=insights))
+            await s.commit()
+            return StoredInsight(row.id, after)
 
     async def analyses(self, conversation_id: str) -> dict[str, MessageAnalysis]:
         """Analyses of a conversation's messages, by message id."""

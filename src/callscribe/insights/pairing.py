@@ -1,0 +1,177 @@
+"""A request and its acceptance are one task.
+
+"Marcus, can you send the deck by Friday?" — "Sure, I will send it by Friday." is one action
+item, for Marcus, due Friday; counting it twice (once as asked, once as promised) is what a
+reader of the summary would call a duplicate. Rules:
+
+* a *request* is an action item or follow-up that asks it of someone other than its speaker
+  (assigned to another person), or proposes it to the room ("let's…", "we should…",
+  "someone needs to…") without an owner;
+* an *answer* to it comes from another speaker within ``WINDOW`` messages. It accepts a request
+  made of them when it opens with an acceptance ("sure", "yes", "will do", "okay"…) or holds a
+  first-person commitment ("I will…", "I can…") to the same thing; it takes on an open
+  proposal only by such a commitment (agreeing — "sounds good" — is not volunteering). A
+  refusal ("No", "I can't") takes nothing on, nor does a promise of something else;
+* the accepted request becomes the one item: its owner is whoever accepted, its due date the
+  one the answer gives (else the request's), it is definitive, and it refers to both messages.
+  The answer's own task sentences about the same thing — sharing a content word with the
+  request, or saying it with a pronoun ("I can set that up") — are not items of their own.
+
+Pure: analyses in, analyses out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from callscribe.insights.cues import wordset
+from callscribe.insights.model import Insight, MessageAnalysis, MessageInput, Person
+
+WINDOW = 3
+"""An answer comes within this many messages of its request."""
+
+_ACCEPTANCE = re.compile(
+    r"^\W*(?:sure|yes|yeah|yep|yup|okay|ok|alright|all right|of course|absolutely|definitely|"
+    r"certainly|no problem|no worries|will do|can do|got it|on it|sounds good|happy to|"
+    r"consider it done|i'd be happy|we(?:'ll| will) do)\b",
+    re.IGNORECASE,
+)
+_FIRST_PERSON_COMMIT = re.compile(
+    r"\b(?:i(?:'ll| will| can| shall| am going to|'m going to|'m gonna)|let me)\b(?!'t)",
+    re.IGNORECASE,
+)
+_REFUSAL = re.compile(
+    r"^\W*no\b(?!,?\s+(?:problem|worries)\b)|\b(?:can't|cannot|can not|won't|will not|"
+    r"unable|not able|no time)\b",
+    re.IGNORECASE,
+)
+_PROPOSAL = re.compile(
+    r"\b(?:let's|let us|we (?:should|need to|have to|must|could|can|will|'ll)|we'll|"
+    r"(?:someone|somebody) (?:should|needs to|has to|must|will|can)|shall we)\b",
+    re.IGNORECASE,
+)
+_ANAPHOR = re.compile(r"\b(?:it|that|this|those|them|these|one)\b", re.IGNORECASE)
+_WORD = re.compile(r"[a-z][a-z'-]*")
+_FUNCTION = wordset(
+    "a an the and or but so to of for with from by at in on into about as than then that this "
+    "these those it its they them their there here i i'll i'm i'd me my we we'll our us you "
+    "your he she him her his will would shall should can could may might must do does did done "
+    "be been is are was were am have has had get got make let let's please also just still "
+    "really sure yes yeah okay ok no not up out over off all any some next last today tomorrow "
+    "tonight morning afternoon evening week weeks month end monday tuesday wednesday thursday "
+    "friday saturday sunday eod cob asap soon later time set handle take care sort"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """A task asked of someone or proposed to the room, waiting for its answer."""
+
+    message: int
+    """Position of its message in the conversation (analyses are indexed the same way)."""
+    insight: Insight
+    open_to_anyone: bool
+
+
+def requests_in(position: int, message: MessageInput, analysis: MessageAnalysis) -> list[Request]:
+    """The requests a message makes."""
+    out: list[Request] = []
+    for insight in analysis.insights:
+        if insight.type == "question" or insight.assignee is None:
+            continue
+        asked = not _same(insight.assignee, message.speaker)
+        proposed = not asked and bool(_PROPOSAL.search(insight.text))
+        if asked or proposed:
+            out.append(Request(position, insight, open_to_anyone=proposed))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Accepted:
+    """An answer took a request on: the request's insight as it is now, and the answer."""
+
+    request: Request
+    updated: Insight
+    answer: MessageAnalysis
+
+
+def accept(
+    position: int,
+    message: MessageInput,
+    analysis: MessageAnalysis,
+    requests: Sequence[Request],
+) -> Accepted | None:
+    """Whether the message at ``position`` answers one of ``requests`` (the latest it can)."""
+    text = message.text.strip()
+    if _REFUSAL.search(text):
+        return None
+    commits = bool(_FIRST_PERSON_COMMIT.search(text))
+    agrees = bool(_ACCEPTANCE.match(text))
+    tasks = [i for i in analysis.insights if i.type != "question"]
+    for request in reversed(requests):
+        if position - request.message > WINDOW or request.message >= position:
+            continue
+        wanted = _content(request.insight.text)
+        # a promise of something else is not an answer ("Priya will prepare the plan." —
+        # "I'll follow up with their CTO on Monday.")
+        on_it = any(_about(t, wanted) for t in [i.text for i in tasks] or [text])
+        if request.open_to_anyone:
+            if not (commits and on_it) or _same(request.insight.speaker, message.speaker):
+                continue
+        elif not _same(request.insight.assignee, message.speaker) or not (
+            agrees or (commits and on_it)
+        ):
+            continue
+        return _merge(request, message, analysis)
+    return None
+
+
+def _merge(request: Request, message: MessageInput, analysis: MessageAnalysis) -> Accepted:
+    wanted = _content(request.insight.text)
+    same: list[Insight] = []
+    kept: list[Insight] = []
+    for insight in analysis.insights:
+        if insight.type != "question" and _about(insight.text, wanted):
+            same.append(insight)
+        else:
+            kept.append(insight)
+    due = next((i.due_by for i in same if i.due_by is not None), None)
+    asked = request.insight
+    updated = replace(
+        asked,
+        assignee=message.speaker,
+        due_by=due or asked.due_by,
+        definitive=True,
+        confirmed_in=(*asked.confirmed_in, message.id),
+    )
+    return Accepted(request, updated, replace(analysis, insights=tuple(kept)))
+
+
+def _about(text: str, request_words: frozenset[str]) -> bool:
+    """Whether an answer's task sentence restates the request: a shared content word, or a
+    short sentence that refers to it ("I can do that", "I'll email them this afternoon")."""
+    words = _content(text)
+    if words & request_words:
+        return True
+    short = len(_WORD.findall(text.lower())) <= 7
+    return short and (bool(_ANAPHOR.search(text)) or not words)
+
+
+def _content(text: str) -> frozenset[str]:
+    return frozenset(
+        w.rstrip("s") for w in _WORD.findall(text.lower()) if w not in _FUNCTION and len(w) > 2
+    )
+
+
+def _same(a: Person | None, b: Person | None) -> bool:
+    if a is None or b is None:
+        return False
+    if a.user_id and b.user_id:
+        return a.user_id.lower() == b.user_id.lower()
+    first = [p.name.strip().lower().split()[:1] for p in (a, b)]
+    return bool(first[0]) and first[0] == first[1]
+
+
+__all__ = ["WINDOW", "Accepted", "Request", "accept", "requests_in"]

@@ -1,0 +1,97 @@
+"""A request and the answer that takes it on are one task (no models: analyses are given)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from callscribe.insights.model import (
+    DueDate,
+    Insight,
+    MessageAnalysis,
+    MessageInput,
+    Person,
+    Sentiment,
+)
+from callscribe.insights.pairing import WINDOW, accept, requests_in
+
+AT = datetime(2026, 11, 30, 15, tzinfo=UTC)
+PRIYA, MARCUS, DANA = Person("Priya"), Person("Marcus"), Person("Dana")
+NEUTRAL = Sentiment(0.0, "neutral")
+FRIDAY = DueDate(datetime(2026, 12, 4, 17, tzinfo=UTC), "by Friday", 0)
+
+
+def said(
+    n: int, text: str, who: Person, *insights: Insight
+) -> tuple[MessageInput, MessageAnalysis]:
+    return MessageInput(f"m{n}", text, who, AT, AT), MessageAnalysis(f"m{n}", NEUTRAL, insights)
+
+
+def task(text: str, who: Person, assignee: Person, n: int, due: DueDate | None = None) -> Insight:
+    return Insight("action_item", text, f"m{n}", 0.9, who, assignee, due)
+
+
+ASK = "Marcus, can you send the pricing deck by Friday?"
+
+
+def test_an_acceptance_makes_the_request_the_one_task() -> None:
+    request, analysis = said(0, ASK, PRIYA, task(ASK, PRIYA, MARCUS, 0))
+    requests = requests_in(0, request, analysis)
+    answer = "Sure, I will send the pricing deck tomorrow."
+    tomorrow = DueDate(datetime(2026, 12, 1, 17, tzinfo=UTC), "tomorrow", 0)
+    msg, mine = said(1, answer, MARCUS, task(answer, MARCUS, MARCUS, 1, tomorrow))
+    accepted = accept(1, msg, mine, requests)
+    assert accepted is not None
+    assert accepted.answer.insights == ()  # the promise is the same task: not a second one
+    updated = accepted.updated
+    assert (updated.text, updated.assignee, updated.due_by) == (ASK, MARCUS, tomorrow)
+    assert updated.confirmed_in == ("m1",)
+    assert updated.definitive
+
+
+def test_a_bare_yes_takes_a_request_made_of_the_speaker_only() -> None:
+    request, analysis = said(0, ASK, PRIYA, task(ASK, PRIYA, MARCUS, 0, FRIDAY))
+    requests = requests_in(0, request, analysis)
+    assert accept(1, *said(1, "Will do.", DANA), requests) is None  # asked of Marcus
+    accepted = accept(1, *said(1, "Will do.", MARCUS), requests)
+    assert accepted is not None
+    assert accepted.updated.due_by == FRIDAY
+    assert accept(1, *said(1, "No, I can't this week.", MARCUS), requests) is None
+    assert accept(1, *said(1, "No problem, I'll do it.", MARCUS), requests) is not None
+
+
+def test_a_proposal_to_the_room_goes_to_whoever_volunteers() -> None:
+    text = "Then let us schedule a call with the vendor next week."
+    proposal = Insight("follow_up", text, "m0", 0.9, PRIYA, PRIYA)
+    request, analysis = said(0, text, PRIYA, proposal)
+    requests = requests_in(0, request, analysis)
+    assert (
+        accept(1, *said(1, "Sounds good.", DANA), requests) is None
+    )  # agreeing is not volunteering
+    answer = "I can set that up. I will book the vendor call for Tuesday."
+    mine = task("I will book the vendor call for Tuesday.", DANA, DANA, 2)
+    other = task("I will also email the agenda to everyone.", DANA, DANA, 2)
+    accepted = accept(2, *said(2, answer, DANA, mine, other), requests)
+    assert accepted is not None
+    assert accepted.updated.assignee == DANA
+    assert accepted.answer.insights == (other,)  # a different task stays a task
+
+
+def test_answers_come_soon_after_the_request() -> None:
+    request, analysis = said(0, ASK, PRIYA, task(ASK, PRIYA, MARCUS, 0))
+    requests = requests_in(0, request, analysis)
+    assert accept(WINDOW + 1, *said(WINDOW + 1, "Sure, I will.", MARCUS), requests) is None
+
+
+def test_ones_own_promise_is_not_a_request() -> None:
+    text = "I will send the deck."
+    request, analysis = said(0, text, MARCUS, task(text, MARCUS, MARCUS, 0))
+    assert requests_in(0, request, analysis) == []
+
+
+def test_a_promise_of_something_else_is_not_an_answer() -> None:
+    text = "Okay. Priya will prepare a recovery plan for Globex by tomorrow."
+    request, analysis = said(0, text, MARCUS, task(text, MARCUS, PRIYA, 0))
+    requests = requests_in(0, request, analysis)
+    answer = "I'll follow up with their CTO on Monday."
+    own = task(answer, PRIYA, PRIYA, 1)
+    assert accept(1, *said(1, answer, PRIYA, own), requests) is None
