@@ -24,6 +24,7 @@ from numpy.typing import NDArray
 from bench.asr import corpus
 from callscribe.asr import Final, LiveRecognizer, RecognitionScheduler, create_recognizer
 from callscribe.audio.files import decode_file
+from callscribe.audio.pcm import Normalizer
 from callscribe.audio.segmenter import SegmenterConfig
 
 
@@ -47,15 +48,17 @@ async def wer_rtf(
     finals: list[Final] = []
     config = SegmenterConfig(interims=False)
     async with RecognitionScheduler(recognizer) as scheduler:
-        live = LiveRecognizer(scheduler, kind, sample_rate=rate, config=config)
+        live = LiveRecognizer(scheduler, kind, config=config)
+        normalizer = Normalizer()
         started = time.perf_counter()
 
         async def feed() -> None:
             step = rate // 10
             for i in range(0, len(audio), step):
-                live.feed(audio[i : i + step])
+                live.feed(normalizer.floats(audio[i : i + step], rate, 1))
                 if i % (step * 50) == 0:
                     await asyncio.sleep(0)
+            live.feed(normalizer.flush())
             live.end()
 
         async def read() -> None:
@@ -108,17 +111,19 @@ async def concurrency(
                 if total > seconds * 8000:
                     break
             audio = np.concatenate(parts)[: int(seconds * 8000)]
-            live = LiveRecognizer(scheduler, f"src{index}", sample_rate=8000)
+            live = LiveRecognizer(scheduler, f"src{index}")
+            normalizer = Normalizer()
 
             async def feed() -> None:
                 await asyncio.sleep(index * 0.37)  # stagger, as real calls are
                 t0 = time.perf_counter()
                 frame = 160  # 20 ms at 8 kHz
                 for n, i in enumerate(range(0, len(audio), frame)):
-                    live.feed(audio[i : i + frame])
+                    live.feed(normalizer.floats(audio[i : i + frame], 8000, 1))
                     delay = t0 + (n + 1) * 0.02 - time.perf_counter()
                     if delay > 0:
                         await asyncio.sleep(delay)
+                live.feed(normalizer.flush())
                 live.end()
 
             async def read() -> None:

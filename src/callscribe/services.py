@@ -19,7 +19,6 @@ from callscribe.config import Settings
 from callscribe.conversation.analyzer import NlpWorker
 from callscribe.conversation.audio_jobs import AudioJobs
 from callscribe.conversation.fetch import FetchPolicy
-from callscribe.conversation.live import LiveDeps
 from callscribe.conversation.phone import PhoneService, telephony_config
 from callscribe.conversation.processing import ConversationProcessor, llm_endpoint
 from callscribe.conversation.registry import LiveRegistry
@@ -28,6 +27,7 @@ from callscribe.conversation.uploads import UploadStore
 from callscribe.events import InProcessBus
 from callscribe.jobs import JobRunner
 from callscribe.log import get_logger
+from callscribe.pipeline.deps import LiveDeps
 from callscribe.storage import Repository, Storage, open_storage
 from callscribe.storage.database import resolve_urls
 
@@ -131,7 +131,7 @@ class Services:
             insights=self.storage.insights,
             processor=self.processor,
             bus=self.bus,
-            scheduler=self.speech.scheduler,
+            open_source=self.speech.open_source,
             summary_url=self.actions.summary_url,
             on_insights=self.actions.insights_created,
         )

@@ -13,7 +13,8 @@ import pytest
 
 from callscribe.actions import Actions, verify_signature
 from callscribe.errors import NotFound
-from callscribe.storage import Storage, open_storage
+from callscribe.insights.model import Insight, Person
+from callscribe.storage import Storage, StoredInsight, open_storage
 from tests.actions.conftest import completed_conversation, make_settings
 from tests.actions.receiver import webhook_receiver
 from tests.actions.test_delivery import EMAIL_ACTION, running
@@ -44,9 +45,10 @@ async def test_insight_and_completion_webhooks(tmp_path: Path, db: Storage) -> N
         sub = await actions.store.add_subscription(
             conv.app_id, receiver.url("/live"), ["conversation.completed", "insight.created"]
         )
-        items = [{"id": "111", "type": "question", "payload": {"content": "Why?"}}]
-        await actions.insights_created(conv, items)
-        await actions.insights_created(conv, items)  # the same insights again: once
+        question = Insight("question", "Why?", "m-1", 0.9, Person("Ann"))
+        items = [StoredInsight("111", question)]
+        await actions.insights_created(conv, items, [])
+        await actions.insights_created(conv, items, [])  # the same insights again: once
         await actions.conversation_completed(conv)
         await actions.conversation_completed(conv)
         async with running(actions):
@@ -64,7 +66,11 @@ async def test_insight_and_completion_webhooks(tmp_path: Path, db: Storage) -> N
             now=time.time(),
         )
     insight = next(c for c in calls if c.headers["x-callscribe-event"] == "insight.created")
-    assert json.loads(insight.body) == {"conversationId": conv.id, "insights": items}
+    body = json.loads(insight.body)
+    assert body["conversationId"] == conv.id
+    assert [(i["id"], i["type"], i["payload"]["content"]) for i in body["insights"]] == [
+        ("111", "question", "Why?")
+    ]
     await actions.close()
 
 

@@ -11,6 +11,7 @@ import asyncio
 import json
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -199,3 +200,60 @@ async def test_speaker_events_attribute_the_following_speech(
     assert stored[0]["from"]["userId"] == "ann@example.com"
     members = api.http.get(f"/v1/conversations/{conversation_id}/members").json()["members"]
     assert sorted(m["name"] for m in members) == ["Ann", "Bob"]
+
+
+async def test_timestamped_speaker_events_split_a_quick_exchange_even_when_late(
+    streaming_server: ServerProcess, api: ApiClient
+) -> None:
+    """Two people with 0.35 s between them (one utterance to the end-pointer): each event is
+    posted a second after its speaker began, with the timestamp of when they did."""
+    first, second = corpus.subset(4, max_seconds=6.0)[2:]
+    a, b = decode_file(first.wav, rate=RATE), decode_file(second.wav, rate=RATE)
+    gap = np.zeros(int(RATE * 0.35), dtype=np.float32)
+    lead, tail = np.zeros(RATE // 2, dtype=np.float32), np.zeros(RATE * 2, dtype=np.float32)
+    audio = np.concatenate([lead, a, gap, b, tail])
+    pcm = (np.clip(audio, -1, 1) * 32767).astype("<i2").tobytes()
+    starts = {"Ann": 0.5, "Bob": 0.5 + (len(a) + len(gap)) / RATE}
+    token = token_for(streaming_server.base_url, api.app_id, api.app_secret)
+    base = streaming_server.base_url.replace("http", "ws")
+    events: list[dict[str, Any]] = []
+    placed: list[dict[str, Any]] = []
+    async with connect(f"{base}/v1/streaming/conn-late?access_token={token}") as ws:
+        await ws.send(start_request(speaker=None))
+        events += [json.loads(await ws.recv()), json.loads(await ws.recv())]
+        async with asyncio.TaskGroup() as tg:
+            reader = tg.create_task(collect(ws, events))
+            began, due = time.time(), dict(starts)
+            for offset in range(0, len(pcm), CHUNK * 2):
+                await ws.send(pcm[offset : offset + CHUNK * 2])
+                now = offset / 2 / RATE
+                for name, at in list(due.items()):
+                    if now >= at + 1.0:  # a second late
+                        stamp = datetime.fromtimestamp(began + at, UTC).isoformat()
+                        body = {
+                            "type": "started_speaking",
+                            "user": {"userId": f"{name.lower()}@example.com", "name": name},
+                            "timestamp": stamp,
+                        }
+                        r = api.http.post("/v1/event/conn-late", json=body)
+                        assert r.status_code == 200, r.text
+                        placed.append(r.json())
+                        del due[name]
+                        nobody = {"type": "started_speaking", "user": {}}
+                        r = api.http.post("/v1/event/conn-late", json=nobody)
+                        assert r.status_code == 400
+                        assert "user.userId" in r.json()["message"]
+                ahead = now - (time.time() - began)
+                if ahead > 0:
+                    await asyncio.sleep(ahead)
+            await ws.send(json.dumps({"type": "stop_request"}))
+            await asyncio.wait_for(reader, 120)
+    assert [p["placedBy"] for p in placed] == ["timestamp", "timestamp"]
+    assert [round(p["streamOffset"]) for p in placed] == [round(t) for t in starts.values()]
+    conversation_id = events[1]["message"]["data"]["conversationId"]
+    stored = api.http.get(f"/v1/conversations/{conversation_id}/messages").json()["messages"]
+    assert [m["from"].get("name") for m in stored] == ["Ann", "Bob"]
+    assert corpus.wer([first.text], [stored[0]["text"]]) <= 0.25
+    assert corpus.wer([second.text], [stored[1]["text"]]) <= 0.25
+    r = api.http.post("/v1/event/conn-late", json={"type": "started_speaking", "user": {}})
+    assert r.status_code == 404  # the stream has ended

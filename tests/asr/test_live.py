@@ -1,4 +1,5 @@
-"""A live source end to end: 8 kHz int16 telephone PCM in, ordered speech events out."""
+"""A live source end to end: 8 kHz int16 telephone PCM (normalised as a call's is) in,
+ordered speech events out."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from callscribe.asr import (
     Transcript,
 )
 from callscribe.audio.files import decode_file
+from callscribe.audio.pcm import Normalizer
 
 from .conftest import SlowInterims, corpus, requires_corpus, wav_8k_as_16k
 
@@ -44,14 +46,16 @@ async def test_live_events_in_order_with_stream_times(
     pcm, spans = _call_audio(prompts)
     events: list[LiveEvent] = []
     async with RecognitionScheduler(tiny) as scheduler:
-        live = LiveRecognizer(scheduler, "leg-1", sample_rate=8000, channels=2, offset=100.0)
+        live = LiveRecognizer(scheduler, "leg-1", offset=100.0)
+        normalizer = Normalizer()
 
         async def transport() -> None:
             step = 8000 * 2 // 50  # 20 ms frames
             for i in range(0, len(pcm), step):
-                live.feed(pcm[i : i + step])
+                live.feed(normalizer.s16le(pcm[i : i + step].tobytes(), 8000, 2))
                 if i % (step * 25) == 0:
                     await asyncio.sleep(0)  # let the consumer run, as a socket read would
+            live.feed(normalizer.flush())
             live.end()
 
         async def consume() -> None:
@@ -105,7 +109,7 @@ class _Counting:
 
 async def _finals_of(recognizer: Recognizer, audio: np.ndarray, *, paced: bool) -> list[Final]:
     async with RecognitionScheduler(recognizer) as scheduler:
-        live = LiveRecognizer(scheduler, "leg-1", sample_rate=16000)
+        live = LiveRecognizer(scheduler, "leg-1")
 
         async def transport() -> None:
             for i in range(0, len(audio), 320):
@@ -153,7 +157,7 @@ async def test_a_final_does_not_wait_for_its_utterances_running_interim(
     silence = np.zeros(16000, dtype=np.float32)
     audio = np.concatenate([silence, wav_8k_as_16k(subset20[0]), silence])  # ~5 s of speech
     async with RecognitionScheduler(engine, workers=2) as scheduler:
-        live = LiveRecognizer(scheduler, "leg-1", sample_rate=16000)
+        live = LiveRecognizer(scheduler, "leg-1")
         final_at = 0.0
 
         async def consume() -> list[LiveEvent]:

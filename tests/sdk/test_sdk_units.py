@@ -1,6 +1,6 @@
 """The SDK's sans-I/O parts, checked against the server's own code where both exist:
 token timing on real issued JWTs, retry decisions, Zoom/DTMF strings, request bodies, and
-live events built by the server's event builders."""
+live events as the server renders them."""
 
 from __future__ import annotations
 
@@ -29,8 +29,13 @@ from callscribe_sdk._http import next_step
 from callscribe_sdk._live import Callbacks, decode, refusal
 from callscribe_sdk._retry import RetryPolicy, parse_retry_after
 
+from callscribe.asr.types import Transcript, Word
 from callscribe.auth.tokens import TokenIssuer
-from callscribe.symbl import events as server_events
+from callscribe.events import live
+from callscribe.insights.model import DueDate, Insight, Person, Sentiment, Topic, TrackerMatch
+from callscribe.model import Member, Message, Speaker
+from callscribe.storage import StoredInsight
+from callscribe.symbl.events import render
 from callscribe.telephony import zoom as server_zoom
 from callscribe.telephony.dtmf import DtmfSequence
 from tests.sdk.helpers import write_wav
@@ -214,20 +219,16 @@ def test_text_bodies() -> None:
         )
 
 
-def test_live_events_from_the_server_builders() -> None:
-    result = decode(
-        json.dumps(
-            server_events.recognition_result(
-                text="Hello there.",
-                is_final=True,
-                stream_start=1.0,
-                stream_end=2.0,
-                words=[("Hello", 1.0, 1.4), ("there.", 1.5, 2.0)],
-                confidence=0.9,
-                user={"name": "Ann", "userId": "ann@example.com"},
-            )
-        )
-    )
+def _one(event: live.LiveEvent) -> str:
+    """The first Symbl message the server renders for ``event``, as sent on the socket."""
+    return json.dumps(render(event)[0])
+
+
+def test_live_events_as_the_server_renders_them() -> None:
+    words = (Word("Hello", 1.0, 1.4, 0.9), Word("there.", 1.5, 2.0, 0.9))
+    ann = Speaker(name="Ann", user_id="ann@example.com")
+    final = live.FinalText(Transcript("Hello there.", words, 0.9, 1.0, 2.0), ann)
+    result = decode(_one(final))
     assert isinstance(result, models.RecognitionResult)
     assert (result.kind, result.is_final, result.transcript) == (
         "recognition_result",
@@ -241,38 +242,35 @@ def test_live_events_from_the_server_builders() -> None:
     assert result.user is not None
     assert result.user.name == "Ann"
 
-    done = decode(json.dumps(server_events.conversation_completed("c-1", "http://x/s")))
+    done = decode(_one(live.ConversationCompleted("c-1", "http://x/s")))
     assert isinstance(done, models.ConversationCompleted)
     assert (done.conversation_id, done.summary_url) == ("c-1", "http://x/s")
-    started = decode(json.dumps(server_events.recognition_started("c-2")))
+    started = decode(_one(live.RecognitionStarted("c-2")))
     assert isinstance(started, models.RecognitionStarted)
     assert started.conversation_id == "c-2"
-    error = decode(json.dumps(server_events.error_event("bad_audio", "no audio in 40 bytes")))
+    error = decode(_one(live.ErrorRaised("bad_audio", "no audio in 40 bytes")))
     assert isinstance(error, models.ErrorEvent)
     assert (error.reason, error.message) == ("bad_audio", "no audio in 40 bytes")
-    line = decode(json.dumps(server_events.transcript_response("what is", False)))
+    line = decode(json.dumps(render(live.InterimText("what is", 0.0, 0.6, None))[1]))
     assert isinstance(line, models.TranscriptResponse)
     assert line.text == "what is"
-    insight = {
-        "id": "i-1",
-        "type": "action_item",
-        "confidence": 0.9,
-        "messageReference": {"id": "m-1"},
-        "payload": {"content": "Send the deck.", "contentType": "text/plain"},
-        "assignee": {"name": "Ann"},
-        "dueBy": {"value": "2026-03-04T17:00:00Z"},
-    }
-    got = decode(json.dumps(server_events.insight_response([insight], 3)))
+    due = DueDate(datetime(2026, 3, 4, 17, tzinfo=UTC), "by Wednesday", 14)
+    task = Insight("action_item", "Send the deck.", "m-1", 0.9, Person("Bob"), Person("Ann"), due)
+    members = (Member("u-1", "Ann"),)
+    got = decode(_one(live.InsightsFound((StoredInsight("i-1", task),), members, 3)))
     assert isinstance(got, models.InsightResponse)
     assert got.insights[0].text == "Send the deck."
     assert got.insights[0].message_id == "m-1"
     assert got.insights[0].due_by == datetime(2026, 3, 4, 17, tzinfo=UTC)
-    topic = {"id": "t-1", "phrases": "release", "rootWords": [{"text": "release"}], "score": 0.5}
-    topics = decode(json.dumps(server_events.topic_response([topic], 4)))
+    neutral = Sentiment(0.0, "neutral")
+    topic = Topic("release", 0.5, ("m-1",), neutral, root_words=("release",))
+    topics = decode(_one(live.TopicsChanged((topic,), 4)))
     assert isinstance(topics, models.TopicResponse)
     assert topics.topics[0].text == "release"
-    tracker = {"name": "Pricing", "matches": [{"type": "vocabulary", "value": "price"}]}
-    trackers = decode(json.dumps(server_events.tracker_response([tracker], 5)))
+    at = datetime(2026, 3, 2, 15, tzinfo=UTC)
+    message = Message("m-1", "c-1", 1, "What is the price?", None, at, at)
+    hit = live.TrackerHit(message, TrackerMatch("Pricing", "price", "price", 12, 1.0))
+    trackers = decode(_one(live.TrackersMatched((hit,), 5)))
     assert isinstance(trackers, models.TrackerResponse)
     assert trackers.trackers[0].matches[0].value == "price"
 
@@ -294,7 +292,7 @@ def test_callbacks_match_kind_wire_type_and_star() -> None:
             "insight_response": lambda e: seen.append("other"),
         }
     )
-    event = decode(json.dumps(server_events.started_listening()))
+    event = decode(_one(live.Listening()))
     assert [fn(event) for fn in callbacks.matching(event)]
     assert seen == ["type", "star"]
     with pytest.raises(ValueError, match="'x' is not callable"):

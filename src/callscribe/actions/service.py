@@ -30,11 +30,12 @@ from callscribe.actions.spec import SEND_SUMMARY_EMAIL, parse_actions
 from callscribe.actions.store import FAILED, PENDING, SENT, ActionStore, Delivery, NewDelivery
 from callscribe.actions.webhooks import WebhookSender
 from callscribe.config import Settings
-from callscribe.conversation.timing import iso_z
 from callscribe.errors import CallscribeError, ServiceError
 from callscribe.log import bind, get_logger
-from callscribe.model import Conversation, Job, JobStatus
-from callscribe.storage import Storage
+from callscribe.model import Conversation, Job, JobStatus, Member
+from callscribe.storage import Storage, StoredInsight
+from callscribe.symbl.insights import Members, insight_event_json
+from callscribe.symbl.times import iso_z
 
 log = get_logger(__name__)
 
@@ -153,10 +154,15 @@ class Actions:
         self._wake.set()
 
     async def insights_created(
-        self, conversation: Conversation, items: Sequence[dict[str, Any]]
+        self,
+        conversation: Conversation,
+        insights: Sequence[StoredInsight],
+        members: Sequence[Member],
     ) -> None:
         """Record ``insight.created`` webhooks for insights found live (Symbl event items)."""
-        ids = ",".join(str(i.get("id")) for i in items)
+        lookup = Members(members)
+        items = [insight_event_json(i, lookup) for i in insights]
+        ids = ",".join(i.id for i in insights)
         key = "insight:" + hashlib.sha256(ids.encode()).hexdigest()[:32]
         body = {"conversationId": conversation.id, "insights": list(items)}
         with _contained("recording insight webhooks failed"):

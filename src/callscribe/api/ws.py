@@ -66,7 +66,9 @@ async def close(ws: WebSocket, code: int = 1000, reason: str = "") -> None:
 
 
 async def forward(subscription: Subscription, ws: WebSocket) -> None:
-    """Relay bus events to the socket until the channel closes or the client leaves."""
+    """Relay bus events to the socket, as Symbl's JSON, until the channel closes or the
+    client leaves."""
     async for event in subscription:
-        if not await send(ws, event):
-            return
+        for message in ev.render(event):
+            if not await send(ws, message):
+                return

@@ -4,8 +4,8 @@
 
     recognizer = create_recognizer("whisper-tiny.en", cpu_threads=2)
     async with RecognitionScheduler(recognizer) as scheduler:
-        live = LiveRecognizer(scheduler, "call-1", sample_rate=8000)
-        live.feed(pcm_int16)            # from the transport, any chunk size
+        live = LiveRecognizer(scheduler, "call-1")
+        live.feed(samples)              # 16 kHz mono float32 (audio.pcm.Normalizer), any chunk size
         async for event in live.events():
             ...                          # SpeechStarted | Interim | Final
 """

@@ -1,6 +1,7 @@
-"""One live source (a call leg, a streaming socket): PCM in, speech events out.
+"""One live source (a call leg, a streaming socket): 16 kHz mono audio in, speech events out.
 
-``feed()`` is synchronous and cheap (down-mix, resample, VAD: well under 1 % of real time), so
+The transport normalises its audio once (:class:`~callscribe.audio.pcm.Normalizer` or a
+stream decoder); ``feed()`` is synchronous and cheap (VAD: well under 1 % of real time), so
 transports call it straight from the event loop; recognition is queued on the shared
 :class:`~callscribe.asr.scheduler.RecognitionScheduler`. ``events()`` yields, in stream order,
 :class:`SpeechStarted`, :class:`Interim` and :class:`Final` until :meth:`end` has been called
@@ -15,12 +16,9 @@ from collections import deque
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
-import numpy as np
-from numpy.typing import NDArray
-
 from callscribe.asr.scheduler import RecognitionScheduler, Result
 from callscribe.asr.types import Transcript
-from callscribe.audio.pcm import TARGET_RATE, StreamResampler, check_channels, downmix
+from callscribe.audio.pcm import Samples
 from callscribe.audio.segmenter import (
     EndCandidate,
     InterimAudio,
@@ -108,16 +106,12 @@ class LiveRecognizer:
         scheduler: RecognitionScheduler,
         source_id: str,
         *,
-        sample_rate: int = TARGET_RATE,
-        channels: int = 1,
         config: SegmenterConfig | None = None,
         offset: float = 0.0,
     ) -> None:
         self.scheduler = scheduler
         self.source_id = source_id
-        self.channels = check_channels(channels)
         self.offset = offset
-        self._resampler = StreamResampler(sample_rate, TARGET_RATE)
         self._segmenter = Segmenter(config)
         self._pending: deque[_Pending] = deque()
         self._early: _Early | None = None
@@ -126,25 +120,23 @@ class LiveRecognizer:
 
     # --- input ------------------------------------------------------------------------------
 
-    def feed(self, pcm: NDArray[np.float32] | NDArray[np.int16]) -> None:
-        """Interleaved samples at the declared rate/channels: float32 in [-1, 1] or int16."""
+    def feed(self, samples: Samples) -> None:
+        """Mono float32 samples in [-1, 1] at 16 kHz."""
         if self._ended:
             raise RuntimeError(f"source {self.source_id}: feed() after end()")
-        samples = (
-            pcm.astype(np.float32) / 32768.0
-            if pcm.dtype == np.int16
-            else np.asarray(pcm, dtype=np.float32)
-        )
-        usable = len(samples) - len(samples) % self.channels
-        mono = downmix(samples[:usable], self.channels)
-        self._handle(self._segmenter.feed(self._resampler.process(mono)))
+        self._handle(self._segmenter.feed(samples))
+
+    def cut_near(self, at: float) -> None:
+        """Someone else speaks from about ``at`` (stream seconds): the utterance in progress
+        ends at the pause nearest it, so its final need not wait for the other's words."""
+        if not self._ended:
+            self._handle(self._segmenter.cut_near(at - self.offset))
 
     def end(self) -> None:
         """End of stream: the utterance in progress becomes a final."""
         if self._ended:
             return
-        events = self._segmenter.feed(self._resampler.flush())
-        self._handle(events + self._segmenter.flush())
+        self._handle(self._segmenter.flush())
         self._ended = True
         self._changed.set()
 

@@ -92,6 +92,40 @@ class StreamResampler:
         return out
 
 
+class Normalizer:
+    """Interleaved PCM at any rate and channel count in, mono float32 at ``TARGET_RATE`` out.
+
+    The one place a source's audio is made what the pipeline takes. The format may change
+    mid-stream (a call whose codec is renegotiated): the resampler starts afresh with it.
+    """
+
+    def __init__(self) -> None:
+        self._format: tuple[int, int] | None = None
+        self._resampler: StreamResampler | None = None
+
+    def s16le(self, data: bytes, sample_rate: int, channels: int) -> Samples:
+        """Little-endian 16-bit interleaved samples (a partial frame at the end is dropped)."""
+        frame = 2 * channels
+        return self.floats(
+            s16le_to_float(data[: len(data) - len(data) % frame]), sample_rate, channels
+        )
+
+    def floats(self, samples: Samples, sample_rate: int, channels: int) -> Samples:
+        """Float32 interleaved samples in [-1, 1]."""
+        if self._format != (sample_rate, channels):
+            self._format = (sample_rate, check_channels(channels))
+            self._resampler = StreamResampler(sample_rate, TARGET_RATE)
+        assert self._resampler is not None
+        usable = len(samples) - len(samples) % channels
+        return self._resampler.process(downmix(samples[:usable], channels))
+
+    def flush(self) -> Samples:
+        """The resampler's tail at the end of the stream."""
+        if self._resampler is None:
+            return np.zeros(0, dtype=np.float32)
+        return self._resampler.flush()
+
+
 def resample(samples: Samples, in_rate: int, out_rate: int = TARGET_RATE) -> Samples:
     """Resample a whole signal in one call."""
     if in_rate == out_rate:
@@ -102,6 +136,7 @@ def resample(samples: Samples, in_rate: int, out_rate: int = TARGET_RATE) -> Sam
 
 __all__ = [
     "TARGET_RATE",
+    "Normalizer",
     "Samples",
     "StreamResampler",
     "check_channels",

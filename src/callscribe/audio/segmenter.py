@@ -15,6 +15,12 @@ Rules (per 32 ms VAD window, probability ``p``):
   The :class:`Utterance` that follows holds exactly the candidate's audio when it ends there.
 * an utterance reaching ``max_utterance`` seconds is split at the quietest window (lowest ``p``,
   then lowest energy) in its last ``split_search`` seconds; speech goes on in a new utterance.
+* :meth:`Segmenter.cut_near` (someone else took the floor at about ``at``, as a speaker event
+  says) ends the open utterance at a pause of at least ``turn_pause`` within ``turn_reach`` of
+  ``at``: at once if one has been heard (the rest goes on as a new utterance), else at the
+  first such pause still to come, until ``turn_reach`` past ``at``. People take turns in
+  pauses far shorter than the end-pointing one; without this, a quick exchange is one long
+  utterance whose first words wait for its end.
 
 Time is stream time: samples fed so far divided by the rate. Music and tones score near 0 on
 Silero, so hold music does not count as speech for :attr:`Segmenter.last_speech`.
@@ -24,8 +30,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from typing import Protocol
 
 import numpy as np
+from numpy.typing import NDArray
 
 from callscribe.audio.pcm import TARGET_RATE, Samples
 from callscribe.audio.vad import WINDOW, VoiceActivity
@@ -48,6 +56,8 @@ class SegmenterConfig:
     interim_interval: float = 1.0
     interims: bool = True
     early_finals: bool = True
+    turn_pause: float = 0.15
+    turn_reach: float = 0.6
 
     def __post_init__(self) -> None:
         if not 0.0 < self.neg_threshold <= self.threshold < 1.0:
@@ -112,12 +122,20 @@ class _State(Enum):
     SPEAKING = "speaking"
 
 
+class WindowScorer(Protocol):
+    """Speech probability per whole 32 ms window (:class:`VoiceActivity`, or a test's fake)."""
+
+    def process(self, samples: Samples) -> NDArray[np.float32]: ...
+
+
 class Segmenter:
     """Feed 16 kHz mono float32 with :meth:`feed`; read the events it returns."""
 
-    def __init__(self, config: SegmenterConfig | None = None) -> None:
+    def __init__(
+        self, config: SegmenterConfig | None = None, vad: WindowScorer | None = None
+    ) -> None:
         self.config = config or SegmenterConfig()
-        self._vad = VoiceActivity()
+        self._vad = vad or VoiceActivity()
         self._tail = np.zeros(0, dtype=np.float32)  # < one window, not yet scored
         self._windows = 0  # windows scored so far
         self._state = _State.IDLE
@@ -130,6 +148,7 @@ class Segmenter:
         self._last_speech_win = -1
         self._next_interim = 0.0
         self._candidate_out = False
+        self._turn: tuple[int, int] | None = None  # a cut wanted at a pause in [from, until)
         self.last_speech: float | None = None
         """Stream time of the last confirmed speech window (None until someone speaks)."""
 
@@ -162,6 +181,22 @@ class Segmenter:
         for i in range(count):
             self._step(whole[i * WINDOW : (i + 1) * WINDOW], float(probs[i]), events)
         return events
+
+    def cut_near(self, at: float) -> list[SegmentEvent]:
+        """Someone else speaks from about ``at`` (stream seconds): end the open utterance at
+        the pause nearest it (see the module's rules). Returns the events it caused."""
+        if self._state is not _State.SPEAKING:
+            return []
+        cfg = self.config
+        reach = round(cfg.turn_reach / _WIN_S)
+        centre = round(at / _WIN_S)
+        lo = max(self._start_win + 1, centre - reach)
+        heard = self._pause_near(lo, min(self._windows, centre + reach), centre)
+        if heard is not None:
+            return [self._cut(heard - self._start_win)]
+        if centre + reach > self._windows:
+            self._turn = (lo, centre + reach)
+        return []
 
     def flush(self) -> list[SegmentEvent]:
         """End of stream: close an open utterance (a pending one is dropped as too short)."""
@@ -215,7 +250,7 @@ class Segmenter:
             if self._candidate_out:
                 self._candidate_out = False
                 events.append(Resumed(self.now))
-        if self._silence_run * _WIN_S >= cfg.pause:
+        if self._silence_run * _WIN_S >= cfg.pause or self._turn_taken(index):
             events.append(self._finish(index + 1))
             return
         if len(self._audio) * _WIN_S >= cfg.max_utterance:
@@ -237,6 +272,41 @@ class Segmenter:
                 InterimAudio(np.concatenate(self._audio), self._start_win * _WIN_S, self.now)
             )
 
+    def _turn_taken(self, index: int) -> bool:
+        """A wanted cut whose pause has now lasted ``turn_pause``."""
+        if self._turn is None:
+            return False
+        lo, until = self._turn
+        if index >= until:
+            self._turn = None
+            return False
+        run = self._silence_run
+        return run * _WIN_S >= self.config.turn_pause and index - run + 1 >= lo
+
+    def _pause_near(self, lo: int, hi: int, centre: int) -> int | None:
+        """Where to cut for the heard pause of ``turn_pause`` or more that lies in windows
+        ``[lo, hi)`` of the open utterance, nearest ``centre``: the window after its first
+        ``pad`` (the rest of it opens the next utterance)."""
+        need = max(1, round(self.config.turn_pause / _WIN_S))
+        neg = self.config.neg_threshold
+        best: tuple[int, int] | None = None
+        run_start = None
+        for win in range(lo, hi + 1):
+            quiet = win < hi and self._probs[win - self._start_win] < neg
+            if quiet and run_start is None:
+                run_start = win
+            elif not quiet and run_start is not None:
+                if win - run_start >= need and win < self._windows:  # speech after it
+                    gap = (
+                        0
+                        if run_start <= centre < win
+                        else min(abs(centre - run_start), abs(centre - win))
+                    )
+                    if best is None or gap < best[0]:
+                        best = (gap, run_start + min(self._pad_wins, (win - run_start) // 2))
+                run_start = None
+        return best[1] if best else None
+
     @property
     def _pad_wins(self) -> int:
         return int(self.config.pad / _WIN_S)
@@ -246,6 +316,21 @@ class Segmenter:
         after the last speech."""
         stop = min(end_win, self._last_speech_win + 1 + self._pad_wins) - self._start_win
         return max(1, min(stop, len(self._audio)))
+
+    def _cut(self, cut: int, *, forced: bool = False) -> Utterance:
+        """End the utterance before its window ``cut``; speech goes on in a new one."""
+        utt = Utterance(
+            np.concatenate(self._audio[:cut]),
+            self._start_win * _WIN_S,
+            (self._start_win + cut) * _WIN_S,
+            forced=forced,
+        )
+        self._audio, self._probs = self._audio[cut:], self._probs[cut:]
+        self._start_win += cut
+        self._next_interim = self._start_win * _WIN_S + self.config.interim_interval
+        self._candidate_out = False
+        self._turn = None
+        return utt
 
     def _finish(self, end_win: int) -> Utterance:
         """Close the utterance: trim trailing silence to ``pad``; the rest becomes pre-roll."""
@@ -260,6 +345,7 @@ class Segmenter:
         self._audio, self._probs = [], []
         self._state = _State.IDLE
         self._candidate_out = False
+        self._turn = None
         return utt
 
     def _split(self) -> Utterance:
@@ -271,16 +357,7 @@ class Segmenter:
             candidates,
             key=lambda i: (round(self._probs[i], 2), float(np.mean(self._audio[i] ** 2))),
         )
-        utt = Utterance(
-            np.concatenate(self._audio[:cut]),
-            self._start_win * _WIN_S,
-            (self._start_win + cut) * _WIN_S,
-            forced=True,
-        )
-        self._audio, self._probs = self._audio[cut:], self._probs[cut:]
-        self._start_win += cut
-        self._next_interim = self._start_win * _WIN_S + self.config.interim_interval
-        return utt
+        return self._cut(cut, forced=True)
 
 
 __all__ = [
@@ -292,4 +369,5 @@ __all__ = [
     "SegmenterConfig",
     "SpeechStarted",
     "Utterance",
+    "WindowScorer",
 ]

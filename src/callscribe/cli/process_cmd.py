@@ -17,11 +17,12 @@ from callscribe.cli.common import make_settings, settings_options
 from callscribe.cli.report import print_report, report_json
 from callscribe.config import Settings
 from callscribe.conversation.analyzer import NlpWorker
-from callscribe.conversation.ingest import from_transcript, timed_messages
+from callscribe.conversation.ingest import from_assembled, timed_messages
 from callscribe.conversation.local import Report, analyse
 from callscribe.conversation.processing import llm_endpoint
 from callscribe.conversation.transcripts import is_transcript, read_transcript
 from callscribe.model import NewMessage
+from callscribe.pipeline.assembly import assemble
 
 
 @click.command("process")
@@ -113,4 +114,4 @@ async def _recognise(
         loop.call_soon_threadsafe(lambda: bar.update(task, completed=done, total=total))
 
     transcripts = await asyncio.to_thread(transcribe_file, file, recognizer, progress=progress)
-    return [from_transcript(t, start) for t in transcripts]
+    return [from_assembled(m, start) for m in assemble(transcripts)]

@@ -9,7 +9,6 @@ from rich.table import Table
 
 from callscribe.api.schemas.conversations import message_out, sentiment_out
 from callscribe.conversation.local import Report
-from callscribe.conversation.timing import seconds_between
 from callscribe.model import Conversation, ConversationStatus
 from callscribe.symbl.insights import (
     Members,
@@ -19,6 +18,7 @@ from callscribe.symbl.insights import (
     task_json,
     topic_json,
 )
+from callscribe.symbl.times import seconds_between
 
 
 def _clock(seconds: float) -> str:

@@ -1,5 +1,6 @@
 """The ``audio`` job: an uploaded or fetched recording through the same recogniser path as
-live calls (VAD-segmented), then the same analysis as text conversations."""
+live calls (VAD-segmented), assembled into whole-sentence messages as a live call's are, then
+the same analysis as text conversations."""
 
 from __future__ import annotations
 
@@ -10,11 +11,12 @@ from pathlib import Path
 
 from callscribe.asr import RecognitionScheduler, transcribe_file
 from callscribe.conversation.fetch import FetchPolicy, download
-from callscribe.conversation.ingest import from_transcript
+from callscribe.conversation.ingest import from_assembled
 from callscribe.conversation.processing import ConversationProcessor
 from callscribe.conversation.uploads import UploadStore
 from callscribe.log import get_logger
 from callscribe.model import Job
+from callscribe.pipeline.assembly import assemble
 from callscribe.storage import Repository
 
 log = get_logger(__name__)
@@ -48,7 +50,7 @@ class AudioJobs:
         conversation = await self._repo.get_conversation(job.app_id, job.conversation_id)
         origin = conversation.start_time + timedelta(seconds=float(job.params.get("offset", 0)))
         await self._repo.add_messages(
-            conversation.id, [from_transcript(t, origin) for t in transcripts]
+            conversation.id, [from_assembled(m, origin) for m in assemble(transcripts)]
         )
         log.info("audio recognised", utterances=len(transcripts))
         await self._processor.process_job(job)

@@ -1,10 +1,10 @@
 """A phone or SIP call feeding a live session: the glue between telephony and speech.
 
 The call's audio (whatever rate and channels the codec gives: 8 kHz G.711, 16 kHz G.722,
-48 kHz stereo Opus) is down-mixed and resampled to the recogniser's rate and fed to the
-:class:`LiveSession`; the session's voice activity tells the call that someone is speaking
-(so hold music does not keep a call alive); the call's state changes are published as live
-events, and a failed call publishes an ``error`` event naming why.
+48 kHz stereo Opus) is normalised once, here, and fed to the :class:`LiveSession`; the
+session's voice activity tells the call that someone is speaking (so hold music does not keep
+a call alive); the call's state changes are published as live events, and a failed call
+publishes an ``error`` event naming why.
 """
 
 from __future__ import annotations
@@ -13,12 +13,10 @@ import asyncio
 import time
 from dataclasses import dataclass, field
 
-import numpy as np
-
-from callscribe.audio.pcm import TARGET_RATE, StreamResampler, downmix
-from callscribe.conversation.live import LiveSession
+from callscribe.audio.pcm import Normalizer
+from callscribe.events.live import CallStateChanged
 from callscribe.log import bind, get_logger
-from callscribe.symbl import events as ev
+from callscribe.pipeline.session import LiveSession
 from callscribe.telephony import CallController, CallResult, CallState, CallUpdate, EndReason
 
 log = get_logger(__name__)
@@ -54,9 +52,8 @@ class CallSession:
         self.status = CallStatus()
         self.controller: CallController | None = None
         self.result: CallResult | None = None
-        self._resampler: StreamResampler | None = None
-        self._format: tuple[int, int] | None = None
-        self._outbox: asyncio.Queue[dict[str, object] | None] = asyncio.Queue()
+        self._normalizer = Normalizer()
+        self._outbox: asyncio.Queue[CallStateChanged | None] = asyncio.Queue()
 
     @property
     def connection_id(self) -> str:
@@ -72,14 +69,7 @@ class CallSession:
         meeting ID") is not part of the meeting and is not transcribed."""
         if self.status.state is not CallState.LISTENING:
             return
-        if self._format != (sample_rate, channels):
-            self._format = (sample_rate, channels)
-            self._resampler = StreamResampler(sample_rate, TARGET_RATE)
-        assert self._resampler is not None
-        samples = np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0
-        usable = len(samples) - len(samples) % channels
-        mono = downmix(samples[:usable], channels)
-        self.session.feed(self._resampler.process(mono))
+        self.session.feed(self._normalizer.s16le(pcm, sample_rate, channels))
         if self.session.speaking and self.controller is not None:
             self.controller.speech_heard()
 
@@ -91,16 +81,14 @@ class CallSession:
         self.status.detail = update.detail
         if update.state is CallState.ENDED:
             self.status.ended_at = time.time()
-        event = ev.message_event(
-            "call_state",
-            data={
-                "state": update.state.value,
-                "reason": update.reason.value if update.reason else None,
-                "sipStatus": update.sip_status,
-                "detail": update.detail,
-            },
+        self._outbox.put_nowait(
+            CallStateChanged(
+                update.state.value,
+                update.reason.value if update.reason else None,
+                update.sip_status,
+                update.detail,
+            )
         )
-        self._outbox.put_nowait(event)
 
     async def _relay_states(self) -> None:
         while (event := await self._outbox.get()) is not None:

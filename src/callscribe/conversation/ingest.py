@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from callscribe.asr.types import Transcript
 from callscribe.conversation.timing import estimated_duration
 from callscribe.model import NewMessage, Speaker, Word
+from callscribe.pipeline.assembly import Assembled
 
 
 @dataclass(frozen=True)
@@ -60,21 +60,19 @@ def spread_words(text: str, start: datetime, end: datetime) -> tuple[Word, ...]:
     return tuple(words)
 
 
-def from_transcript(
-    transcript: Transcript, origin: datetime, speaker: Speaker | None = None
-) -> NewMessage:
-    """A recognised utterance as a message; its times are seconds after ``origin``."""
+def from_assembled(message: Assembled, origin: datetime) -> NewMessage:
+    """An assembled message as a stored one would be; its times are seconds after ``origin``."""
 
     def at(seconds: float) -> datetime:
         return origin + timedelta(seconds=seconds)
 
     return NewMessage(
-        text=transcript.text,
-        speaker=speaker or Speaker(),
-        start=at(transcript.start),
-        end=at(transcript.end),
+        text=message.text,
+        speaker=message.speaker or Speaker(),
+        start=at(message.start),
+        end=at(message.end),
         words=tuple(
-            Word(w.word.strip(), at(w.start), at(w.end), w.probability) for w in transcript.words
+            Word(w.word.strip(), at(w.start), at(w.end), w.probability) for w in message.words
         ),
-        confidence=transcript.confidence,
+        confidence=message.confidence,
     )

@@ -1,25 +1,26 @@
 """Placing calls for the Telephony API: one SIP user agent per process, many calls on it.
 
 The user agent starts on the first call (binding its SIP port) and stops at shutdown. Each
-call becomes a :class:`CallSession` owned by the live registry's task group, so it outlives
-the request that started it; its status stays queryable after it ends.
+call becomes a :class:`CallSession` registered as its connection's owner and run by the
+registry's task group, so it outlives the request that started it; its status stays
+queryable after it ends (the registry retains ended connections).
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from callscribe.config import Settings
 from callscribe.conversation.call import CallSession
-from callscribe.conversation.live import LiveDeps, LiveSession
 from callscribe.conversation.registry import LiveRegistry
 from callscribe.errors import ConfigError, NotFound
 from callscribe.log import get_logger
 from callscribe.model import Conversation, Speaker, new_uuid
+from callscribe.pipeline.deps import LiveDeps
+from callscribe.pipeline.session import LiveSession
 from callscribe.storage import Repository
 from callscribe.telephony import (
     CallController,
@@ -34,8 +35,6 @@ from callscribe.telephony.config import split_host_port
 from callscribe.telephony.targets import plan_dial
 
 log = get_logger(__name__)
-
-HISTORY = 1000
 
 
 def telephony_config(settings: Settings) -> TelephonyConfig:
@@ -82,7 +81,6 @@ class PhoneService:
         self._deps = deps
         self._backend: SipBackend | None = None
         self._backend_lock = asyncio.Lock()
-        self._calls: OrderedDict[str, tuple[str, CallSession]] = OrderedDict()
 
     def _new_backend(self) -> SipBackend:
         return create_backend(
@@ -126,11 +124,7 @@ class PhoneService:
             settings={**settings, "connectionId": connection_id},
         )
         session = LiveSession(
-            self._deps(),
-            conversation,
-            connection_id,
-            sample_rate=16000,
-            insight_types=insight_types,
+            self._deps(), conversation, connection_id, insight_types=insight_types
         )
         call = CallSession(session)
         controller = CallController(
@@ -143,8 +137,7 @@ class PhoneService:
             ids={"connection_id": connection_id, "conversation_id": conversation.id},
         )
         call.attach(controller)
-        self._registry.add(app_id, connection_id, session)
-        self._remember(app_id, call)
+        self._registry.open(app_id, connection_id, session, call)
         self._registry.spawn(lambda: self._run(call, conversation))
         return call
 
@@ -152,7 +145,7 @@ class PhoneService:
         try:
             await call.run()
         finally:
-            self._registry.remove(call.connection_id)
+            self._registry.close(call.connection_id)
             status = call.status
             await self._repo.update_conversation_metadata(
                 conversation.id,
@@ -167,17 +160,12 @@ class PhoneService:
                 },
             )
 
-    def _remember(self, app_id: str, call: CallSession) -> None:
-        self._calls[call.connection_id] = (app_id, call)
-        while len(self._calls) > HISTORY:
-            self._calls.popitem(last=False)
-
     def call(self, app_id: str, connection_id: str) -> CallSession:
         """The call of ``connection_id`` (running or recently ended), if it is ``app_id``'s."""
-        found = self._calls.get(connection_id)
-        if found is None or found[0] != app_id:
+        connection = self._registry.find(connection_id, app_id)
+        if connection is None or connection.call is None:
             raise NotFound(f"no call with connectionId {connection_id}")
-        return found[1]
+        return connection.call
 
     async def close(self) -> None:
         if self._backend is not None:

@@ -1,40 +1,57 @@
-"""The live sessions of this process: lookup by connection id, limits, and ownership of the
-tasks of sessions that outlive the request that started them (phone calls)."""
+"""The connections of this process: one owner per connection id, limits, and the tasks of
+sessions that outlive the request that started them (phone calls).
+
+A connection id belongs to one app from the moment it is opened until it is forgotten: while
+live, and afterwards while it is retained (its call status and event history stay readable,
+up to ``history`` ended connections). Opening an id that is live — or retained for another
+app — is a conflict, so no app can read or steer another's conversation through it.
+"""
 
 from __future__ import annotations
 
 import asyncio
-from collections import Counter
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections import Counter, OrderedDict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
-from callscribe.errors import LimitExceeded
+from callscribe.errors import Conflict, LimitExceeded
 from callscribe.log import get_logger
+
+if TYPE_CHECKING:
+    from callscribe.conversation.call import CallSession
+    from callscribe.pipeline.session import LiveSession
 
 log = get_logger(__name__)
 
+HISTORY = 1000
+
 
 @dataclass
-class _Entry:
+class Connection:
+    """A connection id's one owner: its app, its live session and, for a call, the call."""
+
     app_id: str
-    session: Any
+    connection_id: str
+    session: LiveSession
+    call: CallSession | None = None
+    live: bool = True
 
 
 class LiveRegistry:
-    """Sessions by connection id, at most ``max_total`` at once and ``max_per_app`` per app."""
+    """Connections by id, at most ``max_total`` live at once and ``max_per_app`` per app."""
 
-    def __init__(self, *, max_total: int, max_per_app: int) -> None:
+    def __init__(self, *, max_total: int, max_per_app: int, history: int = HISTORY) -> None:
         self.max_total = max_total
         self.max_per_app = max_per_app
-        self._entries: dict[str, _Entry] = {}
+        self._history = history
+        self._connections: OrderedDict[str, Connection] = OrderedDict()
         self._per_app: Counter[str] = Counter()
         self._spawn: asyncio.Queue[Callable[[], Awaitable[None]]] = asyncio.Queue()
 
     def check_capacity(self, app_id: str) -> None:
-        """``LimitExceeded`` (429) when another live session would pass a limit."""
-        if len(self._entries) >= self.max_total:
+        """``LimitExceeded`` (429) when another live connection would pass a limit."""
+        if sum(self._per_app.values()) >= self.max_total:
             raise LimitExceeded(
                 f"the server is at its limit of {self.max_total} live conversations; "
                 "try again when one ends"
@@ -45,38 +62,59 @@ class LiveRegistry:
                 f"the limit per app (CALLSCRIBE_MAX_LIVE_PER_APP={self.max_per_app})"
             )
 
-    def add(self, app_id: str, connection_id: str, session: Any) -> None:
-        """Take a place for ``session``; ``LimitExceeded`` when there is none."""
-        self.check_capacity(app_id)
-        self._entries[connection_id] = _Entry(app_id, session)
-        self._per_app[app_id] += 1
-
-    def remove(self, connection_id: str) -> None:
-        entry = self._entries.pop(connection_id, None)
-        if entry is None:
+    def check_available(self, app_id: str, connection_id: str) -> None:
+        """``Conflict`` (409) when ``connection_id`` cannot be opened by ``app_id``."""
+        known = self._connections.get(connection_id)
+        if known is None:
             return
-        self._per_app[entry.app_id] -= 1
-        if self._per_app[entry.app_id] <= 0:
-            del self._per_app[entry.app_id]
+        if known.live:
+            raise Conflict(f"connection {connection_id} is already live; use another id")
+        if known.app_id != app_id:
+            raise Conflict(f"connection id {connection_id} is taken; use another id")
 
-    @contextmanager
-    def registered(self, app_id: str, connection_id: str, session: Any) -> Iterator[None]:
-        """Hold a place for ``session`` while the block runs (limits checked on entry)."""
-        self.add(app_id, connection_id, session)
-        try:
-            yield
-        finally:
-            self.remove(connection_id)
+    def open(
+        self,
+        app_id: str,
+        connection_id: str,
+        session: LiveSession,
+        call: CallSession | None = None,
+    ) -> Connection:
+        """Register a live connection; ``Conflict`` or ``LimitExceeded`` when it cannot be."""
+        self.check_available(app_id, connection_id)
+        self.check_capacity(app_id)
+        self._connections.pop(connection_id, None)
+        connection = Connection(app_id, connection_id, session, call)
+        self._connections[connection_id] = connection
+        self._per_app[app_id] += 1
+        return connection
 
-    def get(self, connection_id: str, app_id: str | None = None) -> Any | None:
-        """The session of ``connection_id`` (only if it belongs to ``app_id``, when given)."""
-        entry = self._entries.get(connection_id)
-        if entry is None or (app_id is not None and entry.app_id != app_id):
-            return None
-        return entry.session
+    def close(self, connection_id: str) -> None:
+        """The connection ended: its place is free; it is kept (read-only) as history."""
+        connection = self._connections.get(connection_id)
+        if connection is None or not connection.live:
+            return
+        connection.live = False
+        self._per_app[connection.app_id] -= 1
+        if self._per_app[connection.app_id] <= 0:
+            del self._per_app[connection.app_id]
+        self._connections.move_to_end(connection_id)
+        ended = [c for c in self._connections.values() if not c.live]
+        for old in ended[: max(0, len(ended) - self._history)]:
+            del self._connections[old.connection_id]
+
+    def find(self, connection_id: str, app_id: str) -> Connection | None:
+        """The app's connection of that id, live or retained."""
+        connection = self._connections.get(connection_id)
+        return connection if connection is not None and connection.app_id == app_id else None
+
+    def get(self, connection_id: str, app_id: str) -> LiveSession | None:
+        """The app's live session of that id (None once it has ended)."""
+        connection = self.find(connection_id, app_id)
+        return connection.session if connection is not None and connection.live else None
 
     def __len__(self) -> int:
-        return len(self._entries)
+        """Live connections."""
+        return sum(self._per_app.values())
 
     def spawn(self, work: Callable[[], Awaitable[None]]) -> None:
         """Run ``work`` in the registry's task group (for sessions no request owns)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from callscribe.asr import RecognitionScheduler, create_recognizer
+from callscribe.asr import LiveRecognizer, RecognitionScheduler, create_recognizer
 from callscribe.log import get_logger
 
 log = get_logger(__name__)
@@ -42,6 +42,10 @@ class SpeechEngine:
                 self._scheduler = scheduler
                 log.info("speech recogniser ready", engine=self.engine)
             return self._scheduler
+
+    async def open_source(self, source_id: str) -> LiveRecognizer:
+        """Segmentation and recognition for one live source, on the shared scheduler."""
+        return LiveRecognizer(await self.scheduler(), source_id)
 
     async def close(self) -> None:
         if self._scheduler is not None:

@@ -1,7 +1,7 @@
-"""The event bus seam: publish JSON events on a channel; subscribers read them in order.
+"""The event bus seam: publish live events on a channel; subscribers read them in order.
 
-A channel is a connection id. The in-process bus serves one server process; a Redis
-implementation of the same protocol lets API and workers live in different processes.
+A channel is a connection id. The in-process bus serves one server process; the protocol is
+what an implementation across processes must keep.
 
 Each channel keeps a bounded history, so a subscriber that connects late (a client that got
 the 201 of a call that failed within milliseconds) still sees what happened, up to and
@@ -16,37 +16,45 @@ import asyncio
 import time
 from collections import defaultdict, deque
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
-from typing import Any, Protocol
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Protocol
 
-Event = dict[str, Any]
+from callscribe.events.live import LiveEvent
 
 
 class Subscription(Protocol):
     """Events of one channel (history first, then live); ends when the channel closes."""
 
-    def __aiter__(self) -> AsyncIterator[Event]: ...
+    def __aiter__(self) -> AsyncIterator[LiveEvent]: ...
 
 
 class EventBus(Protocol):
-    async def publish(self, channel: str, event: Event) -> None: ...
+    async def publish(self, channel: str, event: LiveEvent) -> None: ...
+
+    def open_channel(self, channel: str) -> None:
+        """A new source starts on ``channel``: the history and end of an earlier, closed one
+        are forgotten (an open channel is left as it is)."""
 
     async def close_channel(self, channel: str) -> None:
         """Tell every subscriber of ``channel`` that no more events will come."""
 
-    def subscribe(self, channel: str) -> Any:
-        """An async context manager yielding a :class:`Subscription`."""
+    def subscribe(self, channel: str) -> AbstractAsyncContextManager[Subscription]:
+        """History, then live events of ``channel``, until it closes."""
 
 
-_CLOSED: Event = {"__closed__": True}
+class _End:
+    """Marks the end of a channel in a subscriber's queue."""
+
+
+_END = _End()
 
 
 class _QueueSubscription:
     def __init__(self, maxsize: int) -> None:
-        self.queue: asyncio.Queue[Event] = asyncio.Queue(maxsize)
+        self.queue: asyncio.Queue[LiveEvent | _End] = asyncio.Queue(maxsize)
         self.dropped = 0
 
-    def offer(self, event: Event) -> None:
+    def offer(self, event: LiveEvent | _End) -> None:
         while True:
             try:
                 self.queue.put_nowait(event)
@@ -55,10 +63,10 @@ class _QueueSubscription:
                 self.queue.get_nowait()
                 self.dropped += 1
 
-    async def __aiter__(self) -> AsyncIterator[Event]:
+    async def __aiter__(self) -> AsyncIterator[LiveEvent]:
         while True:
             event = await self.queue.get()
-            if event is _CLOSED:
+            if isinstance(event, _End):
                 return
             yield event
 
@@ -74,14 +82,14 @@ class InProcessBus:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._subs: dict[str, set[_QueueSubscription]] = defaultdict(set)
-        self._history: dict[str, deque[Event]] = {}
+        self._history: dict[str, deque[LiveEvent]] = {}
         self._closed_at: dict[str, float] = {}
         self._queue_size = queue_size
         self._history_size = history
         self._retain = retain
         self._clock = clock
 
-    async def publish(self, channel: str, event: Event) -> None:
+    async def publish(self, channel: str, event: LiveEvent) -> None:
         history = self._history.get(channel)
         if history is None:
             history = self._history[channel] = deque(maxlen=self._history_size)
@@ -89,12 +97,16 @@ class InProcessBus:
         for sub in tuple(self._subs.get(channel, ())):
             sub.offer(event)
 
+    def open_channel(self, channel: str) -> None:
+        if self._closed_at.pop(channel, None) is not None:  # an open one is left as it is
+            self._history[channel] = deque(maxlen=self._history_size)
+
     async def close_channel(self, channel: str) -> None:
         self._forget_expired()
         self._closed_at[channel] = self._clock()
         self._history.setdefault(channel, deque(maxlen=self._history_size))
         for sub in self._subs.pop(channel, set()):
-            sub.offer(_CLOSED)
+            sub.offer(_END)
 
     def known(self, channel: str) -> bool:
         """True while the channel is open or its history is still retained."""
@@ -117,7 +129,7 @@ class InProcessBus:
         for event in self._history.get(channel, ()):
             sub.offer(event)
         if channel in self._closed_at:
-            sub.offer(_CLOSED)
+            sub.offer(_END)
         else:
             self._subs[channel].add(sub)
         try:

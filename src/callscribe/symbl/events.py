@@ -1,23 +1,146 @@
-"""Builders of the live events (Symbl's Streaming/Subscribe JSON), as pure functions.
+"""Live events rendered as Symbl's Streaming/Subscribe JSON: the WebSocket edge.
 
-Everything a live source emits goes through here, so the streaming socket, the subscribe
-socket and the telephony result socket carry identical shapes.
+:func:`render` turns one typed live event into the JSON messages Symbl sends for it (an
+interim or final text is two: ``recognition_result`` and ``transcript_response``), so the
+streaming socket, the subscribe socket and the telephony result socket carry identical shapes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
+from functools import singledispatch
 from typing import Any
 
-from callscribe.conversation.timing import iso_z, seconds_between
-from callscribe.model import Member, Message, Word
+from callscribe.events import live
+from callscribe.model import Member, Message, Speaker, Word
+from callscribe.symbl.insights import Members, insight_event_json, topic_event_json
+from callscribe.symbl.times import iso_z, seconds_between
 
 Json = dict[str, Any]
 
 
-def _duration(seconds: float) -> Json:
-    whole = int(seconds)
-    return {"seconds": str(whole), "nanos": str(round((seconds - whole) * 1e9))}
+@singledispatch
+def render(event: live.LiveEvent) -> list[Json]:
+    """The Symbl JSON messages for ``event``."""
+    raise TypeError(f"no Symbl rendering for {type(event).__name__}")
+
+
+@render.register
+def _(event: live.Listening) -> list[Json]:
+    return [message_event("started_listening")]
+
+
+@render.register
+def _(event: live.RecognitionStarted) -> list[Json]:
+    return [message_event("recognition_started", data={"conversationId": event.conversation_id})]
+
+
+@render.register
+def _(event: live.InterimText) -> list[Json]:
+    user = user_of(event.speaker)
+    return [
+        recognition_result(
+            text=event.text,
+            is_final=False,
+            stream_start=event.start,
+            stream_end=event.end,
+            user=user,
+        ),
+        transcript_response(event.text, False, user),
+    ]
+
+
+@render.register
+def _(event: live.FinalText) -> list[Json]:
+    t, user = event.transcript, user_of(event.speaker)
+    return [
+        recognition_result(
+            text=t.text,
+            is_final=True,
+            stream_start=t.start,
+            stream_end=t.end,
+            words=[(w.word, w.start, w.end) for w in t.words],
+            confidence=t.confidence,
+            user=user,
+        ),
+        transcript_response(t.text, True, user),
+    ]
+
+
+@render.register
+def _(event: live.MessagesStored) -> list[Json]:
+    return [message_response(event.messages, event.origin, event.sequence)]
+
+
+@render.register
+def _(event: live.InsightsFound) -> list[Json]:
+    members = Members(event.members)
+    items = [insight_event_json(i, members) for i in event.insights]
+    return [{"type": "insight_response", "sequenceNumber": event.sequence, "insights": items}]
+
+
+@render.register
+def _(event: live.TrackersMatched) -> list[Json]:
+    by_tracker: dict[str, list[Json]] = {}
+    for hit in event.hits:
+        by_tracker.setdefault(hit.match.tracker, []).append(
+            {
+                "type": "vocabulary",
+                "value": hit.match.phrase,
+                "messageRefs": [
+                    {"id": hit.message.id, "text": hit.message.text, "offset": hit.match.offset}
+                ],
+                "insightRefs": [],
+            }
+        )
+    trackers = [{"name": name, "matches": matches} for name, matches in by_tracker.items()]
+    return [
+        {
+            "type": "tracker_response",
+            "isFinal": True,
+            "sequenceNumber": event.sequence,
+            "trackers": trackers,
+        }
+    ]
+
+
+@render.register
+def _(event: live.TopicsChanged) -> list[Json]:
+    topics = [topic_event_json(n, t) for n, t in enumerate(event.topics)]
+    return [{"type": "topic_response", "sequenceNumber": event.sequence, "topics": topics}]
+
+
+@render.register
+def _(event: live.CallStateChanged) -> list[Json]:
+    data = {
+        "state": event.state,
+        "reason": event.reason,
+        "sipStatus": event.sip_status,
+        "detail": event.detail,
+    }
+    return [message_event("call_state", data=data)]
+
+
+@render.register
+def _(event: live.ErrorRaised) -> list[Json]:
+    return [error_event(event.reason, event.message)]
+
+
+@render.register
+def _(event: live.RecognitionStopped) -> list[Json]:
+    return [message_event("recognition_stopped", data={"conversationId": event.conversation_id})]
+
+
+@render.register
+def _(event: live.ConversationCompleted) -> list[Json]:
+    data: Json = {"conversationId": event.conversation_id}
+    if event.summary_url:
+        data["summaryUrl"] = event.summary_url
+    return [message_event("conversation_completed", data=data, **data)]
+
+
+# --- the shapes -------------------------------------------------------------------------------
 
 
 def message_event(kind: str, **data: Any) -> Json:
@@ -25,34 +148,26 @@ def message_event(kind: str, **data: Any) -> Json:
     return {"type": "message", "message": {"type": kind, **data}}
 
 
-def started_listening() -> Json:
-    return message_event("started_listening")
-
-
-def recognition_started(conversation_id: str) -> Json:
-    return message_event("recognition_started", data={"conversationId": conversation_id})
-
-
-def recognition_stopped(conversation_id: str) -> Json:
-    return message_event("recognition_stopped", data={"conversationId": conversation_id})
-
-
-def conversation_completed(conversation_id: str, summary_url: str | None = None) -> Json:
-    data: Json = {"conversationId": conversation_id}
-    if summary_url:
-        data["summaryUrl"] = summary_url
-    return message_event("conversation_completed", data=data, **data)
-
-
-def error_event(reason: str, message: str, *, details: Json | None = None) -> Json:
+def error_event(reason: str, message: str) -> Json:
     """An ``error`` message event naming why something failed (``reason`` is machine-readable)."""
-    return message_event("error", error={"reason": reason, "message": message, **(details or {})})
+    return message_event("error", error={"reason": reason, "message": message})
 
 
-def user_json(member: Member | None, fallback: Json | None = None) -> Json:
+def user_of(speaker: Speaker | None) -> Json:
+    if speaker is None:
+        return {}
+    return {"userId": speaker.user_id, "name": speaker.name}
+
+
+def user_json(member: Member | None) -> Json:
     if member is None:
-        return fallback or {}
+        return {}
     return {"id": member.id, "userId": member.user_id or member.email, "name": member.name}
+
+
+def _duration(seconds: float) -> Json:
+    whole = int(seconds)
+    return {"seconds": str(whole), "nanos": str(round((seconds - whole) * 1e9))}
 
 
 def recognition_result(
@@ -86,7 +201,17 @@ def recognition_result(
     )
 
 
-def _word_json(w: Word, origin: Any) -> Json:
+def transcript_response(text: str, is_final: bool, user: Json | None = None) -> Json:
+    """The low-latency live line (what is being said right now)."""
+    return {
+        "type": "transcript_response",
+        "isFinal": is_final,
+        "payload": {"content": text, "contentType": "text/plain"},
+        "user": user or {},
+    }
+
+
+def _word_json(w: Word, origin: datetime) -> Json:
     return {
         "word": w.word,
         "startTime": iso_z(w.start),
@@ -97,7 +222,7 @@ def _word_json(w: Word, origin: Any) -> Json:
     }
 
 
-def message_response(messages: Sequence[Message], origin: Any, sequence: int) -> Json:
+def message_response(messages: Sequence[Message], origin: datetime, sequence: int) -> Json:
     """Final messages as Symbl's ``message_response`` (times absolute and relative)."""
     return {
         "type": "message_response",
@@ -125,28 +250,4 @@ def message_response(messages: Sequence[Message], origin: Any, sequence: int) ->
     }
 
 
-def insight_response(insights: list[Json], sequence: int) -> Json:
-    return {"type": "insight_response", "sequenceNumber": sequence, "insights": insights}
-
-
-def topic_response(topics: list[Json], sequence: int) -> Json:
-    return {"type": "topic_response", "sequenceNumber": sequence, "topics": topics}
-
-
-def tracker_response(trackers: list[Json], sequence: int) -> Json:
-    return {
-        "type": "tracker_response",
-        "isFinal": True,
-        "sequenceNumber": sequence,
-        "trackers": trackers,
-    }
-
-
-def transcript_response(text: str, is_final: bool, user: Json | None = None) -> Json:
-    """The low-latency live line (what is being said right now)."""
-    return {
-        "type": "transcript_response",
-        "isFinal": is_final,
-        "payload": {"content": text, "contentType": "text/plain"},
-        "user": user or {},
-    }
+__all__ = ["error_event", "render"]

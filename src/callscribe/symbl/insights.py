@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from callscribe.conversation.timing import iso_z
 from callscribe.insights.model import (
     Analytics,
     Entity,
@@ -21,6 +20,7 @@ from callscribe.insights.model import (
 )
 from callscribe.model import Member, Message
 from callscribe.storage import StoredInsight
+from callscribe.symbl.times import iso_z
 
 Json = dict[str, Any]
 
@@ -86,7 +86,7 @@ def task_json(item: StoredInsight, members: Members) -> Json:
         "text": i.text,
         "type": i.type,
         "score": i.score,
-        "messageIds": [i.message_id],
+        "messageIds": [i.message_id, *i.confirmed_in],
         "entities": [entity_json(e) for e in i.entities],
         "phrases": [{"type": "action_phrase", "text": p} for p in i.phrases],
         "from": members.from_json(i.speaker),

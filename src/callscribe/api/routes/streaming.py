@@ -2,7 +2,8 @@
 read-only ``/v1/subscribe/{id}`` socket.
 
 A streaming client sends ``start_request``, binary audio, then ``stop_request``. The socket
-owns its :class:`LiveSession`: if the client vanishes, the session still ends cleanly and the
+owns its :class:`LiveSession` and is its transport edge: the declared encoding is decoded to
+16 kHz mono here, once. If the client vanishes, the session still ends cleanly and the
 conversation is completed with everything recognised so far.
 """
 
@@ -18,13 +19,22 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from callscribe.api.errors import describe_validation_errors
 from callscribe.api.schemas.streaming import StartRequest
-from callscribe.api.ws import TRY_LATER, authenticate, close, forward, refuse, send, services_of
+from callscribe.api.ws import (
+    POLICY,
+    TRY_LATER,
+    authenticate,
+    close,
+    forward,
+    refuse,
+    send,
+    services_of,
+)
 from callscribe.audio import StreamDecoder
-from callscribe.audio.pcm import TARGET_RATE
-from callscribe.conversation.live import LiveSession
-from callscribe.errors import CallscribeError, LimitExceeded, NotFound, UnsupportedMedia
+from callscribe.errors import CallscribeError, Conflict, LimitExceeded, UnsupportedMedia
+from callscribe.events.live import ErrorRaised, Listening, RecognitionStarted
 from callscribe.log import bind, get_logger
 from callscribe.model import Speaker
+from callscribe.pipeline.session import LiveSession
 from callscribe.services import Services
 from callscribe.symbl import events as ev
 
@@ -78,9 +88,13 @@ async def streaming(ws: WebSocket, connection_id: str) -> None:
         decoder = StreamDecoder(
             recognition.encoding, recognition.sample_rate_hertz, recognition.audio_channel_count
         )
+        services.live.check_available(app_id, connection_id)
         services.live.check_capacity(app_id)
     except LimitExceeded as exc:
         await refuse(ws, "too_many_requests", exc.message, TRY_LATER)
+        return
+    except Conflict as exc:
+        await refuse(ws, "conflict", exc.message)
         return
     except CallscribeError as exc:
         await refuse(ws, "bad_request", exc.message)
@@ -106,15 +120,26 @@ async def streaming(ws: WebSocket, connection_id: str) -> None:
         services.live_deps(),
         conversation,
         connection_id,
-        sample_rate=TARGET_RATE,
         speaker=speaker,
         insight_types=start.insight_types,
     )
-    with (
-        bind(connection_id=connection_id, conversation_id=conversation.id),
-        services.live.registered(app_id, connection_id, session),
-    ):
-        await _stream(ws, session, decoder, start)
+    try:
+        services.live.open(app_id, connection_id, session)
+    except (Conflict, LimitExceeded) as exc:  # another stream took the id or the last place
+        await services.repository.delete_conversation(app_id, conversation.id)
+        busy = isinstance(exc, LimitExceeded)
+        await refuse(
+            ws,
+            "too_many_requests" if busy else "conflict",
+            exc.message,
+            TRY_LATER if busy else POLICY,
+        )
+        return
+    try:
+        with bind(connection_id=connection_id, conversation_id=conversation.id):
+            await _stream(ws, session, decoder, start)
+    finally:
+        services.live.close(connection_id)
     log.info("stream finished", conversation_id=conversation.id)
 
 
@@ -123,8 +148,9 @@ async def _stream(
 ) -> None:
     services = services_of(ws)
     async with services.bus.subscribe(session.channel) as subscription:
-        await send(ws, ev.started_listening())
-        await send(ws, ev.recognition_started(session.conversation.id))
+        for event in (Listening(), RecognitionStarted(session.conversation.id)):
+            for message in ev.render(event):
+                await send(ws, message)
         async with asyncio.TaskGroup() as tg:
             tg.create_task(session.run())
             tg.create_task(forward(subscription, ws))
@@ -139,7 +165,6 @@ async def _stream(
 async def _receive_audio(ws: WebSocket, session: LiveSession, decoder: StreamDecoder) -> None:
     """Feed audio until ``stop_request`` or disconnect; bad audio ends the stream with an
     ``error`` event, keeping what was recognised before it."""
-    services = services_of(ws)
     undecodable = 0  # bytes received since the decoder last produced audio
     while True:
         try:
@@ -171,21 +196,17 @@ async def _receive_audio(ws: WebSocket, session: LiveSession, decoder: StreamDec
                 if len(tail):
                     session.feed(tail)
                 if decoder.bytes_in == 0:
-                    await services.bus.publish(
-                        session.channel,
-                        ev.error_event("no_audio", "stop_request arrived before any audio"),
+                    await session.publish(
+                        ErrorRaised("no_audio", "stop_request arrived before any audio")
                     )
                 return
-            await services.bus.publish(
-                session.channel,
-                ev.error_event("bad_request", f"unexpected message on the stream: {text[:80]}"),
+            await session.publish(
+                ErrorRaised("bad_request", f"unexpected message on the stream: {text[:80]}")
             )
         except json.JSONDecodeError:
-            await services.bus.publish(
-                session.channel, ev.error_event("bad_request", "text message is not valid JSON")
-            )
+            await session.publish(ErrorRaised("bad_request", "text message is not valid JSON"))
         except CallscribeError as exc:
-            await services.bus.publish(session.channel, ev.error_event("bad_audio", exc.message))
+            await session.publish(ErrorRaised("bad_audio", exc.message))
             return
 
 
@@ -210,14 +231,9 @@ async def subscribe(ws: WebSocket, connection_id: str) -> None:
 
 
 def _owns(services: Services, app_id: str, connection_id: str) -> bool:
-    """The connection is this app's: a live one, or a call whose events are still retained."""
-    if services.live.get(connection_id, app_id) is not None:
-        return True
-    try:
-        services.phone.call(app_id, connection_id)
-    except NotFound:
-        return False
-    return services.bus.known(connection_id)
+    """The connection is this app's: live, or ended with its events still retained."""
+    connection = services.live.find(connection_id, app_id)
+    return connection is not None and (connection.live or services.bus.known(connection_id))
 
 
 async def _until_client_leaves(ws: WebSocket) -> None:

@@ -21,8 +21,7 @@ from callscribe.api.schemas.telephony import (
 )
 from callscribe.conversation.call import CallSession
 from callscribe.conversation.phone import speaker_of
-from callscribe.errors import NotFound
-from callscribe.model import Speaker
+from callscribe.errors import NotFound, ValidationFailed
 from callscribe.services import Services
 from callscribe.telephony import DtmfSequence, PstnTarget, SipTarget, Target
 
@@ -137,15 +136,23 @@ async def endpoint_status(
 @router.post("/v1/event/{connection_id}", operation_id="speaker_event")
 async def speaker_event(
     connection_id: str, body: SpeakerEvent, app_id: AppId, services: ServicesDep
-) -> dict[str, str]:
-    """Attribute the speech that follows to a person (``started_speaking``), or to nobody in
-    particular once they stop (``stopped_speaking``)."""
+) -> dict[str, Any]:
+    """Attribute speech to a person from the moment they start speaking (``started_speaking``)
+    until someone else does, or they stop (``stopped_speaking``). The moment is the event's
+    ``timestamp`` placed on the call's audio, or the event's arrival when it has none."""
     session = services.live.get(connection_id, app_id)
     if session is None:
         raise NotFound(f"no live conversation with connectionId {connection_id}")
     user = body.user.model_dump(by_alias=True, exclude_none=True)
-    speaker: Speaker | None = speaker_of(user)
-    if body.type == "stopped_speaking":
-        speaker = None
-    session.set_speaker(speaker)
-    return {"message": f"{body.type} recorded"}
+    speaker = speaker_of(user)
+    if body.type == "started_speaking":
+        if speaker is None:
+            raise ValidationFailed("started_speaking needs user.userId, user.name or user.email")
+        placed = session.speaker_started(speaker, body.timestamp)
+    else:
+        placed = session.speaker_stopped(speaker, body.timestamp)
+    return {
+        "message": f"{body.type} recorded",
+        "streamOffset": round(placed.at, 3),
+        "placedBy": "timestamp" if placed.by_timestamp else "arrival",
+    }

@@ -8,9 +8,9 @@ from pydantic import Field
 
 from callscribe.actions import ActionStatus
 from callscribe.api.schemas.base import RequestBody, ResponseBody
-from callscribe.conversation.timing import iso_z, seconds_between
 from callscribe.insights.model import Sentiment
 from callscribe.model import Conversation, Member, Message
+from callscribe.symbl.times import iso_z, seconds_between
 
 
 class MemberOut(ResponseBody):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from callscribe.api.schemas.base import RequestBody, ResponseBody, Timezone
 from callscribe.api.schemas.process import TrackerSpec
@@ -100,4 +101,16 @@ class User(RequestBody):
 class SpeakerEvent(RequestBody):
     type: Literal["started_speaking", "stopped_speaking"]
     user: User
-    timestamp: str | None = None
+    timestamp: datetime | None = Field(
+        None,
+        description="When it happened (ISO 8601; UTC when no offset is given). Placed on the "
+        "call's audio by the time its first audio arrived; without one, the event is placed "
+        "at its arrival.",
+    )
+
+    @field_validator("timestamp")
+    @classmethod
+    def _utc(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value

@@ -1,0 +1,285 @@
+"""A live conversation: one connection's chain of stages, from audio to published results.
+
+::
+
+    transport ──feed()──▶ recognise ──▶ assemble ──▶ write ──▶ bus
+      (16 kHz mono)        │  interim/final text    │ store, insights, topics
+                           └──────────▶ bus         └──▶ webhooks
+
+* **recognise** — segmentation and recognition (a :class:`SpeechSource`); interim and final
+  texts are published at once, finals (and starts of speech) go on to assembly;
+* **assemble** — speaker attribution and message assembly (:mod:`.assembly`): whole
+  sentences of one speaker, using the speaker timeline fed by speaker events;
+* **write** — store each message, analyse it, store and publish its insights
+  (:mod:`.writer`).
+
+Each stage reads its own queue, so a slow store or NLP pass never holds up the next interim.
+The session owns the connection's lifecycle: whatever ends the source (the client, the call,
+a failure), everything recognised is kept and the conversation is completed; a failure is
+published as an error first. Speaker events are placed on the audio clock (:mod:`.clock`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Sequence
+from datetime import datetime
+
+from callscribe.asr import Final, Interim, SpeechStarted
+from callscribe.audio.pcm import Samples
+from callscribe.errors import CallscribeError
+from callscribe.events import live as ev
+from callscribe.log import get_logger
+from callscribe.model import Conversation, Speaker
+from callscribe.pipeline.assembly import Assembled, MessageAssembler
+from callscribe.pipeline.clock import Placement, StreamClock
+from callscribe.pipeline.deps import LiveDeps, SpeechSource
+from callscribe.pipeline.timeline import SpeakerTimeline
+from callscribe.pipeline.writer import MessageWriter
+
+log = get_logger(__name__)
+
+INSIGHT_TYPES = frozenset({"question", "action_item", "follow_up"})
+
+
+class LiveSession:
+    """One connection's live chain; see the module docstring."""
+
+    def __init__(
+        self,
+        deps: LiveDeps,
+        conversation: Conversation,
+        connection_id: str,
+        *,
+        speaker: Speaker | None = None,
+        insight_types: Sequence[str] = tuple(INSIGHT_TYPES),
+    ) -> None:
+        self.deps = deps
+        self.conversation = conversation
+        self.connection_id = connection_id
+        self.insight_types = frozenset(insight_types) & INSIGHT_TYPES
+        self.clock = StreamClock()
+        self.timeline = SpeakerTimeline(default=speaker)
+        self.completed = asyncio.Event()
+        self.error: str | None = None
+        self._assembler = MessageAssembler(self.timeline)
+        self._source: SpeechSource | None = None
+        self._ready = asyncio.Event()
+        self._ended = False
+        self._heard: asyncio.Queue[SpeechStarted | Final | None] = asyncio.Queue()
+        self._assembled: asyncio.Queue[list[Assembled] | None] = asyncio.Queue()
+        self._writer = MessageWriter(deps, conversation, self.insight_types, self.publish)
+        # The session owns its channel from now: a connection id used before starts afresh.
+        deps.bus.open_channel(connection_id)
+
+    # --- transport side ---------------------------------------------------------------------
+
+    @property
+    def channel(self) -> str:
+        return self.connection_id
+
+    def feed(self, samples: Samples) -> None:
+        """Mono float32 audio at 16 kHz from the transport; dropped after :meth:`end`."""
+        if self._ended or self._source is None or not len(samples):
+            return
+        self.clock.fed(len(samples), time.time())
+        self._source.feed(samples)
+
+    @property
+    def ready(self) -> bool:
+        """True once the recogniser is loaded and audio is being accepted."""
+        return self._source is not None
+
+    async def wait_ready(self) -> None:
+        await self._ready.wait()
+
+    def end(self) -> None:
+        """The source stopped: what is being said becomes final, then the session completes."""
+        if self._ended:
+            return
+        self._ended = True
+        if self._source is not None:
+            self._source.end()
+        self._ready.set()
+
+    def speaker_started(self, speaker: Speaker, timestamp: datetime | None = None) -> Placement:
+        """``speaker`` speaks from ``timestamp`` (wall clock; None: now) on."""
+        placed = self._place(timestamp)
+        before = self.timeline.speaker_at(placed.at)
+        self.timeline.start(placed.at, speaker)
+        if before != speaker:
+            self._turn_at(placed.at)
+        return placed
+
+    def speaker_stopped(
+        self, speaker: Speaker | None, timestamp: datetime | None = None
+    ) -> Placement:
+        """``speaker`` stopped speaking at ``timestamp`` (None: now)."""
+        placed = self._place(timestamp)
+        before = self.timeline.speaker_at(placed.at)
+        self.timeline.stop(placed.at, speaker)
+        if self.timeline.speaker_at(placed.at) != before:
+            self._turn_at(placed.at)
+        return placed
+
+    def _turn_at(self, at: float) -> None:
+        """The floor changed hands: end the utterance in progress at the pause nearest it."""
+        if self._source is not None and not self._ended:
+            self._source.cut_near(at)
+
+    def _place(self, timestamp: datetime | None) -> Placement:
+        placed = self.clock.place(timestamp.timestamp() if timestamp else None)
+        if timestamp is not None and not placed.by_timestamp:
+            log.info("speaker event placed at its arrival", timestamp=timestamp.isoformat())
+        return placed
+
+    @property
+    def speaking(self) -> bool:
+        """Someone is speaking right now (voice activity, not just sound)."""
+        return self._source.speaking if self._source is not None else False
+
+    @property
+    def stream_time(self) -> float:
+        return self.clock.position
+
+    def silence_for(self) -> float:
+        """Seconds since speech was last heard (music and tones are not speech)."""
+        return self._source.silence_for() if self._source is not None else 0.0
+
+    async def fail(self, reason: str, message: str) -> None:
+        """Publish an error naming why; the session still completes."""
+        self.error = message
+        await self.publish(ev.ErrorRaised(reason, message))
+
+    async def publish(self, event: ev.LiveEvent) -> None:
+        await self.deps.bus.publish(self.channel, event)
+
+    # --- the chain --------------------------------------------------------------------------
+
+    async def run(self) -> None:
+        """Recognise until :meth:`end`, then complete the conversation. Never raises for a
+        recogniser or storage failure: it publishes an error and completes."""
+        try:
+            try:
+                await self._start()
+            except CallscribeError as exc:
+                await self.fail("recognition_failed", exc.message)
+            else:
+                async with asyncio.TaskGroup() as tg:
+                    tg.create_task(self._assemble())
+                    tg.create_task(self._write())
+                    await self._recognise()
+        except asyncio.CancelledError:
+            self._ended = True
+            await asyncio.shield(self._salvage())
+            raise
+        except Exception as exc:
+            log.exception("live session failed")
+            await self.fail("internal_error", f"internal error: {type(exc).__name__}")
+        self._ended = True
+        self._ready.set()
+        await self._complete()
+
+    async def _start(self) -> None:
+        try:
+            await self._writer.start()
+            self._source = await self.deps.open_source(self.connection_id)
+            if self._ended:
+                self._source.end()
+        finally:
+            self._ready.set()
+
+    async def _recognise(self) -> None:
+        """Stage 1: publish texts as they come; pass finals and starts of speech on."""
+        assert self._source is not None
+        try:
+            async for event in self._source.events():
+                if isinstance(event, Interim):
+                    speaker = self.timeline.speaker_at(event.start)
+                    await self.publish(ev.InterimText(event.text, event.start, event.end, speaker))
+                    continue
+                if isinstance(event, Final):
+                    if event.transcript.empty:
+                        self._heard.put_nowait(event)
+                        continue
+                    speaker = self.timeline.speaker_at(event.transcript.start)
+                    await self.publish(ev.FinalText(event.transcript, speaker))
+                self._heard.put_nowait(event)
+        except CallscribeError as exc:
+            await self.fail("recognition_failed", exc.message)
+        except Exception as exc:
+            log.exception("recognition failed")
+            await self.fail("internal_error", f"internal error: {type(exc).__name__}")
+        finally:
+            self._heard.put_nowait(None)
+
+    async def _assemble(self) -> None:
+        """Stage 2: attribute speakers and assemble whole-sentence messages."""
+        assembler = self._assembler
+        while True:
+            deadline = assembler.deadline
+            try:
+                if deadline is None:
+                    event = await self._heard.get()
+                else:
+                    timeout = max(0.0, deadline - time.monotonic())
+                    event = await asyncio.wait_for(self._heard.get(), timeout)
+            except TimeoutError:
+                self._pass_on(assembler.expire(time.monotonic()))
+                continue
+            if event is None:
+                self._pass_on(assembler.flush())
+                self._assembled.put_nowait(None)
+                return
+            if isinstance(event, SpeechStarted):
+                assembler.speech_started()
+            else:
+                paused = not event.forced
+                self._pass_on(assembler.add(event.transcript, paused=paused, now=time.monotonic()))
+
+    def _pass_on(self, messages: list[Assembled]) -> None:
+        if messages:
+            self._assembled.put_nowait(messages)
+            self.timeline.forget_before(messages[-1].end - 5.0)
+
+    async def _write(self) -> None:
+        """Stage 3: store, analyse and publish each batch of messages."""
+        while (batch := await self._assembled.get()) is not None:
+            await self._writer.write(batch)
+
+    # --- the end ----------------------------------------------------------------------------
+
+    async def _salvage(self) -> None:
+        """After cancellation (shutdown): keep what was recognised, then complete."""
+        try:
+            batch: list[Assembled] = []
+            while not self._assembled.empty():
+                batch += self._assembled.get_nowait() or []
+            while not self._heard.empty():
+                event = self._heard.get_nowait()
+                if isinstance(event, Final):
+                    batch += self._assembler.add(event.transcript, paused=True, now=0.0)
+            await self._writer.keep(batch + self._assembler.flush())
+        except Exception:
+            log.exception("keeping what was recognised failed")
+        self._ready.set()
+        await self._complete()
+
+    async def _complete(self) -> None:
+        """Complete the conversation, tell subscribers, close the channel."""
+        conv = self.conversation
+        try:
+            await self.publish(ev.RecognitionStopped(conv.id))
+            await self._writer.complete(self.stream_time)
+            await self.publish(ev.ConversationCompleted(conv.id, self.deps.summary_url(conv)))
+        except Exception:
+            log.exception("completing the conversation failed")
+        finally:
+            self.completed.set()
+            with contextlib.suppress(Exception):
+                await self.deps.bus.close_channel(self.channel)
+
+
+__all__ = ["INSIGHT_TYPES", "LiveSession"]
