@@ -3,6 +3,9 @@ network (a fresh network namespace with only loopback), writing the summary e-ma
 
 from __future__ import annotations
 
+import email
+import email.message
+import email.policy
 import os
 import re
 import shutil
@@ -57,3 +60,35 @@ def test_first_command_on_a_clean_clone_runs_the_demo_offline(tmp_path: Path) ->
     text = mails[0].read_text(errors="replace")
     assert "Subject:" in text
     assert "pricing deck" in text.lower()
+    _tasks_are_whole_sentences_for_the_right_people(mails[0])
+
+
+# In the bundled meeting (its script, bridge/meeting.json), who was given which task.
+OWNERS = {
+    "pricing deck": "Marcus",
+    "project timeline": "Dana",
+    "revenue": "Marcus",
+    "overview": "Priya",
+    "accounts team": "Marcus",
+    "vendor": "Dana",
+}
+TASK_LINE = re.compile(r"^- (?P<text>.+?)(?: \[assignee: (?P<who>[^\]]+)\])?(?: \[due: [^\]]+\])?$")
+
+
+def _tasks_are_whole_sentences_for_the_right_people(mail: Path) -> None:
+    message = email.message_from_bytes(mail.read_bytes(), policy=email.policy.default)
+    assert isinstance(message, email.message.EmailMessage)
+    part = message.get_body(preferencelist=("plain",))
+    assert part is not None
+    body = part.get_content()
+    tasks = body.split("ACTION ITEMS", 1)[1].split("QUESTIONS", 1)[0]
+    found = [m for line in tasks.splitlines() if (m := TASK_LINE.match(line.strip()))]
+    assert len(found) >= len(OWNERS), tasks
+    for item in found:
+        text = item["text"]
+        assert text[0].isupper(), f"not a whole sentence: {text}"
+        assert text.rstrip()[-1] in ".?!", f"not a whole sentence: {text}"
+    for key, owner in OWNERS.items():
+        items = [m for m in found if key in m["text"].lower()]
+        assert items, f"no action item about {key!r} in:\n{tasks}"
+        assert all(m["who"] == owner for m in items), (key, [m.group(0) for m in items])

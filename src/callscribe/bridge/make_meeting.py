@@ -6,6 +6,11 @@ pitch and tempo with sox, joins the lines with short gaps, and writes ``meeting.
 µ-law), ``meeting.json`` (speaker, text, start, end) and the ``prompt_*.wav`` files here::
 
     python -m callscribe.bridge.make_meeting --piper-python /tmp/piper-venv/bin/python
+
+With ``--source FILE.json`` (``{"voices": {name: [cents, tempo]}, "pause": s, "lines":
+[{"speaker", "text", "gap"}], "labels": …}``) it synthesises another meeting instead, to
+``--out``/NAME.wav and NAME.json: each line after ``gap`` seconds of silence, a ``|`` in a line
+a pause of ``pause`` seconds inside it (a speaker stopping mid-sentence), labels copied over.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import json
 import subprocess
 import tempfile
 import wave
+from dataclasses import dataclass
 from pathlib import Path
 
 from callscribe.bridge import ulaw
@@ -131,36 +137,74 @@ def _model_path(piper_python: str) -> str:
     return done.stdout.strip()
 
 
+@dataclass(frozen=True)
+class _Plan:
+    voices: dict[str, tuple[int, float]]
+    lines: list[tuple[str, str, float]]  # speaker, text ("|" = a pause), silence before it
+    pause: float = 0.9
+    labels: object = None
+
+
+def _bundled_plan() -> _Plan:
+    return _Plan(VOICES, [(speaker, text, 0.45) for speaker, text in SCRIPT])
+
+
+def _source_plan(path: Path) -> _Plan:
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    voices = {name: (int(v[0]), float(v[1])) for name, v in raw["voices"].items()}
+    lines = [(e["speaker"], e["text"], float(e.get("gap", 0.45))) for e in raw["lines"]]
+    return _Plan(voices, lines, float(raw.get("pause", 0.9)), raw.get("labels"))
+
+
+def _silence(seconds: float) -> bytes:
+    return b"\x00\x00" * int(RATE * seconds)
+
+
+def _render(
+    plan: _Plan, piper: str, model: str, tmp: Path
+) -> tuple[bytes, list[dict[str, object]]]:
+    """The meeting's PCM and its script lines (times of each line's audio, pauses included)."""
+    pcm, lines = bytearray(), []
+    for i, (speaker, text, gap) in enumerate(plan.lines):
+        pcm += _silence(gap)
+        pitch, tempo = plan.voices[speaker]
+        start = len(pcm) / 2 / RATE
+        for j, piece in enumerate(p.strip() for p in text.split("|")):
+            if j:
+                pcm += _silence(plan.pause)
+            pcm += _synth(piper, model, piece, pitch, tempo, tmp / f"{i}_{j}.wav")
+        spoken = " ".join(p.strip() for p in text.split("|"))
+        end = round(len(pcm) / 2 / RATE, 3)
+        lines.append({"speaker": speaker, "text": spoken, "start": round(start, 3), "end": end})
+    return bytes(pcm + _silence(0.45)), lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--piper-python", required=True, help="python with piper-tts installed")
     parser.add_argument("--out", type=Path, default=HERE)
+    parser.add_argument("--source", type=Path, help="another meeting's source JSON")
+    parser.add_argument("--name", default="meeting", help="file name of the meeting written")
     args = parser.parse_args()
     model = _model_path(args.piper_python)
-    gap = b"\x00\x00" * int(RATE * 0.45)
+    plan = _source_plan(args.source) if args.source else _bundled_plan()
     with tempfile.TemporaryDirectory() as tmp:
-        pcm, lines = bytearray(gap), []
-        for i, (speaker, text) in enumerate(SCRIPT):
-            pitch, tempo = VOICES[speaker]
-            audio = _synth(args.piper_python, model, text, pitch, tempo, Path(tmp) / f"{i}.wav")
-            start = len(pcm) / 2 / RATE
-            pcm += audio
-            lines.append(
-                {
-                    "speaker": speaker,
-                    "text": text,
-                    "start": round(start, 3),
-                    "end": round(len(pcm) / 2 / RATE, 3),
-                }
-            )
-            pcm += gap
-        (args.out / "meeting.wav").write_bytes(ulaw.write_wav(ulaw.encode(bytes(pcm)), RATE))
-        script = {"rate": RATE, "speakers": list(VOICES), "lines": lines}
-        (args.out / "meeting.json").write_text(json.dumps(script, indent=1) + "\n")
-        for name, text in PROMPTS.items():
-            audio = _synth(args.piper_python, model, text, 0, 1.0, Path(tmp) / f"p_{name}.wav")
-            image = ulaw.write_wav(ulaw.encode(audio + gap), RATE)
-            (args.out / f"prompt_{name}.wav").write_bytes(image)
+        pcm, lines = _render(plan, args.piper_python, model, Path(tmp))
+        (args.out / f"{args.name}.wav").write_bytes(ulaw.write_wav(ulaw.encode(pcm), RATE))
+        script: dict[str, object] = {"rate": RATE, "speakers": list(plan.voices), "lines": lines}
+        previous = args.out / f"{args.name}.json"
+        labels = plan.labels
+        if labels is None and previous.exists():  # labels are written by hand: keep them
+            labels = json.loads(previous.read_text()).get("labels")
+        if labels:
+            script["labels"] = labels
+        previous.write_text(json.dumps(script, indent=1) + "\n")
+        if args.source is None:
+            gap = _silence(0.45)
+            for name, text in PROMPTS.items():
+                audio = _synth(args.piper_python, model, text, 0, 1.0, Path(tmp) / f"p_{name}.wav")
+                image = ulaw.write_wav(ulaw.encode(audio + gap), RATE)
+                (args.out / f"prompt_{name}.wav").write_bytes(image)
     print(f"wrote {len(lines)} lines, {len(pcm) / 2 / RATE:.1f} s of audio to {args.out}")
 
 

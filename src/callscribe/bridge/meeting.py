@@ -1,7 +1,10 @@
-"""The recorded meeting the bridge simulator plays: audio plus its script with timings.
+"""The meeting the bridge simulator plays: a recording plus, optionally, its script.
 
-The script (speaker, text, start, end) ships beside the audio so tests can score recognition
-(WER) and the demo can show who spoke. Regenerate both with ``make_meeting.py``.
+The bundled meeting's script (speaker, text, start, end) ships beside its audio so tests can
+score recognition and the demo can announce who speaks when; regenerate both with
+``make_meeting.py``. Any other recording a user has (any format the audio decoder reads) can be
+played instead, with a script of the same shape — ``{"lines": [{"speaker", "text", "start",
+"end"}, ...]}``, times in seconds from the start of the recording — or without one.
 """
 
 from __future__ import annotations
@@ -11,9 +14,11 @@ import struct
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from pathlib import Path
+from typing import Any
 
 from callscribe.bridge import ulaw
-from callscribe.errors import UnsupportedMedia
+from callscribe.errors import UnsupportedMedia, ValidationFailed
 
 AUDIO_FILE = "meeting.wav"
 SCRIPT_FILE = "meeting.json"
@@ -78,16 +83,68 @@ def convert(pcm: bytes, rate_in: int, rate_out: int, channels: int) -> bytes:
 
 
 @cache
-def load() -> Meeting:
-    """Load the shipped meeting (decoded once per process)."""
+def bundled() -> Meeting:
+    """The shipped meeting (decoded once per process)."""
     pkg = resources.files("callscribe.bridge")
     data, rate = ulaw.read_wav((pkg / AUDIO_FILE).read_bytes())
-    raw = json.loads((pkg / SCRIPT_FILE).read_text(encoding="utf-8"))
-    lines = tuple(
-        Line(str(e["speaker"]), str(e["text"]), float(e["start"]), float(e["end"]))
-        for e in raw["lines"]
-    )
+    lines = parse_script(json.loads((pkg / SCRIPT_FILE).read_text(encoding="utf-8")), SCRIPT_FILE)
     return Meeting(pcm=ulaw.decode(data), sample_rate=rate, lines=lines)
 
 
-__all__ = ["Line", "Meeting", "convert", "load"]
+def load(audio: Path | None = None, script: Path | None = None) -> Meeting:
+    """The bundled meeting, or ``audio`` (any format the decoder reads) with ``script``.
+
+    Errors name the file and what is wrong with it (``UnsupportedMedia``, ``ValidationFailed``).
+    """
+    if audio is None:
+        if script is None:
+            return bundled()
+        return Meeting(bundled().pcm, bundled().sample_rate, read_script(script))
+    from callscribe.audio.files import decode_file
+    from callscribe.audio.pcm import float_to_s16le
+
+    if not audio.is_file():
+        raise ValidationFailed(f"{audio}: no such file")
+    try:
+        samples = decode_file(audio, rate=16000)
+    except UnsupportedMedia as exc:
+        raise UnsupportedMedia(f"{audio}: {exc.message}") from exc
+    lines = read_script(script) if script is not None else ()
+    return Meeting(pcm=float_to_s16le(samples), sample_rate=16000, lines=lines)
+
+
+def read_script(path: Path) -> tuple[Line, ...]:
+    """The lines of a script file (see the module docstring)."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValidationFailed(f"{path}: cannot be read: {exc}") from exc
+    except json.JSONDecodeError as exc:
+        raise ValidationFailed(f"{path}: not valid JSON: {exc}") from exc
+    return parse_script(raw, str(path))
+
+
+def parse_script(raw: Any, where: str) -> tuple[Line, ...]:
+    """Lines from a script's JSON: ``{"lines": [...]}`` or the list itself."""
+    items = raw.get("lines") if isinstance(raw, dict) else raw
+    if not isinstance(items, list):
+        raise ValidationFailed(f"{where}: expected a list of lines (or an object with 'lines')")
+    lines: list[Line] = []
+    for n, item in enumerate(items):
+        try:
+            line = Line(
+                str(item["speaker"]), str(item["text"]), float(item["start"]), float(item["end"])
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValidationFailed(
+                f"{where}: line {n} needs speaker, text, start and end (seconds): {exc!r}"
+            ) from exc
+        if not 0 <= line.start <= line.end:
+            raise ValidationFailed(f"{where}: line {n} ends before it starts")
+        if lines and line.start < lines[-1].start:
+            raise ValidationFailed(f"{where}: line {n} starts before line {n - 1}")
+        lines.append(line)
+    return tuple(lines)
+
+
+__all__ = ["Line", "Meeting", "bundled", "convert", "load", "parse_script", "read_script"]

@@ -2,8 +2,11 @@
 
 It answers every call, speaks the prompts, collects digits (RFC 4733 or SIP INFO — baresip
 reports both), checks the meeting ID and passcode (``ivr.BridgeIvr``), then plays the
-recorded meeting and hangs up. It answers whatever user or number was dialled; with ``auth``
-a ``DigestGate`` on the public port challenges INVITEs first, like an operator's SIP trunk.
+recorded meeting (the bundled one or any other) and hangs up. ``meeting_started`` is reported
+with ``at``, the wall-clock time (epoch seconds) the meeting's first sample leaves the bridge,
+so a speaker feed can put timestamps on the meeting's script. It answers whatever user or
+number was dialled; with ``auth`` a ``DigestGate`` on the public port challenges INVITEs first,
+like an operator's SIP trunk.
 Everything it observes is reported as one dict per event (the CLI prints them as JSON lines).
 """
 
@@ -42,33 +45,43 @@ class BridgeSettings:
     hangup_after: float | None = None  # seconds after the answer
     codecs: tuple[str, ...] = ("g722", "opus", "pcmu", "pcma")  # what it accepts, in order
     max_tries: int = 3
+    meeting: meeting.Meeting | None = None  # None: the bundled meeting
 
 
 class _Audio:
     """Prompts and the meeting converted to one call's rate, cached per format."""
 
-    _cache: dict[tuple[str, int, int], bytes] = {}  # noqa: RUF012 - a deliberate process cache
+    def __init__(self, played: meeting.Meeting) -> None:
+        self._meeting = played
+        self._cache: dict[tuple[str, int, int], bytes] = {}
 
-    @classmethod
-    def get(cls, name: str, rate: int, channels: int) -> bytes:
+    def get(self, name: str, rate: int, channels: int) -> bytes:
         key = (name, rate, channels)
-        if key not in cls._cache:
+        if key not in self._cache:
             if name == "meeting":
-                cls._cache[key] = meeting.load().pcm_at(rate, channels)
+                self._cache[key] = self._meeting.pcm_at(rate, channels)
             else:
                 pkg = resources.files("callscribe.bridge")
                 data, src = ulaw.read_wav((pkg / f"prompt_{name}.wav").read_bytes())
-                cls._cache[key] = meeting.convert(ulaw.decode(data), src, rate, channels)
-        return cls._cache[key]
+                self._cache[key] = meeting.convert(ulaw.decode(data), src, rate, channels)
+        return self._cache[key]
 
-    @classmethod
-    def preload(cls, codecs: tuple[str, ...]) -> None:
+    def preload(self, codecs: tuple[str, ...]) -> None:
         """Decode and convert everything up front: a call must not stall the loop on join."""
         formats = {"pcmu": (8000, 1), "pcma": (8000, 1), "g722": (16000, 1), "opus": (48000, 2)}
         names = ("meeting", "ended", "goodbye", "joining", "welcome", "participant", "passcode")
         for rate, channels in {formats[c] for c in codecs}:
             for name in (*names, "invalid_meeting", "invalid_passcode"):
-                cls.get(name, rate, channels)
+                self.get(name, rate, channels)
+
+
+@dataclass
+class _Queued:
+    """Audio waiting to be played; ``started`` is called as its first sample is written."""
+
+    data: bytes
+    started: Callable[[float], None] | None = None
+    offset: int = 0
 
 
 def _free_udp_port(host: str) -> int:
@@ -105,6 +118,7 @@ class BridgeServer:
         self._settings = settings
         self._report = report
         self._incoming: asyncio.Queue[Any] = asyncio.Queue()
+        self._audio = _Audio(settings.meeting or meeting.bundled())
 
     async def run(self, ready: asyncio.Event | None = None) -> None:
         s = self._settings
@@ -136,7 +150,7 @@ class BridgeServer:
                 extra_params=("catchall=yes",),  # answer whatever number was dialled
             )
             agent = await UserAgent.create(runtime, account)
-            await asyncio.to_thread(_Audio.preload, s.codecs)
+            await asyncio.to_thread(self._audio.preload, s.codecs)
             agent.on_incoming(self._incoming.put_nowait)
             self._report({"event": "ready", "host": s.host, "port": s.port, "auth": bool(s.auth)})
             if ready is not None:
@@ -181,21 +195,25 @@ class BridgeServer:
         rate, channels = info.tx_sample_rate, info.tx_channels
         self._report({"event": "answered", "rate": rate, "channels": channels})
         ivr = BridgeIvr(s.meeting_id, s.passcode, s.max_tries)
-        queue: list[bytes] = []
+        queue: list[_Queued] = []
         hangup: str | None = None
         answered_at = time.monotonic()
         frame = int(rate * FRAME_SECONDS) * 2 * channels
+        bytes_per_second = rate * 2 * channels
+
+        def meeting_started(ahead: float) -> None:
+            self._report({"event": "meeting_started", "at": round(time.time() + ahead, 3)})
 
         def apply(actions: list[Any]) -> None:
             nonlocal hangup
             for action in actions:
                 if isinstance(action, Play):
-                    queue[:] = [_Audio.get(action.prompt, rate, channels)]
+                    queue[:] = [_Queued(self._audio.get(action.prompt, rate, channels))]
                     call.audio.flush_tx()
                 elif isinstance(action, JoinMeeting):
-                    queue.append(_Audio.get("meeting", rate, channels))
-                    queue.append(_Audio.get("ended", rate, channels))
-                    self._report({"event": "meeting_started"})
+                    played = self._audio.get("meeting", rate, channels)
+                    queue.append(_Queued(played, meeting_started))
+                    queue.append(_Queued(self._audio.get("ended", rate, channels)))
                 elif isinstance(action, HangUp):
                     hangup = action.reason
                 elif isinstance(action, Answer):
@@ -220,7 +238,7 @@ class BridgeServer:
                     hangup = "meeting ended"
                 break
             with contextlib.suppress(AudioNotActive, AudioRestarted):
-                self._feed(call, queue, frame)
+                self._feed(call, queue, frame, bytes_per_second)
             await asyncio.sleep(FRAME_SECONDS)
         if not closed.is_set():
             self._report({"event": "hangup", "reason": hangup})
@@ -240,11 +258,15 @@ class BridgeServer:
         raise BaresipError("call closed before media started")
 
     @staticmethod
-    def _feed(call: Any, queue: list[bytes], frame: int) -> None:
+    def _feed(call: Any, queue: list[_Queued], frame: int, bytes_per_second: int) -> None:
         audio = call.audio
-        while queue and audio.info().tx_buffered < _LEAD_FRAMES * frame:
-            chunk, queue[0] = queue[0][:frame], queue[0][frame:]
-            if not queue[0]:
+        while queue and (buffered := audio.info().tx_buffered) < _LEAD_FRAMES * frame:
+            item = queue[0]
+            if item.offset == 0 and item.started is not None:
+                item.started(buffered / bytes_per_second)  # it plays after what is buffered
+            chunk = item.data[item.offset : item.offset + frame]
+            item.offset += len(chunk)
+            if item.offset >= len(item.data):
                 queue.pop(0)
             audio.write(chunk)
 

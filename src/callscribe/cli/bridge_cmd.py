@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -31,6 +32,17 @@ def _print(event: dict[str, Any]) -> None:
     help="Codecs to accept, in order of preference.",
 )
 @click.option("--hangup-after", type=click.FloatRange(min=0.1), default=None, metavar="SECONDS")
+@click.option(
+    "--meeting",
+    "recording",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Play this recording (WAV, FLAC, MP3, OGG/Opus, M4A…) instead of the bundled meeting.",
+)
+@click.option(
+    "--script",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The recording's script: JSON lines of speaker, text, start and end (seconds).",
+)
 def bridge(
     host: str,
     port: int,
@@ -39,11 +51,15 @@ def bridge(
     auth: str | None,
     codecs: str,
     hangup_after: float | None,
+    recording: Path | None,
+    script: Path | None,
 ) -> None:
     """Answer SIP calls like Zoom's phone dial-in and play a recorded meeting.
 
-    Prints one JSON line per event (ready, call, digits, meeting_started, hangup).
+    Prints one JSON line per event (ready, call, digits, meeting_started with the wall-clock
+    time of the meeting's first sample, hangup).
     """
+    from callscribe.bridge import meeting
     from callscribe.bridge.server import CODEC_SPECS, BridgeServer, BridgeSettings
 
     chosen = tuple(c.strip().lower() for c in codecs.split(",") if c.strip())
@@ -65,6 +81,7 @@ def bridge(
         auth=credentials,
         hangup_after=hangup_after,
         codecs=chosen,
+        meeting=meeting.load(recording, script),
     )
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(BridgeServer(settings, _print).run())

@@ -3,19 +3,17 @@
 Starts the server (in-process) and the meeting-bridge simulator (a subprocess, as a real
 bridge would be another machine), dials it through the real SIP path with Zoom's DTMF, shows
 the meeting live, and when the recorded meeting ends prints where the conversation, its
-summary page and the summary e-mail (in the outbox) are.
+summary page and the summary e-mail (in the outbox) are. ``--meeting`` plays a user's own
+recording instead; with its ``--script``, the script drives the speaker feed a meeting
+platform would send (speaker events with timestamps).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import json
-import socket
 import subprocess
-import sys
 import time
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,75 +22,42 @@ import httpx
 from rich.console import Console
 
 from callscribe.bridge import meeting
+from callscribe.bridge.feed import announce
+from callscribe.bridge.process import (
+    MEETING_ID,
+    PASSCODE,
+    bridge_process,
+    free_udp_port,
+    meeting_started,
+)
 from callscribe.cli.call_cmd import run_call, start_body
 from callscribe.cli.common import make_settings
-from callscribe.errors import ServiceError
+from callscribe.errors import UnsupportedMedia
 from callscribe.telephony import zoom_dtmf
 
-MEETING_ID, PASSCODE = "85012345678", "123456"
 
+def check_recording(recording: Path) -> None:
+    """``UnsupportedMedia`` naming the file when it is not a recording the decoder reads."""
+    from callscribe.audio.files import probe
 
-def _free_udp_port() -> int:
-    for _ in range(50):
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-            s.bind(("127.0.0.1", 0))
-            port: int = s.getsockname()[1]
-        if port % 2 == 0:
-            return port
-    raise ServiceError("no free UDP port on 127.0.0.1", retryable=True)
-
-
-@contextlib.contextmanager
-def _bridge(port: int) -> Iterator[subprocess.Popen[str]]:
-    proc = subprocess.Popen(
-        [
-            sys.executable, "-m", "callscribe", "bridge", "--host", "127.0.0.1",
-            "--port", str(port), "--meeting-id", MEETING_ID, "--passcode", PASSCODE,
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )  # fmt: skip
     try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        if not line or json.loads(line).get("event") != "ready":
-            raise ServiceError("the meeting-bridge simulator did not start", retryable=False)
-        yield proc
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        if proc.stdout is not None:
-            proc.stdout.close()
+        probe(recording)
+    except UnsupportedMedia as exc:
+        raise UnsupportedMedia(f"--meeting {recording}: {exc.message}") from exc
 
 
 def _speaker_events(
-    bridge_proc: subprocess.Popen[str],
+    bridge_proc: subprocess.Popen[str], lines: Sequence[meeting.Line]
 ) -> Callable[[httpx.AsyncClient, dict[str, Any]], Coroutine[Any, Any, None]]:
     """Announce who speaks when, as a meeting platform's active-speaker feed would, through
-    the Telephony API's speaker events (``POST /v1/event/{connectionId}``)."""
+    the Telephony API's speaker events (``POST /v1/event/{connectionId}``, with timestamps)."""
 
-    async def announce(http: httpx.AsyncClient, started: dict[str, Any]) -> None:
-        assert bridge_proc.stdout is not None
-        stdout = bridge_proc.stdout
-        while True:  # wait for the bridge to start playing the meeting
-            line = await asyncio.to_thread(stdout.readline)
-            if not line:
-                return
-            if json.loads(line).get("event") == "meeting_started":
-                break
-        began = time.monotonic()
-        url = f"/v1/event/{started['connectionId']}"
-        for item in meeting.load().lines:
-            await asyncio.sleep(max(0.0, item.start - (time.monotonic() - began)))
-            user = {"userId": f"{item.speaker.lower()}@example.com", "name": item.speaker}
-            await http.post(url, json={"type": "started_speaking", "user": user})
+    async def feed(http: httpx.AsyncClient, started: dict[str, Any]) -> None:
+        at = await meeting_started(bridge_proc)
+        if at is not None and lines:
+            await announce(http, f"/v1/event/{started['connectionId']}", lines, at)
 
-    return announce
+    return feed
 
 
 @click.command("demo")
@@ -104,24 +69,44 @@ def _speaker_events(
     help="Where the demo keeps its database, outbox and pages.",
 )
 @click.option("--email", default="you@example.com", show_default=True, help="Summary recipient.")
-def demo(data_dir: Path, email: str) -> None:
+@click.option(
+    "--meeting",
+    "recording",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Your own recording (WAV, FLAC, MP3, OGG/Opus, M4A…) played as the meeting.",
+)
+@click.option(
+    "--script",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Its script (JSON lines of speaker, text, start, end): announces who speaks when.",
+)
+def demo(data_dir: Path, email: str, recording: Path | None, script: Path | None) -> None:
     """Dial the bundled meeting simulator like a Zoom call and show everything callscribe does."""
+    # Bad files are one-line errors before anything starts; the bridge decodes the recording.
+    lines: tuple[meeting.Line, ...] = ()
+    if script is not None:
+        lines = meeting.read_script(script)
+    elif recording is None:
+        lines = meeting.bundled().lines
+    if recording is not None:
+        check_recording(recording)
     settings = make_settings(
         None,
         data_dir=data_dir,
-        sip_listen=f"127.0.0.1:{_free_udp_port()}",
+        sip_listen=f"127.0.0.1:{free_udp_port()}",
         sip_interface="127.0.0.1",
         log_level="warning",
     )
     console = Console()
     console.rule("[bold]callscribe demo")
+    what = "a recorded three-person meeting" if recording is None else str(recording)
     console.print(
-        "A meeting-bridge simulator plays a recorded three-person meeting. callscribe dials it "
-        f"over SIP, keys the meeting ID {MEETING_ID} and passcode {PASSCODE}, and listens."
+        f"A meeting-bridge simulator plays {what}. callscribe dials it over SIP, keys the "
+        f"meeting ID {MEETING_ID} and passcode {PASSCODE}, and listens."
     )
     started = time.time()
-    port = _free_udp_port()
-    with _bridge(port) as bridge_proc:
+    port = free_udp_port()
+    with bridge_process(port, recording, script) as bridge_proc:
         body = start_body(
             {
                 "type": "sip",
@@ -132,7 +117,7 @@ def demo(data_dir: Path, email: str) -> None:
             (email,),
         )
         status = asyncio.run(
-            run_call(body, settings, console, alongside=_speaker_events(bridge_proc))
+            run_call(body, settings, console, alongside=_speaker_events(bridge_proc, lines))
         )
     console.rule("[bold]where everything is")
     console.print(f"conversation     {status['conversationId']}")

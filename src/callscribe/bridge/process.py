@@ -1,0 +1,91 @@
+"""The meeting-bridge simulator as a separate process, as a real bridge is another machine.
+
+Used by ``callscribe demo`` and the benchmarks: start ``callscribe bridge`` on a loopback
+port, wait until it is ready for calls, read when it starts playing the meeting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import socket
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from callscribe.errors import ServiceError
+
+MEETING_ID, PASSCODE = "85012345678", "123456"
+
+
+def free_udp_port() -> int:
+    """An even free UDP port on 127.0.0.1 (SIP peers keep the next one for RTP)."""
+    for _ in range(50):
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.bind(("127.0.0.1", 0))
+            port: int = s.getsockname()[1]
+        if port % 2 == 0:
+            return port
+    raise ServiceError("no free UDP port on 127.0.0.1", retryable=True)
+
+
+@contextlib.contextmanager
+def bridge_process(
+    port: int, recording: Path | None = None, script: Path | None = None
+) -> Iterator[subprocess.Popen[str]]:
+    """``callscribe bridge`` on 127.0.0.1:``port``, ready for calls, playing the meeting (the
+    bundled one, or ``recording`` with its ``script``)."""
+    played = [] if recording is None else ["--meeting", str(recording)]
+    played += [] if script is None else ["--script", str(script)]
+    with tempfile.TemporaryFile("w+") as errors:
+        proc = subprocess.Popen(
+            [
+                sys.executable, "-m", "callscribe", "bridge", "--host", "127.0.0.1",
+                "--port", str(port), "--meeting-id", MEETING_ID, "--passcode", PASSCODE,
+                *played,
+            ],
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
+        )  # fmt: skip
+        try:
+            assert proc.stdout is not None
+            line = proc.stdout.readline()
+            if not line or json.loads(line).get("event") != "ready":
+                proc.kill()
+                proc.wait()
+                errors.seek(0)
+                why = errors.read().strip().splitlines()[-1:] or ["no reason given"]
+                raise ServiceError(
+                    f"the meeting-bridge simulator did not start: {why[0]}", retryable=False
+                )
+            yield proc
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+            if proc.stdout is not None:
+                proc.stdout.close()
+
+
+async def meeting_started(bridge_proc: subprocess.Popen[str]) -> float | None:
+    """The wall-clock time (epoch seconds) the bridge began playing the meeting's first
+    sample; None when it ended without playing it."""
+    assert bridge_proc.stdout is not None
+    stdout = bridge_proc.stdout
+    while True:
+        line = await asyncio.to_thread(stdout.readline)
+        if not line:
+            return None
+        event = json.loads(line)
+        if event.get("event") == "meeting_started":
+            return float(event["at"])
+
+
+__all__ = ["MEETING_ID", "PASSCODE", "bridge_process", "free_udp_port", "meeting_started"]
