@@ -1,0 +1,42 @@
+"""What machine a benchmark ran on: figures mean little without the CPU and its load."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def cpu_model() -> str:
+    for line in _cpuinfo():
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return "unknown CPU"
+
+
+def cpu_flags(*wanted: str) -> str:
+    """Which of the ``wanted`` instruction-set flags the CPU has, e.g. ``avx2 yes, avx512f no``."""
+    flags: set[str] = set()
+    for line in _cpuinfo():
+        if line.startswith("flags"):
+            flags = set(line.split(":", 1)[1].split())
+            break
+    return ", ".join(f"{f} {'yes' if f in flags else 'no'}" for f in wanted)
+
+
+def load() -> str:
+    return f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores"
+
+
+def describe() -> str:
+    """One line: model, the flags speech inference depends on, and the load now."""
+    return f"{cpu_model()} ({cpu_flags('avx2', 'avx512f')}); {load()}"
+
+
+def _cpuinfo() -> list[str]:
+    try:
+        return Path("/proc/cpuinfo").read_text().splitlines()
+    except OSError:
+        return []
+
+
+__all__ = ["cpu_flags", "cpu_model", "describe", "load"]
