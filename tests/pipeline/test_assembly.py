@@ -117,3 +117,15 @@ def test_the_recognisers_text_is_kept_and_seams_are_mended() -> None:
 def test_a_whole_recording_without_speakers() -> None:
     out = assemble([said("Hello there.", 0.0), said("How is it", 2.0), said("going?", 4.0)])
     assert texts(out) == [(None, "Hello there."), (None, "How is it going?")]
+
+
+def test_a_held_sentence_goes_as_soon_as_someone_else_is_announced() -> None:
+    timeline = SpeakerTimeline()
+    timeline.start(0.5, ANN)
+    assembler = MessageAssembler(timeline)
+    assert assembler.add(said("I was going to say that", 1.0), paused=True, now=4.0) == []
+    assembler.speech_started()  # someone speaks: without an event, Ann's words wait for them
+    assert assembler.turn_taken() == []  # an event that changes nothing lets nothing go
+    timeline.start(3.5, BOB)
+    assert texts(assembler.turn_taken()) == [("Ann", "I was going to say that")]
+    assert not assembler.holding

@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 
+from callscribe.cli.common import meeting_options
 from callscribe.errors import ValidationFailed
 
 
@@ -32,17 +33,7 @@ def _print(event: dict[str, Any]) -> None:
     help="Codecs to accept, in order of preference.",
 )
 @click.option("--hangup-after", type=click.FloatRange(min=0.1), default=None, metavar="SECONDS")
-@click.option(
-    "--meeting",
-    "recording",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Play this recording (WAV, FLAC, MP3, OGG/Opus, M4A…) instead of the bundled meeting.",
-)
-@click.option(
-    "--script",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The recording's script: JSON lines of speaker, text, start and end (seconds).",
-)
+@meeting_options
 def bridge(
     host: str,
     port: int,

@@ -31,6 +31,22 @@ def settings_options(func: F) -> F:
     )(func)
 
 
+def meeting_options(func: F) -> F:
+    """``--meeting FILE`` and ``--script FILE.json``: a recording played as the meeting."""
+    func = click.option(
+        "--script",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="The recording's script (JSON lines of speaker, text, start and end in seconds): "
+        "drives the speaker events a meeting platform would send.",
+    )(func)
+    return click.option(
+        "--meeting",
+        "recording",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Play this recording (WAV, FLAC, MP3, OGG/Opus, M4A…) as the meeting.",
+    )(func)
+
+
 def make_settings(config_file: Path | None, **overrides: Any) -> Settings:
     settings = load_settings(config_file, **overrides)
     log.configure(settings.log_level, settings.log_format)

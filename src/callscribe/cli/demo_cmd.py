@@ -31,7 +31,7 @@ from callscribe.bridge.process import (
     meeting_started,
 )
 from callscribe.cli.call_cmd import run_call, start_body
-from callscribe.cli.common import make_settings
+from callscribe.cli.common import make_settings, meeting_options
 from callscribe.errors import UnsupportedMedia
 from callscribe.telephony import zoom_dtmf
 
@@ -69,17 +69,7 @@ def _speaker_events(
     help="Where the demo keeps its database, outbox and pages.",
 )
 @click.option("--email", default="you@example.com", show_default=True, help="Summary recipient.")
-@click.option(
-    "--meeting",
-    "recording",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Your own recording (WAV, FLAC, MP3, OGG/Opus, M4A…) played as the meeting.",
-)
-@click.option(
-    "--script",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Its script (JSON lines of speaker, text, start, end): announces who speaks when.",
-)
+@meeting_options
 def demo(data_dir: Path, email: str, recording: Path | None, script: Path | None) -> None:
     """Dial the bundled meeting simulator like a Zoom call and show everything callscribe does."""
     # Bad files are one-line errors before anything starts; the bridge decodes the recording.

@@ -2,7 +2,8 @@
 
 Rules, in stream order:
 
-* a change of speaker (placed by :mod:`~callscribe.pipeline.attribution`) ends a message;
+* a change of speaker (placed by :mod:`~callscribe.pipeline.attribution`) ends a message, as
+  soon as it is announced;
 * an utterance that ends with a pause ends the message when its text ends a sentence; a pause
   in the middle of a sentence does not, when the same speaker goes on — the message is held
   until they do, someone else speaks, or ``hold`` seconds pass with nobody speaking;
@@ -25,7 +26,7 @@ from callscribe.asr.types import Transcript, Word, confidence_of
 from callscribe.model import Speaker
 from callscribe.pipeline import sentences
 from callscribe.pipeline.attribution import AttributionConfig, Turn, attribute
-from callscribe.pipeline.timeline import SpeakerTimeline
+from callscribe.pipeline.timeline import SpeakerTimeline, same_speaker
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +96,11 @@ class MessageAssembler:
             self._paused = paused
         return self._settle(final=False)
 
+    def turn_taken(self) -> list[Assembled]:
+        """A speaker event arrived: held speech whose speaker has been followed by someone
+        else goes out now, not when that someone's words are recognised."""
+        return self._settle(final=False) if self._pieces else []
+
     def expire(self, now: float) -> list[Assembled]:
         """Let go of held speech whose speaker has not gone on within ``hold`` seconds."""
         deadline = self.deadline
@@ -119,7 +125,7 @@ class MessageAssembler:
         for turn in turns[:-1]:
             out += self._messages(turn, whole=True)
         last = turns[-1]
-        if final or (self._paused and not self._open(last)):
+        if final or self._taken_over(words, last) or (self._paused and not self._open(last)):
             out += self._messages(last, whole=True)
             self._drop(len(words))
         else:
@@ -127,6 +133,13 @@ class MessageAssembler:
             out += kept
             self._drop(sum(len(m.words) for m in kept) + last.begin)
         return out
+
+    def _taken_over(self, words: list[Word], turn: Turn) -> bool:
+        """Someone else is announced after the turn's last word: it is over."""
+        after = self.timeline.changes(words[turn.end - 1].end, float("inf"))
+        return any(
+            not same_speaker(c.speaker or self.timeline.default, turn.speaker) for c in after
+        )
 
     def _open(self, turn: Turn) -> bool:
         return sentences.open_ending(self._text(turn.begin, turn.end), self._names())

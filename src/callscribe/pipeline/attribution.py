@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from callscribe.asr.types import Word
 from callscribe.model import Speaker
-from callscribe.pipeline.timeline import SpeakerTimeline
+from callscribe.pipeline.timeline import SpeakerTimeline, same_speaker
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +74,7 @@ def attribute(
         while j < len(placed) and placed[j][0] == k:
             new = placed[j][1]
             j += 1
-            if new == speaker:
+            if same_speaker(new, speaker):
                 continue
             if k > begin:
                 turns.append(Turn(speaker, begin, k))
@@ -107,7 +107,7 @@ def _boundary(
 def _merged(turns: list[Turn]) -> list[Turn]:
     out: list[Turn] = []
     for turn in turns:
-        if out and out[-1].speaker == turn.speaker:
+        if out and same_speaker(out[-1].speaker, turn.speaker):
             out[-1] = Turn(turn.speaker, out[-1].begin, turn.end)
         else:
             out.append(turn)

@@ -36,12 +36,19 @@ from callscribe.model import Conversation, Speaker
 from callscribe.pipeline.assembly import Assembled, MessageAssembler
 from callscribe.pipeline.clock import Placement, StreamClock
 from callscribe.pipeline.deps import LiveDeps, SpeechSource
-from callscribe.pipeline.timeline import SpeakerTimeline
+from callscribe.pipeline.timeline import SpeakerTimeline, same_speaker
 from callscribe.pipeline.writer import MessageWriter
 
 log = get_logger(__name__)
 
 INSIGHT_TYPES = frozenset({"question", "action_item", "follow_up"})
+
+
+class _Turn:
+    """A speaker event changed who speaks (for the assembly stage)."""
+
+
+_TURN = _Turn()
 
 
 class LiveSession:
@@ -68,7 +75,7 @@ class LiveSession:
         self._source: SpeechSource | None = None
         self._ready = asyncio.Event()
         self._ended = False
-        self._heard: asyncio.Queue[SpeechStarted | Final | None] = asyncio.Queue()
+        self._heard: asyncio.Queue[SpeechStarted | Final | _Turn | None] = asyncio.Queue()
         self._assembled: asyncio.Queue[list[Assembled] | None] = asyncio.Queue()
         self._writer = MessageWriter(deps, conversation, self.insight_types, self.publish)
         # The session owns its channel from now: a connection id used before starts afresh.
@@ -109,7 +116,7 @@ class LiveSession:
         placed = self._place(timestamp)
         before = self.timeline.speaker_at(placed.at)
         self.timeline.start(placed.at, speaker)
-        if before != speaker:
+        if not same_speaker(before, speaker):
             self._turn_at(placed.at)
         return placed
 
@@ -120,14 +127,16 @@ class LiveSession:
         placed = self._place(timestamp)
         before = self.timeline.speaker_at(placed.at)
         self.timeline.stop(placed.at, speaker)
-        if self.timeline.speaker_at(placed.at) != before:
+        if not same_speaker(self.timeline.speaker_at(placed.at), before):
             self._turn_at(placed.at)
         return placed
 
     def _turn_at(self, at: float) -> None:
-        """The floor changed hands: end the utterance in progress at the pause nearest it."""
+        """The floor changed hands: end the utterance in progress at the pause nearest it, and
+        let assembly release what the previous speaker said."""
         if self._source is not None and not self._ended:
             self._source.cut_near(at)
+            self._heard.put_nowait(_TURN)
 
     def _place(self, timestamp: datetime | None) -> Placement:
         placed = self.clock.place(timestamp.timestamp() if timestamp else None)
@@ -235,6 +244,8 @@ class LiveSession:
                 return
             if isinstance(event, SpeechStarted):
                 assembler.speech_started()
+            elif isinstance(event, _Turn):
+                self._pass_on(assembler.turn_taken())
             else:
                 paused = not event.forced
                 self._pass_on(assembler.add(event.transcript, paused=paused, now=time.monotonic()))

@@ -23,6 +23,13 @@ from dataclasses import dataclass
 from callscribe.model import Speaker
 
 
+def same_speaker(a: Speaker | None, b: Speaker | None) -> bool:
+    """One person, however the events named them (userId first, else the name)."""
+    if a is None or b is None:
+        return a is b
+    return a.key == b.key
+
+
 @dataclass(frozen=True, slots=True)
 class SpeakerChange:
     """From ``at`` (stream seconds) on, ``speaker`` speaks (None: nobody in particular)."""
@@ -46,7 +53,7 @@ class SpeakerTimeline:
     def stop(self, at: float, speaker: Speaker | None) -> None:
         """``speaker`` stopped speaking at ``at`` (None: whoever was speaking)."""
         current = self._announced(at)
-        if speaker is None or (current is not None and current.key == speaker.key):
+        if speaker is None or (current is not None and same_speaker(current, speaker)):
             self._insert(SpeakerChange(at, None))
 
     def speaker_at(self, t: float) -> Speaker | None:
@@ -89,4 +96,4 @@ class SpeakerTimeline:
         self._changes.insert(i, change)
 
 
-__all__ = ["SpeakerChange", "SpeakerTimeline"]
+__all__ = ["SpeakerChange", "SpeakerTimeline", "same_speaker"]
