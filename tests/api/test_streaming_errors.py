@@ -197,3 +197,49 @@ async def test_per_app_limit_answers_too_many_requests(
         assert "CALLSCRIBE_MAX_LIVE_PER_APP=1" in error["error"]["message"]
         await first.send(json.dumps({"type": "stop_request"}))
         await drain(first)
+
+
+async def test_a_connection_id_is_one_apps_for_its_whole_life(
+    server: ServerProcess, api: ApiClient
+) -> None:
+    other = ApiClient.for_new_app(server, "other")
+    try:
+        async with connect(ws_url(server, api, "mine")) as mine:
+            await mine.send(start())
+            await mine.recv()
+            for client in (api, other):  # live: nobody opens it again, not even its own app
+                async with connect(ws_url(server, client, "mine")) as second:
+                    await second.send(start())
+                    (error,) = of_kind(await drain(second, 10), "error")
+                assert error["error"]["reason"] == "conflict"
+                assert "already live" in error["error"]["message"]
+            r = other.http.post(
+                "/v1/event/mine", json={"type": "started_speaking", "user": {"name": "Eve"}}
+            )
+            assert r.status_code == 404
+            await mine.send(json.dumps({"type": "stop_request"}))
+            await drain(mine)
+        async with connect(ws_url(server, other, "mine")) as taken:  # ended, still A's
+            await taken.send(start())
+            (error,) = of_kind(await drain(taken, 10), "error")
+        assert error["error"]["reason"] == "conflict"
+        token = token_for(server.base_url, other.app_id, other.app_secret)
+        base = server.base_url.replace("http", "ws")
+        async with connect(f"{base}/v1/subscribe/mine?access_token={token}") as peek:
+            (error,) = of_kind(await drain(peek, 10), "error")
+        assert error["error"]["reason"] == "not_found"
+        async with connect(ws_url(server, api, "mine")) as again:  # its own app may reuse it
+            await again.send(start())
+            events = await drain_after_stop(again)
+        assert of_kind(events, "conversation_completed")
+        assert not of_kind(events, "error") or all(
+            e["error"]["reason"] == "no_audio" for e in of_kind(events, "error")
+        )
+    finally:
+        other.close()
+
+
+async def drain_after_stop(ws: Any) -> list[dict[str, Any]]:
+    await ws.recv()
+    await ws.send(json.dumps({"type": "stop_request"}))
+    return await drain(ws)
