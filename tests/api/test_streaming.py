@@ -249,7 +249,8 @@ async def test_timestamped_speaker_events_split_a_quick_exchange_even_when_late(
             await ws.send(json.dumps({"type": "stop_request"}))
             await asyncio.wait_for(reader, 120)
     assert [p["placedBy"] for p in placed] == ["timestamp", "timestamp"]
-    assert [round(p["streamOffset"]) for p in placed] == [round(t) for t in starts.values()]
+    for p, at in zip(placed, starts.values(), strict=True):
+        assert abs(p["streamOffset"] - at) <= 0.3, (placed, starts)
     conversation_id = events[1]["message"]["data"]["conversationId"]
     stored = api.http.get(f"/v1/conversations/{conversation_id}/messages").json()["messages"]
     assert [m["from"].get("name") for m in stored] == ["Ann", "Bob"]

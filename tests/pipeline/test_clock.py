@@ -24,3 +24,12 @@ def test_a_timestamp_far_ahead_of_the_audio_is_placed_at_arrival() -> None:
     clock.fed(16000, now=500.0)  # 1 s of audio that began at 499.0
     assert clock.place(501.5) == Placement(2.5, True)  # within 2 s of the audio received
     assert clock.place(502.5) == Placement(1.0, False)  # a clock far off
+
+
+def test_audio_that_waited_in_a_buffer_does_not_move_the_start() -> None:
+    clock = StreamClock(rate=16000)
+    for n in range(150):  # three seconds held back (a recogniser loading), read in 20 ms chunks
+        clock.fed(320, now=1003.0 + n * 0.0001)
+    assert clock.origin == pytest.approx(1000.0, abs=0.02)  # not 1002.98: when the first came
+    clock.fed(320, now=1003.04)  # from here on at the pace it is spoken
+    assert clock.origin == pytest.approx(1000.0, abs=0.02)

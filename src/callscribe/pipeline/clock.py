@@ -2,8 +2,11 @@
 
 Stream time is seconds of audio received (16 kHz samples fed / 16000). A speaker event's
 ``timestamp`` is a wall-clock moment; it is placed at ``timestamp - origin``, where ``origin``
-is the wall-clock time of the stream's first sample (when the first audio arrived, less its
-own length). An event without a timestamp is placed at its arrival: the audio received so far.
+is the wall-clock time of the stream's first sample. Each arrival of audio says the stream
+began no later than ``now - seconds received``; the earliest such bound is the origin, so audio
+that waited in a buffer (a recogniser still loading, a jitter buffer filling) does not move
+the start later. An event without a timestamp is placed at its arrival: the audio received so
+far.
 
 A timestamp from a clock that is far off would place an event in audio that has not arrived;
 one more than ``max_ahead`` seconds ahead of the audio is placed at its arrival instead.
@@ -36,12 +39,12 @@ class StreamClock:
         self._samples = 0
 
     def fed(self, samples: int, now: float) -> None:
-        """``samples`` arrived at ``now``; the first arrival fixes the origin."""
+        """``samples`` arrived at ``now``."""
         if samples <= 0:
             return
-        if self.origin is None:
-            self.origin = now - samples / self.rate
         self._samples += samples
+        began = now - self._samples / self.rate
+        self.origin = began if self.origin is None else min(self.origin, began)
 
     @property
     def position(self) -> float:
