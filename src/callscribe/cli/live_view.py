@@ -19,6 +19,7 @@ class LiveView:
         self.insights = 0
         self.error: str | None = None
         self.summary_url: str | None = None
+        self._seen: set[str] = set()  # insight ids: one sent again was revised
 
     def start(self) -> None:
         self.status = self.console.status("connecting…")
@@ -48,8 +49,10 @@ class LiveView:
                 )
         elif kind == "insight_response":
             for i in event["insights"]:
-                self.insights += 1
-                self._line("  " + _insight(i))
+                again = i.get("id") in self._seen
+                self._seen.add(i.get("id", ""))
+                self.insights += not again
+                self._line("  " + ("[dim]updated[/] " if again else "") + _insight(i))
         elif kind == "topic_response":
             topics = ", ".join(t["phrases"] for t in event["topics"][:5])
             self._line(f"  [magenta]topics[/] {topics}")
