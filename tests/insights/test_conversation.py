@@ -22,6 +22,9 @@ def kinds(engine: InsightEngine, context: ConversationContext, text: str) -> set
         "One more question, who is presenting at the quarterly review?",
         "Anything else we need to cover?",
         "Morning, everyone, is Mike joining us today.",  # inverted, though the "?" was lost
+        "That sounds like the token bug we fixed last month, doesn't it?",  # a tag
+        "The new support hire starts on Monday, right?",
+        "I was wondering whether we should offer them a credit for the downtime.",
     ],
 )
 def test_questions_after_a_leading_phrase(
@@ -41,6 +44,7 @@ def test_questions_after_a_leading_phrase(
         "Sure, I can take care of that.",
         "Let us get back to it.",
         "Today we need to go over the pricing proposal for Northwind.",  # the agenda
+        "Right?",  # a backchannel, not a question either
     ],
 )
 def test_no_task_in_these(engine: InsightEngine, context: ConversationContext, text: str) -> None:

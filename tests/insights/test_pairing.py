@@ -95,3 +95,19 @@ def test_a_promise_of_something_else_is_not_an_answer() -> None:
     answer = "I'll follow up with their CTO on Monday."
     own = task(answer, PRIYA, PRIYA, 1)
     assert accept(1, *said(1, answer, PRIYA, own), requests) is None
+
+
+def test_an_answer_that_refers_back_says_when_even_if_it_is_no_task_itself() -> None:
+    ask = "Omar, please draft the credit note and send it to me by Thursday."
+    request, analysis = said(0, ask, PRIYA, task(ask, PRIYA, MARCUS, 0, FRIDAY))
+    requests = requests_in(0, request, analysis)
+    wednesday = DueDate(datetime(2026, 12, 2, 17, tzinfo=UTC), "on Wednesday", 0)
+    answer = "No problem, you'll have it on Wednesday."
+    accepted = accept(1, *said(1, answer, MARCUS), requests, lambda text: wednesday)
+    assert accepted is not None
+    assert accepted.updated.due_by == wednesday
+    later = "Sure, I'll do it right after this meeting."
+    promise = task(later, MARCUS, MARCUS, 1)
+    accepted = accept(1, *said(1, later, MARCUS, promise), requests)
+    assert accepted is not None
+    assert accepted.answer.insights == ()  # "do it": the same task

@@ -30,7 +30,8 @@ from callscribe.insights import (
     pairing,
 )
 from callscribe.insights.analytics import compute_analytics
-from callscribe.insights.model import Analytics, Insight, SummaryItem, Topic
+from callscribe.insights.duedate import find_due_date, parse_timezone
+from callscribe.insights.model import Analytics, DueDate, Insight, SummaryItem, Topic
 from callscribe.insights.models import Encoder
 from callscribe.insights.summary import LLMEndpoint, summarize
 from callscribe.insights.topics import TopicTracker
@@ -194,7 +195,7 @@ class ConversationAnalyzer:
         out = list(analyses)
         for offset, item in enumerate(inputs):
             position = first + offset
-            accepted = pairing.accept(position, item, out[offset], self._requests)
+            accepted = pairing.accept(position, item, out[offset], self._requests, self._due_of)
             if accepted is not None:
                 out[offset] = accepted.answer
                 request = accepted.request
@@ -214,6 +215,10 @@ class ConversationAnalyzer:
             }
         self._position = first + len(inputs)
         return out
+
+    def _due_of(self, text: str) -> DueDate | None:
+        context = self.context
+        return find_due_date(text, context.start, parse_timezone(context.timezone))
 
     def _later(self, before: Insight, after: Insight) -> None:
         """A revised request that is itself still open to answers keeps being answerable."""

@@ -43,6 +43,12 @@ EMBEDDED_QUESTION = _words(
     r"i'?d like to know",
     r"(?:can|could) you (?:tell|remind) (?:me|us) (?:what|when|how|why|who|where|if|whether)",
 )
+# The part of those that asks in so many words, whatever the punctuation.
+ASKED = _words(
+    r"i(?:'m| am| was) wondering (?:if|whether|what|when|how|why|who)",
+    r"i'?d like to know",
+    r"(?:can|could) you (?:tell|remind) (?:me|us) (?:what|when|how|why|who|where|if|whether)",
+)
 
 CHATTER = _words(
     r"(?:can|could|do) (?:you|everyone|everybody|you all|you guys|y'all|all of you|folks)"
@@ -203,6 +209,15 @@ VOCATIVE_REQUEST = re.compile(
     r"'re going to| are going to))\b",
     re.IGNORECASE,
 )
+# A statement turned into a question by its tag: "…, doesn't it?", "…, right?" (asking for a
+# yes; "right?" or "you know?" alone is a backchannel, and too short to count).
+TAG_QUESTION = re.compile(
+    r",\s*(?:(?:is|are|was|were|do|does|did|have|has|had|can|could|will|would|should|won|"
+    r"wouldn|shouldn|couldn|isn|aren|wasn|weren|don|doesn|didn|haven|hasn|hadn)(?:'t|n't)?"
+    r"\s+(?:it|he|she|they|we|you|there|i|that)(?:\s+not)?|right|correct|yes|no|okay|ok)"
+    r"\s*\?\s*$",
+    re.IGNORECASE,
+)
 # A reply that takes something on without saying what ("Will do.", "Sure, I can do that."):
 # an answer to a request, never an action item of its own.
 BARE_ACCEPTANCE = re.compile(
@@ -232,6 +247,7 @@ FIRST_PERSON_PROMISE = re.compile(
 )
 
 __all__ = [
+    "ASKED",
     "AUX_START",
     "BARE_ACCEPTANCE",
     "CHATTER",
@@ -249,6 +265,7 @@ __all__ = [
     "PAST_REPORT",
     "REQUEST",
     "SUBJECT_MODAL",
+    "TAG_QUESTION",
     "VOCATIVE_REQUEST",
     "WH_WORDS",
     "wordset",

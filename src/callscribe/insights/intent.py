@@ -78,6 +78,10 @@ class Cues:
     settled: bool = False
     """Decides or weighs rather than assigns: a decision ("Let's use…"), an option on a
     condition ("If…, we can…"), a question to the room ("Anything else…")."""
+    tagged: bool = False
+    """A statement with a question tag ("…, doesn't it?", "…, right?")."""
+    asked: bool = False
+    """A question put in so many words ("I was wondering whether…", "I'd like to know…")."""
 
     @property
     def question_candidate(self) -> bool:
@@ -87,9 +91,11 @@ class Cues:
 
     @property
     def clear_question(self) -> bool:
-        """Interrogative form with a question mark, or inverted ("Is there anything else we
-        should discuss."): a question whatever the classifier says."""
-        return self.question_candidate and self.q_start and (self.q_mark or self.inverted)
+        """A question whatever the classifier says: interrogative form with a question mark,
+        inverted ("Is there anything else we should discuss."), tagged, or asked in so many
+        words ("I was wondering whether…")."""
+        form = self.q_start and (self.q_mark or self.inverted)
+        return self.question_candidate and (form or self.tagged or self.asked)
 
     @property
     def task_candidate(self) -> bool:
@@ -197,7 +203,10 @@ def extract(span: Any, members: frozenset[str]) -> Cues:
             cues.DECISION.search(text)
             or cues.CONDITIONAL_OPTION.match(text)
             or cues.LEADING_ANY.search(text)
+            or cues.ASKED.search(text)
         ),
+        tagged=bool(cues.TAG_QUESTION.search(text)),
+        asked=bool(cues.ASKED.search(text)),
         strong_task=not hedge
         and (
             bool(cues.FIRST_PERSON_PROMISE.match(text))

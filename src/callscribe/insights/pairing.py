@@ -23,11 +23,11 @@ Pure: analyses in, analyses out.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from callscribe.insights.cues import wordset
-from callscribe.insights.model import Insight, MessageAnalysis, MessageInput, Person
+from callscribe.insights.model import DueDate, Insight, MessageAnalysis, MessageInput, Person
 
 WINDOW = 3
 """An answer comes within this many messages of its request."""
@@ -50,6 +50,13 @@ _REFUSAL = re.compile(
 _PROPOSAL = re.compile(
     r"\b(?:let's|let us|we (?:should|need to|have to|must|could|can|will|'ll)|we'll|"
     r"(?:someone|somebody) (?:should|needs to|has to|must|will|can)|shall we)\b",
+    re.IGNORECASE,
+)
+# A verb whose object points back at what was asked: "I'll do it right after this meeting".
+_REFERS_BACK = re.compile(
+    r"\b(?:do|handle|send|have|get|take care of|set|sort|finish|book|schedule|email|call|"
+    r"ping|look into|take|draft|write|prepare|fix|update|check)(?: \w+)? (?:it|that|this|them|"
+    r"those)\b",
     re.IGNORECASE,
 )
 _ANAPHOR = re.compile(r"\b(?:it|that|this|those|them|these|one)\b", re.IGNORECASE)
@@ -97,13 +104,19 @@ class Accepted:
     answer: MessageAnalysis
 
 
+DueOf = Callable[[str], DueDate | None]
+
+
 def accept(
     position: int,
     message: MessageInput,
     analysis: MessageAnalysis,
     requests: Sequence[Request],
+    due_of: DueOf = lambda _text: None,
 ) -> Accepted | None:
-    """Whether the message at ``position`` answers one of ``requests`` (the latest it can)."""
+    """Whether the message at ``position`` answers one of ``requests`` (the latest it can).
+    ``due_of`` finds a deadline in text ("you'll have it on Wednesday" is no task of its own,
+    but says when)."""
     text = message.text.strip()
     if _REFUSAL.search(text):
         return None
@@ -124,11 +137,13 @@ def accept(
             agrees or (commits and on_it)
         ):
             continue
-        return _merge(request, message, analysis)
+        return _merge(request, message, analysis, due_of)
     return None
 
 
-def _merge(request: Request, message: MessageInput, analysis: MessageAnalysis) -> Accepted:
+def _merge(
+    request: Request, message: MessageInput, analysis: MessageAnalysis, due_of: DueOf
+) -> Accepted:
     wanted = _content(request.insight.text)
     same: list[Insight] = []
     kept: list[Insight] = []
@@ -137,7 +152,7 @@ def _merge(request: Request, message: MessageInput, analysis: MessageAnalysis) -
             same.append(insight)
         else:
             kept.append(insight)
-    due = next((i.due_by for i in same if i.due_by is not None), None)
+    due = next((i.due_by for i in same if i.due_by is not None), None) or due_of(message.text)
     asked = request.insight
     updated = replace(
         asked,
@@ -150,10 +165,11 @@ def _merge(request: Request, message: MessageInput, analysis: MessageAnalysis) -
 
 
 def _about(text: str, request_words: frozenset[str]) -> bool:
-    """Whether an answer's task sentence restates the request: a shared content word, or a
-    short sentence that refers to it ("I can do that", "I'll email them this afternoon")."""
+    """Whether an answer's task sentence restates the request: a shared content word, a verb
+    whose object points back at it ("I'll do it after this meeting"), or a short sentence that
+    refers to it ("I can do that", "I'll email them this afternoon")."""
     words = _content(text)
-    if words & request_words:
+    if words & request_words or _REFERS_BACK.search(text):
         return True
     short = len(_WORD.findall(text.lower())) <= 7
     return short and (bool(_ANAPHOR.search(text)) or not words)
