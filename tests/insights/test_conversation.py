@@ -45,6 +45,8 @@ def test_questions_after_a_leading_phrase(
         "Let us get back to it.",
         "Today we need to go over the pricing proposal for Northwind.",  # the agenda
         "Right?",  # a backchannel, not a question either
+        "Lena, are you on the call yet?",  # a presence check, like a sound check
+        "How much can we offer for that role?",  # a question, not a task
     ],
 )
 def test_no_task_in_these(engine: InsightEngine, context: ConversationContext, text: str) -> None:

@@ -111,3 +111,29 @@ def test_an_answer_that_refers_back_says_when_even_if_it_is_no_task_itself() -> 
     accepted = accept(1, *said(1, later, MARCUS, promise), requests)
     assert accepted is not None
     assert accepted.answer.insights == ()  # "do it": the same task
+
+
+def test_the_reply_to_a_request_is_about_it_unless_it_says_it_is_more() -> None:
+    ask = "Marcus, would you set up a call with the candidate this week?"
+    request, analysis = said(0, ask, PRIYA, task(ask, PRIYA, MARCUS, 0))
+    requests = requests_in(0, request, analysis)
+    answer = "Yes, I'll email her today and find a time. I will also book the room."
+    mine = task("Yes, I'll email her today and find a time.", MARCUS, MARCUS, 1)
+    more = task("I will also book the room.", MARCUS, MARCUS, 1)
+    accepted = accept(1, *said(1, answer, MARCUS, mine, more), requests)
+    assert accepted is not None
+    assert accepted.answer.insights == (more,)
+
+
+def test_a_volunteer_takes_a_proposal_with_the_way_they_will_do_it() -> None:
+    text = "Then someone should shorten it before the onsite."
+    proposal = task(text, PRIYA, PRIYA, 0)
+    request, analysis = said(0, text, PRIYA, proposal)
+    requests = requests_in(0, request, analysis)
+    monday = DueDate(datetime(2026, 12, 7, 17, tzinfo=UTC), "by Monday", 0)
+    answer = "I can do that. I'll cut it down to two hours by Monday."
+    mine = task("I'll cut it down to two hours by Monday.", DANA, DANA, 1, monday)
+    accepted = accept(1, *said(1, answer, DANA, mine), requests)
+    assert accepted is not None
+    assert (accepted.updated.assignee, accepted.updated.due_by) == (DANA, monday)
+    assert accepted.answer.insights == ()

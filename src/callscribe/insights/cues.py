@@ -57,6 +57,8 @@ CHATTER = _words(
     r"(?:is|are) (?:everyone|everybody|you all|you guys) (?:able to )?(?:see|hear|here|there)",
     r"(?:is|can) (?:my|the) (?:audio|video|mic|microphone|sound|screen)",
     r"is it just me",
+    r"(?:are|is) (?:you|everyone|everybody|\w+) (?:still )?(?:on the call|on the line|there|"
+    r"here|with us)(?: yet| now| already)?",
     r"(?:you're|you are|i'm|i am|i was|you were) (?:still )?(?:on )?mute[d]?",
     r"(?:you're|you are|i think you're) (?:breaking|cutting) up",
     r"you cut out",

@@ -68,7 +68,8 @@ class Cues:
     short: bool
     group_question: bool = False
     """Asks rather than assigns: an inverted question about us, oneself or the situation
-    ("Do we want to…?", "Should I join…?", "Is there anything else…"), with or without "?"."""
+    ("Do we want to…?", "Should I join…?", "Is there anything else…"), with or without "?",
+    or a wh-question ("How much can we offer?")."""
     inverted: bool = False
     """Opens with an auxiliary and its subject ("did anyone…", "can you…")."""
     strong_task: bool = False
@@ -196,7 +197,7 @@ def extract(span: Any, members: frozenset[str]) -> Cues:
         past=bool(cues.PAST_REPORT.search(text)),
         negated=bool(cues.NEGATED_TASK.search(text)),
         short=len(_WORD.findall(text)) < 3,
-        group_question=subject in _ASKING_SUBJECTS,
+        group_question=subject in _ASKING_SUBJECTS or (form == "wh" and q_mark),
         inverted=form == "inverted",
         bare=bool(cues.BARE_ACCEPTANCE.match(text)),
         settled=bool(

@@ -14,8 +14,10 @@ reader of the summary would call a duplicate. Rules:
   refusal ("No", "I can't") takes nothing on, nor does a promise of something else;
 * the accepted request becomes the one item: its owner is whoever accepted, its due date the
   one the answer gives (else the request's), it is definitive, and it refers to both messages.
-  The answer's own task sentences about the same thing — sharing a content word with the
-  request, or saying it with a pronoun ("I can set that up") — are not items of their own.
+  The reply's own task sentences are the same task — all of them in a reply to a request or a
+  proposal ("Yes, I'll email her today" to "would you set up a call with her?"), unless it
+  says it is more ("Also, …"); in a reply to a statement ("Priya will…"), those that restate
+  it (a shared content word, a pronoun pointing back: "I can set that up").
 
 Pure: analyses in, analyses out.
 """
@@ -52,6 +54,21 @@ _PROPOSAL = re.compile(
     r"(?:someone|somebody) (?:should|needs to|has to|must|will|can)|shall we)\b",
     re.IGNORECASE,
 )
+_ASKS = re.compile(
+    r"\?\s*$|\b(?:please|(?:can|could|would|will) you|would you mind)\b", re.IGNORECASE
+)
+# More than the answer: "Also, I'll…", "I will also…".
+_ALSO = re.compile(
+    r"^\W*(?:[\w']+\W+){0,3}?(?:also|besides|plus|additionally|separately|on top of that|"
+    r"another thing)\b",
+    re.IGNORECASE,
+)
+# Taking a proposal on in so many words: "I can do that", "I'll take care of it".
+_BARE_TAKE = re.compile(
+    r"\bi(?:'ll| will| can)\s+(?:do|handle|take care of|set up|sort out|own|take)\s+"
+    r"(?:that|it|this)\b",
+    re.IGNORECASE,
+)
 # A verb whose object points back at what was asked: "I'll do it right after this meeting".
 _REFERS_BACK = re.compile(
     r"\b(?:do|handle|send|have|get|take care of|set|sort|finish|book|schedule|email|call|"
@@ -80,6 +97,8 @@ class Request:
     """Position of its message in the conversation (analyses are indexed the same way)."""
     insight: Insight
     open_to_anyone: bool
+    asks: bool = False
+    """Put to its owner as a request ("can you…?", "please…"), not stated ("Priya will…")."""
 
 
 def requests_in(position: int, message: MessageInput, analysis: MessageAnalysis) -> list[Request]:
@@ -91,7 +110,8 @@ def requests_in(position: int, message: MessageInput, analysis: MessageAnalysis)
         asked = not _same(insight.assignee, message.speaker)
         proposed = not asked and bool(_PROPOSAL.search(insight.text))
         if asked or proposed:
-            out.append(Request(position, insight, open_to_anyone=proposed))
+            asks = asked and bool(_ASKS.search(insight.text))
+            out.append(Request(position, insight, open_to_anyone=proposed, asks=asks))
     return out
 
 
@@ -126,18 +146,19 @@ def accept(
     for request in reversed(requests):
         if position - request.message > WINDOW or request.message >= position:
             continue
-        wanted = _content(request.insight.text)
         # a promise of something else is not an answer ("Priya will prepare the plan." —
         # "I'll follow up with their CTO on Monday.")
+        wanted = _content(request.insight.text)
         on_it = any(_about(t, wanted) for t in [i.text for i in tasks] or [text])
         if request.open_to_anyone:
-            if not (commits and on_it) or _same(request.insight.speaker, message.speaker):
-                continue
-        elif not _same(request.insight.assignee, message.speaker) or not (
-            agrees or (commits and on_it)
-        ):
-            continue
-        return _merge(request, message, analysis, due_of)
+            volunteers = bool(tasks) or bool(_BARE_TAKE.search(text))  # not "let me pull up…"
+            by_other = not _same(request.insight.speaker, message.speaker)
+            answered = by_other and commits and (on_it or volunteers)
+        else:
+            takes = agrees or (commits and (on_it or request.asks))
+            answered = _same(request.insight.assignee, message.speaker) and takes
+        if answered:
+            return _merge(request, message, analysis, due_of)
     return None
 
 
@@ -145,10 +166,15 @@ def _merge(
     request: Request, message: MessageInput, analysis: MessageAnalysis, due_of: DueOf
 ) -> Accepted:
     wanted = _content(request.insight.text)
+    # The reply to a request or a proposal is about it, unless it says it is more ("Also, …");
+    # a reply to a statement ("Priya will…") only where it restates it.
+    replying = request.asks or request.open_to_anyone
     same: list[Insight] = []
     kept: list[Insight] = []
     for insight in analysis.insights:
-        if insight.type != "question" and _about(insight.text, wanted):
+        if insight.type == "question":
+            kept.append(insight)
+        elif (replying and not _ALSO.match(insight.text)) or _about(insight.text, wanted):
             same.append(insight)
         else:
             kept.append(insight)
