@@ -98,3 +98,17 @@ def test_reaching_people_is_a_follow_up(
     members = (*context.members, Person("Raj"))
     ctx = ConversationContext(start=context.start, timezone=context.timezone, members=members)
     assert kind in kinds(engine, ctx, text)
+
+
+def test_a_misheard_name_addressed_is_still_the_member(
+    engine: InsightEngine, context: ConversationContext
+) -> None:
+    aisha = Person("Aisha Khan", "u-aisha")
+    ctx = ConversationContext(
+        start=context.start, timezone=context.timezone, members=(*context.members, aisha)
+    )
+    analysis = engine.analyze(
+        message("Asia, make sure the copy is final before Wednesday.", SARAH), ctx
+    )
+    (task,) = [i for i in analysis.insights if i.type != "question"]
+    assert task.assignee == aisha

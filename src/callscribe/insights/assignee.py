@@ -14,6 +14,7 @@ from typing import Any
 from callscribe.insights import cues
 from callscribe.insights.cues import VOCATIVE_REQUEST
 from callscribe.insights.model import Person
+from callscribe.insights.names import closest
 
 _YOU = re.compile(
     r"\b(?:can|could|would|will) you\b|\byou(?:'ll| will)? (?:need to|should|have to|must|"
@@ -29,13 +30,19 @@ _LET_US = re.compile(r"^\W*(?:\w+,?\s+){0,2}?let(?:'s| us)\b", re.IGNORECASE)
 _LEADING_NAME = re.compile(r"^\W*(?:(?:so|okay|ok|and|hey),?\s+)?(?P<name>[A-Za-z][\w'-]*)\b")
 
 
-def member_for(name: str, members: tuple[Person, ...]) -> Person | None:
-    """The member whose full or first name is ``name`` (case-insensitive)."""
+def member_for(name: str, members: tuple[Person, ...], *, fuzzy: bool = False) -> Person | None:
+    """The member whose full or first name is ``name`` (case-insensitive); with ``fuzzy``, also
+    the one whose first name it sounds like (a name the recogniser misspelt)."""
     key = name.strip().lower()
     for member in members:
         full = member.name.strip().lower()
         if key and (key == full or key == full.split()[0]):
             return member
+    if fuzzy:
+        firsts = {m.name.strip().lower().split()[0]: m for m in members if m.name.strip()}
+        near = closest(key, firsts)
+        if near is not None:
+            return firsts[near]
     return None
 
 
@@ -64,14 +71,15 @@ def find_assignee(
 def _vocative(span: Any, members: tuple[Person, ...]) -> Person | None:
     addressed = VOCATIVE_REQUEST.match(span.text)  # "Great, Marcus, can you…"
     if addressed is not None:
-        member = member_for(addressed.group("name"), members)
+        member = member_for(addressed.group("name"), members, fuzzy=True)
         if member is not None:
             return member
     m = _LEADING_NAME.match(span.text)
     if m is None:
         return None
     name = m.group("name")
-    member = member_for(name, members)
+    followed = span.text[m.end() :].lstrip().startswith(",")
+    member = member_for(name, members, fuzzy=followed)  # "Asia, make sure…": Aisha
     if member is not None:
         return member
     first = next((t for t in span if t.idx - span[0].idx == m.start("name")), None)

@@ -38,6 +38,8 @@ LEADING_ANY = re.compile(
 )
 EMBEDDED_QUESTION = _words(
     r"i(?:'m| am| was) wondering (?:if|whether|what|when|how|why|who)",
+    r"i wonder (?:if|whether|what|when|how|why|who)",
+    r"i(?:'m| am) (?:curious|not sure) (?:if|whether|what|when|how|why|who)",
     r"do you (?:know|remember|think)",
     r"thoughts on",
     r"i'?d like to know",
@@ -46,6 +48,9 @@ EMBEDDED_QUESTION = _words(
 # The part of those that asks in so many words, whatever the punctuation.
 ASKED = _words(
     r"i(?:'m| am| was) wondering (?:if|whether|what|when|how|why|who)",
+    r"i wonder (?:if|whether|what|when|how|why|who)",
+    r"i(?:'m| am) (?:curious|not sure) (?:if|whether|what|when|how|why|who)",
+    r"do you happen to know",
     r"i'?d like to know",
     r"(?:can|could) you (?:tell|remind) (?:me|us) (?:what|when|how|why|who|where|if|whether)",
 )

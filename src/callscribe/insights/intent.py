@@ -13,6 +13,7 @@ from typing import Any
 
 from callscribe.insights import cues
 from callscribe.insights.cues import wordset
+from callscribe.insights.names import closest
 
 _SENTENCE_END = re.compile(r"(?<=[.?!])\s+(?=\S)")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
@@ -211,7 +212,7 @@ def extract(span: Any, members: frozenset[str]) -> Cues:
         strong_task=not hedge
         and (
             bool(cues.FIRST_PERSON_PROMISE.match(text))
-            or (vocative is not None and vocative.group("name").lower() in members)
+            or (vocative is not None and closest(vocative.group("name"), members) is not None)
         ),
     )
 

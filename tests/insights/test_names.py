@@ -1,0 +1,27 @@
+"""Names as a recogniser writes them, taken to be the member they sound like."""
+
+from __future__ import annotations
+
+import pytest
+
+from callscribe.insights.names import closest, sounds_like
+
+
+@pytest.mark.parametrize(
+    ("heard", "member", "same"),
+    [
+        ("Asia", "Aisha", True),  # two letters off, a long name
+        ("Markus", "Marcus", True),
+        ("Dan", "Dana", True),
+        ("Ben", "Bob", False),  # two letters off, a short name
+        ("Great", "Grace", False),
+        ("Ann", "Bob", False),
+    ],
+)
+def test_sounds_like(heard: str, member: str, same: bool) -> None:
+    assert sounds_like(heard, member) is same
+
+
+def test_closest_prefers_the_nearer_name() -> None:
+    assert closest("Dane", ["dana", "diane"]) == "dana"
+    assert closest("Zed", ["dana"]) is None
