@@ -14,10 +14,11 @@ call has ended, what the Conversation API returns is scored against the meeting'
 * ``none``: no speaker events — a phone dial-in, where no platform sends any.
 
 Meetings: ``bundled`` (the demo's; the rules were developed on it); ``relaunch``,
-``escalations`` and ``hiring`` (each written for this benchmark as held-out, and each used to
-change rules after its first run: development meetings now); ``campaign`` (written after the
-last rule change and never used to tune one: the held-out meeting). Message latency runs from
-the end of a message's last turn at the bridge to the ``message_response`` that carries it.
+``escalations``, ``hiring`` and ``campaign`` (each written for this benchmark as held-out, and
+each used to change rules after its first run: development meetings now); ``onboarding``
+(written after the last rule change and never used to tune one: the held-out meeting).
+Message latency runs from the end of a message's last turn at the bridge to the
+``message_response`` that carries it.
 """
 
 from __future__ import annotations
@@ -92,6 +93,7 @@ def meetings() -> dict[str, Meeting]:
         "escalations": Meeting("escalations", DATA / "escalations.wav", DATA / "escalations.json"),
         "hiring": Meeting("hiring", DATA / "hiring.wav", DATA / "hiring.json"),
         "campaign": Meeting("campaign", DATA / "campaign.wav", DATA / "campaign.json"),
+        "onboarding": Meeting("onboarding", DATA / "onboarding.wav", DATA / "onboarding.json"),
     }
 
 
