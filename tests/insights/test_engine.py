@@ -42,6 +42,7 @@ def _types(engine: InsightEngine, context: ConversationContext, text: str) -> se
         "so what do we do if the vendor walks away",
         "Kevin, who owns the onboarding checklist?",
         "I was wondering if the API supports webhooks.",
+        "By the way, when is the security review due?",
     ],
 )
 def test_questions_punctuated_or_not(
@@ -93,6 +94,8 @@ def test_meeting_chatter_is_no_insight(
         "I sent the proposal to Globex last week.",
         "That's a really great idea.",
         "Revenue was up fifteen percent in Q2.",
+        "Around two minutes, which is far too long for them.",
+        "On Friday, when the board meets, the numbers will be final.",
     ],
 )
 def test_statements_are_no_insight(

@@ -137,3 +137,17 @@ def test_a_volunteer_takes_a_proposal_with_the_way_they_will_do_it() -> None:
     assert accepted is not None
     assert (accepted.updated.assignee, accepted.updated.due_by) == (DANA, monday)
     assert accepted.answer.insights == ()
+
+
+def test_an_answer_that_names_the_email_makes_the_task_a_follow_up() -> None:
+    text = "Please keep the account manager in the loop."
+    request, analysis = said(0, text, PRIYA, task(text, PRIYA, MARCUS, 0))
+    requests = requests_in(0, request, analysis)
+    answer = "I'll email her after the measurement."
+    promise = Insight("follow_up", answer, "m1", 0.9, MARCUS, MARCUS)
+    accepted = accept(1, *said(1, f"Will do. {answer}", MARCUS, promise), requests)
+    assert accepted is not None
+    assert (accepted.updated.type, accepted.updated.text) == ("follow_up", text)
+    assert accepted.answer.insights == ()
+    plain = accept(1, *said(1, "Will do.", MARCUS), requests)
+    assert plain is not None and plain.updated.type == "action_item"

@@ -181,6 +181,10 @@ def extract(span: Any, members: frozenset[str]) -> Cues:
     if not form and lead is not None:
         asking = first_words(text[lead.end() :], members)
         form = _asks(span, asking, members, q_mark)
+        # after a comma, a wh-word with no "?" opens a relative clause, not a question
+        # ("Around two minutes, which is far too long.")
+        if form == "wh" and not q_mark:
+            form = ""
     subject = asking[1] if form == "inverted" and len(asking) > 1 else ""
     vocative = cues.VOCATIVE_REQUEST.match(text)
     hedge = bool(cues.HEDGE.search(text))

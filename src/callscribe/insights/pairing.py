@@ -13,7 +13,8 @@ reader of the summary would call a duplicate. Rules:
   proposal only by such a commitment (agreeing — "sounds good" — is not volunteering). A
   refusal ("No", "I can't") takes nothing on, nor does a promise of something else;
 * the accepted request becomes the one item: its owner is whoever accepted, its due date the
-  one the answer gives (else the request's), it is definitive, and it refers to both messages.
+  one the answer gives (else the request's), it is definitive, it refers to both messages, and
+  it is a follow-up when either side is one.
   The reply's own task sentences are the same task — all of them in a reply to a request or a
   proposal ("Yes, I'll email her today" to "would you set up a call with her?"), unless it
   says it is more ("Also, …"); in a reply to a statement ("Priya will…"), those that restate
@@ -180,8 +181,12 @@ def _merge(
             kept.append(insight)
     due = next((i.due_by for i in same if i.due_by is not None), None) or due_of(message.text)
     asked = request.insight
+    # Either side saying it is a follow-up ("keep her in the loop" — "I'll email her") makes
+    # the one task a follow-up: the answer often names the call or e-mail the request did not.
+    follow_up = any(i.type == "follow_up" for i in (asked, *same))
     updated = replace(
         asked,
+        type="follow_up" if follow_up else asked.type,
         assignee=message.speaker,
         due_by=due or asked.due_by,
         definitive=True,
