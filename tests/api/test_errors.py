@@ -155,6 +155,29 @@ def test_unknown_member_and_routes(api: ApiClient) -> None:
     assert "limit" in _message(r)
 
 
+@pytest.mark.parametrize("offset", ["9223372036854775808", "99999999999999999999999", "-1"])
+def test_numbers_past_what_the_database_holds_are_400_at_once(
+    api: ApiClient, small_server: ServerProcess, offset: str
+) -> None:
+    r = api.http.get("/v1/conversations", params={"offset": offset}, timeout=5.0)
+    assert r.status_code == 400
+    assert "offset" in _message(r)
+    assert httpx.get(f"{small_server.base_url}/health", timeout=5.0).status_code == 200
+    r = api.http.post(
+        "/v1/endpoint:connect",
+        json={
+            "operation": "start",
+            "endpoint": {
+                "type": "sip",
+                "uri": "sip:meeting@127.0.0.1:5999",
+                "audioConfig": {"sampleRate": 9223372036854775808},
+            },
+        },
+    )
+    assert r.status_code == 400
+    assert "endpoint.audioConfig.sampleRate" in _message(r), _message(r)
+
+
 @pytest.mark.parametrize(
     "headers",
     [

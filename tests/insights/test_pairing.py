@@ -150,4 +150,5 @@ def test_an_answer_that_names_the_email_makes_the_task_a_follow_up() -> None:
     assert (accepted.updated.type, accepted.updated.text) == ("follow_up", text)
     assert accepted.answer.insights == ()
     plain = accept(1, *said(1, "Will do.", MARCUS), requests)
-    assert plain is not None and plain.updated.type == "action_item"
+    assert plain is not None
+    assert plain.updated.type == "action_item"

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from callscribe import __version__
 from callscribe.api import errors
+from callscribe.api.crash import CrashGuard
 from callscribe.api.limits import BodySizeLimit
 from callscribe.api.routes import (
     audio,
@@ -63,6 +64,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     errors.install(app)
     app.add_middleware(BodySizeLimit, limit_for=lambda path: body_limit(settings, path))
+    app.add_middleware(CrashGuard)  # outermost of ours: nothing unhandled reaches the server
     for module in (
         auth,
         process,

@@ -1,4 +1,5 @@
-"""Every error leaves the API as JSON ``{"message": ...}``; never a stack trace."""
+"""Every error leaves the API as JSON ``{"message": ...}``; never a stack trace (errors no
+handler takes are answered by :mod:`callscribe.api.crash`)."""
 
 from __future__ import annotations
 
@@ -71,8 +72,3 @@ def install(app: FastAPI) -> None:
         else:
             message = str(exc.detail)
         return error_response(exc.status_code, message, dict(exc.headers or {}))
-
-    @app.exception_handler(Exception)
-    async def _crash(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error", path=request.url.path)
-        return error_response(500, "internal server error")

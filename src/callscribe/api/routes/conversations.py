@@ -25,13 +25,16 @@ from callscribe.api.schemas.conversations import (
 
 router = APIRouter(prefix="/v1/conversations", tags=["conversations"])
 
+MAX_OFFSET = 2**31 - 1
+"""Past any real listing, and within every database's integer (SQLite overflows at 2**63)."""
+
 
 @router.get("", response_model=ConversationsOut, operation_id="list_conversations")
 async def list_conversations(
     app_id: AppId,
     services: ServicesDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> ConversationsOut:
     """This app's conversations, newest first."""
     rows = await services.repository.list_conversations(app_id, limit=limit, offset=offset)

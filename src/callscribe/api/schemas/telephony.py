@@ -13,7 +13,7 @@ from callscribe.api.schemas.process import TrackerSpec
 
 class AudioConfig(RequestBody):
     encoding: str | None = None
-    sample_rate: int | None = None
+    sample_rate: int | None = Field(None, ge=8000, le=48000)
 
 
 class Endpoint(RequestBody):
