@@ -158,6 +158,14 @@ def test_url(
     failed = api.wait_for_job(missing.json()["jobId"])
     assert failed["status"] == "failed"
     assert "HTTP 404" in failed["error"]
+    # the conversation it was to produce ends failed, with the job's error on it
+    conversation = api.http.get(f"/v1/conversations/{missing.json()['conversationId']}").json()
+    assert conversation["status"] == "failed"
+    assert conversation["endTime"] is not None
+    assert conversation["metadata"]["error"] == {
+        "jobId": missing.json()["jobId"],
+        "message": failed["error"],
+    }
 
     (root / "notes.txt").write_text("these are not sounds " * 100)
     text_file = api.http.post(

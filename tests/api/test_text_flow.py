@@ -10,6 +10,7 @@ import itertools
 import json
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 
@@ -130,6 +131,39 @@ def test_append_rename_and_delete(client: ApiClient) -> None:
         assert r.status_code == 404
         assert conv_id in r.json()["message"]
     assert http.get(f"/v1/job/{first['jobId']}").status_code == 404
+
+
+def test_concurrent_appends_all_land(fresh_server: ServerProcess) -> None:
+    """Three clients append to one conversation at once: every job completes, nothing lost."""
+    api = ApiClient.for_new_app(fresh_server, "appends")
+    first = api.http.post(
+        "/v1/process/text",
+        json={"messages": [{"payload": {"content": "Let's begin."}, "from": {"name": "Ann"}}]},
+    ).json()
+    conv_id = first["conversationId"]
+
+    def append(client: int) -> list[str]:
+        jobs = []
+        with httpx.Client(base_url=fresh_server.base_url, headers=api.http.headers) as http:
+            for n in range(10):
+                text = f"Client {client} says {n}, and Bob will send the notes by Friday."
+                r = http.put(
+                    f"/v1/process/text/{conv_id}",
+                    json={"messages": [{"payload": {"content": text}, "from": {"name": "Bob"}}]},
+                )
+                assert r.status_code == 201, r.text
+                jobs.append(r.json()["jobId"])
+        return jobs
+
+    with ThreadPoolExecutor(3) as pool:
+        jobs = [j for batch in pool.map(append, range(3)) for j in batch]
+    finished = [api.wait_for_job(j, timeout=180) for j in [first["jobId"], *jobs]]
+    assert [f["status"] for f in finished] == ["completed"] * 31, [f.get("error") for f in finished]
+    messages = api.http.get(f"/v1/conversations/{conv_id}/messages").json()["messages"]
+    assert len(messages) == 31
+    conversation = api.http.get(f"/v1/conversations/{conv_id}").json()
+    assert conversation["status"] == "completed"
+    api.close()
 
 
 def test_apps_are_isolated(server: ServerProcess, client: ApiClient) -> None:

@@ -2,7 +2,10 @@
 
 A job is stored (``scheduled``) before the API answers, so a crash loses no accepted work: at
 start-up the runner picks up every job a previous process left unfinished. Each job moves
-``scheduled -> in_progress -> completed | failed``; a handler's exception fails only its job.
+``scheduled -> in_progress -> completed | failed``; a handler's exception fails only its job
+(and the conversation it was to produce, with the job's error on it). Jobs of one
+conversation (an upload and the appends that follow it) run one at a time, in the order they
+were submitted: each reanalyses the whole conversation, and two at once overwrite each other.
 """
 
 from __future__ import annotations
@@ -19,6 +22,17 @@ log = get_logger(__name__)
 
 JobHandler = Callable[[Job], Awaitable[None]]
 JobListener = Callable[[Job, JobStatus], Awaitable[None]]
+
+
+class _Turn:
+    """Who holds or waits for a conversation's turn (``asyncio.Lock`` wakes waiters in
+    order)."""
+
+    __slots__ = ("lock", "waiting")
+
+    def __init__(self) -> None:
+        self.lock = asyncio.Lock()
+        self.waiting = 0
 
 
 class JobRunner:
@@ -38,6 +52,7 @@ class JobRunner:
         self._idle = asyncio.Event()
         self._idle.set()
         self._pending = 0
+        self._turns: dict[str, _Turn] = {}
 
     def submit(self, job: Job) -> None:
         """Queue a stored job; it runs as soon as a worker is free."""
@@ -71,6 +86,17 @@ class JobRunner:
                     self._idle.set()
 
     async def _run_one(self, job: Job) -> None:
+        turn = self._turns.setdefault(job.conversation_id, _Turn())
+        turn.waiting += 1
+        try:
+            async with turn.lock:
+                await self._run_alone(job)
+        finally:
+            turn.waiting -= 1
+            if turn.waiting == 0:
+                del self._turns[job.conversation_id]
+
+    async def _run_alone(self, job: Job) -> None:
         with bind(job_id=job.id, conversation_id=job.conversation_id):
             await self._repo.set_job_status(job.id, JobStatus.IN_PROGRESS)
             status, error = JobStatus.COMPLETED, None
@@ -84,7 +110,10 @@ class JobRunner:
             except Exception as exc:
                 status, error = JobStatus.FAILED, f"internal error: {type(exc).__name__}"
                 log.exception("job crashed")
-            await self._repo.set_job_status(job.id, status, error)
+            if error is None:
+                await self._repo.set_job_status(job.id, status)
+            else:
+                await self._repo.fail_job(job.id, job.conversation_id, error)
             log.info("job finished", status=status.value)
             if self._on_finished is not None:
                 try:

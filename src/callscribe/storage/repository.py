@@ -409,6 +409,24 @@ class Repository:
             )
             await s.commit()
 
+    async def fail_job(self, job_id: str, conversation_id: str, error: str) -> None:
+        """Fail a job and, in the same transaction, the conversation it was to produce: it
+        ends ``failed`` with the job's error in its metadata, never ``in_progress`` forever."""
+        async with self._sessions() as s:
+            now = utcnow()
+            await s.execute(
+                update(JobRow)
+                .where(JobRow.id == job_id)
+                .values(status=JobStatus.FAILED.value, error=error, updated_at=now)
+            )
+            row = await s.get(ConversationRow, conversation_id)
+            if row is not None:
+                row.status = ConversationStatus.FAILED.value
+                row.end_time = row.end_time or now
+                row.updated_at = now
+                row.metadata_ = {**row.metadata_, "error": {"jobId": job_id, "message": error}}
+            await s.commit()
+
     async def unfinished_jobs(self) -> list[Job]:
         """Jobs a previous process accepted but did not finish (resumed at start-up)."""
         async with self._sessions() as s:
