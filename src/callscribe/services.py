@@ -12,7 +12,7 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
-from callscribe.actions import Actions
+from callscribe.actions import Actions, validate_url
 from callscribe.asr import create_recognizer
 from callscribe.auth import AppService
 from callscribe.config import Settings
@@ -24,6 +24,7 @@ from callscribe.conversation.processing import ConversationProcessor, llm_endpoi
 from callscribe.conversation.registry import LiveRegistry
 from callscribe.conversation.speech import SpeechEngine
 from callscribe.conversation.uploads import UploadStore
+from callscribe.errors import ValidationFailed
 from callscribe.events import InProcessBus
 from callscribe.jobs import JobRunner
 from callscribe.log import get_logger
@@ -110,6 +111,17 @@ class Services:
             policy,
             actions,
         )
+
+    def job_params(self, webhook_url: object | None) -> dict[str, Any]:
+        """A job's ``webhookUrl``, refused now (400) when it could never be called: a private
+        or loopback target, unless ``WEBHOOK_ALLOW_PRIVATE`` is set."""
+        if not webhook_url:
+            return {}
+        try:
+            url = validate_url(str(webhook_url), allow_private=self.settings.webhook_allow_private)
+        except ValidationFailed as exc:
+            raise ValidationFailed(f"webhookUrl: {exc.message}") from exc
+        return {"webhookUrl": url}
 
     async def trackers_for(
         self, app_id: str, requested: list[dict[str, Any]], enable_all: bool

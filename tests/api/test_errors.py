@@ -83,12 +83,43 @@ def _message(r: httpx.Response) -> str:
             {"messages": [{"payload": {"content": "hi"}}], "webhookUrl": "not a url"},
             "webhookUrl",
         ),
+        (
+            {"messages": [{"payload": {"content": "hi"}}], "webhookUrl": "http://127.0.0.1:9/x"},
+            "webhookUrl: url host 127.0.0.1 is a loopback or private address",
+        ),
+        (
+            {"messages": [{"payload": {"content": "hi"}}], "webhookUrl": "http://localhost./x"},
+            "webhookUrl: url host 'localhost.' is a loopback name",
+        ),
     ],
 )
 def test_invalid_text_bodies_name_the_field(api: ApiClient, body: object, needle: str) -> None:
     r = api.http.post("/v1/process/text", json=body)
     assert r.status_code == 400, r.text
     assert needle in _message(r)
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "needle"),
+    [
+        ("/v1/process/audio/url", {"url": "http://10.1.2.3/a.wav"}, "10.1.2.3 is a loopback"),
+        ("/v1/process/audio/url", {"url": "http://localhost./a.wav"}, "loopback name"),
+        (
+            "/v1/process/audio/url",
+            {"url": "https://example.com/a.wav", "webhookUrl": "http://192.168.1.5/hook"},
+            "webhookUrl",
+        ),
+        ("/v1/webhooks", {"url": "http://localhost./h", "events": ["insight.created"]}, "loopback"),
+    ],
+)
+def test_private_targets_are_refused_when_asked_not_later(
+    api: ApiClient, path: str, body: dict[str, str], needle: str
+) -> None:
+    before = api.http.get("/v1/conversations").json()["conversations"]
+    r = api.http.post(path, json=body)
+    assert r.status_code == 400, r.text
+    assert needle in _message(r)
+    assert api.http.get("/v1/conversations").json()["conversations"] == before
 
 
 def test_malformed_json(api: ApiClient) -> None:

@@ -94,10 +94,11 @@ async def test_bad_token_is_refused(server: ServerProcess, api: ApiClient) -> No
         (start(encoding="MP3"), "encoding 'MP3' is not one of"),
         (start(rate=1234), "sampleRateHertz"),
         (json.dumps({"type": "start_request", "insightTypes": ["gossip"]}), "insightTypes[0]"),
+        (b"\x00\x01" * 160, "audio arrived before start_request"),
     ],
 )
 async def test_bad_start_request_names_the_problem(
-    server: ServerProcess, api: ApiClient, message: str, needle: str
+    server: ServerProcess, api: ApiClient, message: str | bytes, needle: str
 ) -> None:
     async with connect(ws_url(server, api, "bad-start")) as ws:
         await ws.send(message)

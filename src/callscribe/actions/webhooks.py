@@ -19,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
-import ipaddress
 import json
 import socket
 from typing import Any
@@ -28,6 +27,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from callscribe.errors import ServiceError, ValidationFailed
+from callscribe.hosts import is_private_address, private_by_name
 
 EVENT_HEADER = "X-Callscribe-Event"
 DELIVERY_HEADER = "X-Callscribe-Delivery"
@@ -59,11 +59,6 @@ def encode(body: dict[str, Any]) -> bytes:
     return json.dumps(body, separators=(",", ":"), sort_keys=True).encode()
 
 
-def _is_private(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%")[0])
-    return not ip.is_global or ip.is_multicast
-
-
 def validate_url(url: str, *, allow_private: bool) -> str:
     """Check a target URL's form; with ``allow_private`` false, refuse loopback/private IPs."""
     try:
@@ -79,17 +74,8 @@ def validate_url(url: str, *, allow_private: bool) -> str:
     if parts.username or parts.password:
         raise ValidationFailed("url must not carry credentials")
     del port
-    if not allow_private:
-        if host == "localhost" or host.endswith(".localhost"):
-            raise ValidationFailed(f"url host {host!r} is a loopback address, which is refused")
-        try:
-            literal = ipaddress.ip_address(host)
-        except ValueError:
-            return url
-        if _is_private(str(literal)):
-            raise ValidationFailed(
-                f"url host {host} is a loopback or private address, which is refused"
-            )
+    if not allow_private and (why := private_by_name(host)) is not None:
+        raise ValidationFailed(f"url host {why}, which is refused")
     return url
 
 
@@ -105,7 +91,7 @@ async def check_resolved(url: str, *, allow_private: bool) -> None:
         raise ServiceError(f"cannot resolve webhook host {host}: {exc}", retryable=True) from exc
     for info in infos:
         address = str(info[4][0])
-        if _is_private(address):
+        if is_private_address(address):
             raise ServiceError(
                 f"webhook host {host} resolves to {address}, a private address", retryable=False
             )

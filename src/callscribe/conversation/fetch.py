@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import fnmatch
-import ipaddress
 import socket
 import time
 from collections.abc import AsyncIterator
@@ -19,6 +18,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from callscribe.errors import PayloadTooLarge, ServiceError, ValidationFailed
+from callscribe.hosts import is_private_address, normalise, private_by_name
 
 
 @dataclass(frozen=True)
@@ -39,12 +39,16 @@ def check_url(url: str, policy: FetchPolicy) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
         raise ValidationFailed(f"url must be http or https, not {parts.scheme or 'nothing'!r}")
-    host = (parts.hostname or "").lower()
+    host = normalise(parts.hostname or "")
     if not host:
         raise ValidationFailed("url has no host")
     if not any(fnmatch.fnmatch(host, pattern) for pattern in policy.allow):
         raise ValidationFailed(
             f"url host {host!r} is not in the allow-list (CALLSCRIBE_AUDIO_URL_ALLOW)"
+        )
+    if not policy.allow_private and (why := private_by_name(host)) is not None:
+        raise ValidationFailed(
+            f"url host {why}; set CALLSCRIBE_AUDIO_URL_ALLOW_PRIVATE=true to allow it"
         )
     return host
 
@@ -57,8 +61,8 @@ async def _check_address(host: str, port: int, policy: FetchPolicy) -> None:
     except socket.gaierror as exc:
         raise ServiceError(f"cannot resolve {host}: {exc.strerror}", retryable=True) from exc
     for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if not address.is_global:
+        address = str(info[4][0])
+        if is_private_address(address):
             raise ValidationFailed(
                 f"url host {host!r} resolves to the non-public address {address}; "
                 "set CALLSCRIBE_AUDIO_URL_ALLOW_PRIVATE=true to allow it"

@@ -114,11 +114,11 @@ async def process_audio(
     timezone: Annotated[Timezone | None, Query()] = None,
 ) -> JobAccepted:
     """A recording as the raw body (``Content-Type: audio/...``) or a multipart ``file``."""
+    params = services.job_params(webhook_url)
     trackers = await services.trackers_for(app_id, [], enable_all_trackers)
     conversation_id = await _new_conversation(
         services, app_id, name, {"detectPhrases": detect_phrases, "trackers": trackers}, timezone
     )
-    params = {"webhookUrl": webhook_url} if webhook_url else {}
     try:
         return await _accept(services, app_id, conversation_id, params, request)
     except BaseException:
@@ -150,6 +150,7 @@ async def process_audio_url(
 ) -> JobAccepted:
     """A recording by URL: checked against the allow-list now, fetched by the job."""
     check_url(str(body.url), services.fetch_policy)
+    params: dict[str, Any] = {**services.job_params(body.webhook_url), "url": str(body.url)}
     trackers = await services.trackers_for(
         app_id, [t.model_dump() for t in body.trackers], body.enable_all_trackers
     )
@@ -160,9 +161,6 @@ async def process_audio_url(
         {"detectPhrases": body.detect_phrases, "trackers": trackers},
         body.timezone,
     )
-    params: dict[str, Any] = {"url": str(body.url)}
-    if body.webhook_url:
-        params["webhookUrl"] = str(body.webhook_url)
     return await _accept(services, app_id, conversation_id, params, None)
 
 

@@ -18,9 +18,8 @@ router = APIRouter(prefix="/v1/process", tags=["async"])
 
 
 async def _schedule(
-    services: Services, app_id: str, conversation_id: str, body: TextAppend
+    services: Services, app_id: str, conversation_id: str, params: dict[str, object]
 ) -> JobAccepted:
-    params = {"webhookUrl": str(body.webhook_url)} if body.webhook_url else {}
     job = await services.repository.create_job(app_id, conversation_id, "text", params)
     services.jobs.submit(job)
     return JobAccepted(conversation_id=conversation_id, job_id=job.id)
@@ -34,6 +33,7 @@ async def _schedule(
 )
 async def process_text(body: TextRequest, app_id: AppId, services: ServicesDep) -> JobAccepted:
     """Store the messages (committed before answering), then analyse them in the background."""
+    params = services.job_params(body.webhook_url)
     items = received(body.messages)
     origin = next((r.start for r in items if r.start), None) or datetime.now(UTC)
     settings = {
@@ -54,7 +54,7 @@ async def process_text(body: TextRequest, app_id: AppId, services: ServicesDep) 
         settings=settings,
     )
     await repo.add_messages(conversation.id, timed_messages(items, origin))
-    return await _schedule(services, app_id, conversation.id, body)
+    return await _schedule(services, app_id, conversation.id, params)
 
 
 @router.put(
@@ -67,6 +67,7 @@ async def append_text(
     conversation_id: str, body: TextAppend, app_id: AppId, services: ServicesDep
 ) -> JobAccepted:
     """Append messages to a text conversation and process it again."""
+    params = services.job_params(body.webhook_url)
     repo = services.repository
     conversation = await repo.get_conversation(app_id, conversation_id)
     if conversation.source != "text":
@@ -79,4 +80,4 @@ async def append_text(
     await repo.add_messages(conversation_id, timed_messages(received(body.messages), origin))
     if conversation.status is not ConversationStatus.IN_PROGRESS:
         await repo.reopen_conversation(conversation_id)
-    return await _schedule(services, app_id, conversation_id, body)
+    return await _schedule(services, app_id, conversation_id, params)

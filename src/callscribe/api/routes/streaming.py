@@ -56,11 +56,17 @@ def _offset(minutes: int | None) -> str:
 
 async def _start_request(ws: WebSocket) -> StartRequest | None:
     try:
-        raw = await asyncio.wait_for(ws.receive_text(), START_TIMEOUT)
+        message = await asyncio.wait_for(ws.receive(), START_TIMEOUT)
     except TimeoutError:
         await refuse(ws, "bad_request", f"no start_request within {START_TIMEOUT:.0f} s")
         return None
-    except (WebSocketDisconnect, KeyError):
+    except WebSocketDisconnect:
+        return None
+    if message["type"] == "websocket.disconnect":
+        return None
+    raw = message.get("text")
+    if raw is None:
+        await refuse(ws, "bad_request", "audio arrived before start_request: send it first")
         return None
     try:
         return StartRequest.model_validate(json.loads(raw))
