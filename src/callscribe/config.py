@@ -91,6 +91,20 @@ class Settings(BaseSettings):
 
     # --- auth -----------------------------------------------------------------------------------
     token_ttl_seconds: int = Field(86400, ge=1, description="Lifetime of an access token.")
+    login_failures_per_minute: int = Field(
+        10,
+        ge=1,
+        le=10_000,
+        description="Wrong appSecrets a client address, or an appId, may send in a minute "
+        "before token:generate answers 429 (the right secret too) until the minute passes.",
+    )
+    token_checks_per_second: float = Field(
+        5.0,
+        gt=0,
+        le=1000,
+        description="Secrets token:generate checks per second in all (each an scrypt hash of "
+        "~45 ms of CPU), so it cannot take the CPU live calls need; 429 beyond.",
+    )
     jwt_secret: SecretStr | None = Field(
         None, description="Key that signs tokens; default is generated once into the data dir."
     )

@@ -84,9 +84,14 @@ class Conflict(CallscribeError):
 
 
 class LimitExceeded(CallscribeError):
-    """A concurrency or rate limit was reached."""
+    """A concurrency or rate limit was reached; ``retry_after`` says when to try again, when
+    that is known (the HTTP ``Retry-After`` header)."""
 
     status_code = 429
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class ServiceError(CallscribeError):

@@ -15,6 +15,7 @@ from typing import Any
 from callscribe.actions import Actions, validate_url
 from callscribe.asr import create_recognizer
 from callscribe.auth import AppService
+from callscribe.auth.throttle import LoginThrottle
 from callscribe.config import Settings
 from callscribe.conversation.analyzer import NlpWorker
 from callscribe.conversation.audio_jobs import AudioJobs
@@ -77,7 +78,12 @@ class Services:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         storage = await open_storage(settings.sqlalchemy_url)
         secret = settings.jwt_secret.get_secret_value() if settings.jwt_secret else None
-        apps = await AppService.create(storage.repository, settings.token_ttl_seconds, secret)
+        throttle = LoginThrottle(
+            settings.login_failures_per_minute, settings.token_checks_per_second
+        )
+        apps = await AppService.create(
+            storage.repository, settings.token_ttl_seconds, secret, throttle
+        )
         worker = NlpWorker()
         processor = ConversationProcessor(
             storage.repository, storage.insights, worker, llm_endpoint(settings)

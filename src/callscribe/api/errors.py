@@ -3,6 +3,7 @@ handler takes are answered by :mod:`callscribe.api.crash`)."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -10,7 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from callscribe.errors import CallscribeError, ServiceError
+from callscribe.errors import CallscribeError, LimitExceeded, ServiceError
 from callscribe.log import get_logger
 
 log = get_logger(__name__)
@@ -57,6 +58,8 @@ def install(app: FastAPI) -> None:
         if isinstance(exc, ServiceError):
             log.warning("service error", error=exc.message, retryable=exc.retryable)
         headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
+        if isinstance(exc, LimitExceeded) and exc.retry_after is not None:
+            headers = {"Retry-After": str(max(1, math.ceil(exc.retry_after)))}
         return error_response(exc.status_code, exc.message, headers)
 
     @app.exception_handler(RequestValidationError)

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from callscribe.auth import AppCredentials, AppService
+from callscribe.auth.throttle import LoginThrottle
 from callscribe.cli.common import make_settings, run, settings_options
 from callscribe.config import Settings
 from callscribe.model import App
@@ -41,8 +42,11 @@ def create(name: str, as_json: bool, config_file: Path | None, data_dir: Path | 
     async def go() -> AppCredentials:
         async with _storage(settings) as storage:
             secret = settings.jwt_secret.get_secret_value() if settings.jwt_secret else None
+            throttle = LoginThrottle(
+                settings.login_failures_per_minute, settings.token_checks_per_second
+            )
             service = await AppService.create(
-                storage.repository, settings.token_ttl_seconds, secret
+                storage.repository, settings.token_ttl_seconds, secret, throttle
             )
             return await service.create_app(name)
 
