@@ -22,6 +22,7 @@ from callscribe.conversation.audio_jobs import AudioJobs
 from callscribe.conversation.fetch import FetchPolicy
 from callscribe.conversation.phone import PhoneService, telephony_config
 from callscribe.conversation.processing import ConversationProcessor, llm_endpoint
+from callscribe.conversation.recovery import FINISH, recover
 from callscribe.conversation.registry import LiveRegistry
 from callscribe.conversation.speech import SpeechEngine
 from callscribe.conversation.uploads import UploadStore
@@ -100,7 +101,11 @@ class Services:
         processor.on_completed = actions.conversation_completed
         jobs = JobRunner(
             storage.repository,
-            {"text": processor.process_job, "audio": audio.process_job},
+            {
+                "text": processor.process_job,
+                "audio": audio.process_job,
+                FINISH: processor.process_job,
+            },
             on_finished=actions.job_finished,
         )
         live = LiveRegistry(max_total=settings.max_live, max_per_app=settings.max_live_per_app)
@@ -156,6 +161,7 @@ class Services:
 
     async def run(self) -> None:
         """The background work of a server process; runs until cancelled."""
+        await recover(self.repository)  # before the runner resumes stored jobs
         async with asyncio.TaskGroup() as tg:
             if self.settings.preload_models:
                 tg.create_task(self._warm_up())

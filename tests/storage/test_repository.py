@@ -148,3 +148,36 @@ async def test_signing_key_is_created_once(storage: Storage) -> None:
     first = await repo.get_or_create_key("k", "one")
     second = await repo.get_or_create_key("k", "two")
     assert first == second == "one"
+
+
+async def test_a_conversation_its_messages_and_its_job_are_stored_together_or_not_at_all(
+    storage: Storage,
+) -> None:
+    repo = storage.repository
+    await repo.create_app("app1", "one", "hash")
+    fields = {
+        "app_id": "app1",
+        "name": "n",
+        "source": "text",
+        "start_time": T0,
+        "timezone": "UTC",
+        "settings": {},
+        "kind": "text",
+        "params": {},
+    }
+    conv, job = await repo.create_with_job(
+        **fields, messages=[msg("Hello everyone", "Ann", 0), msg("Hi Ann", "Bob", 3)]
+    )
+    assert [m.text for m in await repo.list_messages(conv.id)] == ["Hello everyone", "Hi Ann"]
+    assert {m.name for m in (await repo.get_conversation("app1", conv.id)).members} == {
+        "Ann",
+        "Bob",
+    }
+    assert [j.id for j in await repo.unfinished_jobs()] == [job.id]
+
+    broken = [msg("Fine", "Ann", 0), None]  # fails half-way, after the conversation row
+    with pytest.raises(AttributeError):
+        await repo.create_with_job(**fields, messages=broken)  # type: ignore[arg-type]
+    assert [c.id for c in await repo.list_conversations("app1")] == [conv.id]
+    assert [j.id for j in await repo.unfinished_jobs()] == [job.id]
+    assert await repo.orphaned_conversations() == []

@@ -122,22 +122,37 @@ class Repository:
         metadata: dict[str, Any] | None = None,
     ) -> Conversation:
         async with self._sessions() as s:
-            row = ConversationRow(
-                id=new_numeric_id(),
-                app_id=app_id,
-                name=name,
-                type="meeting",
-                source=source,
-                status=ConversationStatus.IN_PROGRESS.value,
-                start_time=start_time,
-                end_time=None,
-                timezone=timezone,
-                settings=settings or {},
-                metadata_=metadata or {},
+            row = _conversation_row(
+                app_id, name, source, start_time, timezone, settings or {}, metadata or {}
             )
             s.add(row)
             await s.commit()
             return _conversation(row, [])
+
+    async def create_with_job(
+        self,
+        *,
+        app_id: str,
+        name: str,
+        source: str,
+        start_time: datetime,
+        timezone: str,
+        settings: dict[str, Any],
+        messages: Sequence[NewMessage],
+        kind: str,
+        params: dict[str, Any],
+    ) -> tuple[Conversation, Job]:
+        """A conversation, its messages and the job that will analyse them, in one transaction:
+        a crash leaves all of them or none (never a conversation no job will finish)."""
+        async with self._sessions() as s:
+            row = _conversation_row(app_id, name, source, start_time, timezone, settings, {})
+            s.add(row)
+            await s.flush()
+            self._stage_messages(s, row.id, messages, 1, {})
+            job = _job_row(app_id, row.id, kind, params)
+            s.add(job)
+            await s.commit()
+            return _conversation(row, []), _job(job)
 
     async def get_conversation(self, app_id: str, conversation_id: str) -> Conversation:
         """The conversation if it belongs to ``app_id``; ``NotFound`` otherwise."""
@@ -316,24 +331,35 @@ class Repository:
                     select(MemberRow).where(MemberRow.conversation_id == conversation_id)
                 )
             }
-            out: list[Message] = []
-            for offset, new in enumerate(messages):
-                member = self._resolve_member(s, conversation_id, members, new.speaker)
-                row = MessageRow(
-                    id=new_numeric_id(),
-                    conversation_id=conversation_id,
-                    seq=next_seq + offset,
-                    member_id=member.id if member else None,
-                    text=new.text,
-                    start_time=new.start,
-                    end_time=new.end,
-                    words=[_word_json(w) for w in new.words],
-                    confidence=new.confidence,
-                )
-                s.add(row)
-                out.append(_message(row, member))
+            out = self._stage_messages(s, conversation_id, messages, next_seq, members)
             await s.commit()
             return out
+
+    def _stage_messages(
+        self,
+        s: AsyncSession,
+        conversation_id: str,
+        messages: Sequence[NewMessage],
+        next_seq: int,
+        members: dict[str, MemberRow],
+    ) -> list[Message]:
+        out: list[Message] = []
+        for offset, new in enumerate(messages):
+            member = self._resolve_member(s, conversation_id, members, new.speaker)
+            row = MessageRow(
+                id=new_numeric_id(),
+                conversation_id=conversation_id,
+                seq=next_seq + offset,
+                member_id=member.id if member else None,
+                text=new.text,
+                start_time=new.start,
+                end_time=new.end,
+                words=[_word_json(w) for w in new.words],
+                confidence=new.confidence,
+            )
+            s.add(row)
+            out.append(_message(row, member))
+        return out
 
     @staticmethod
     def _resolve_member(
@@ -377,16 +403,7 @@ class Repository:
         job_id: str | None = None,
     ) -> Job:
         async with self._sessions() as s:
-            row = JobRow(
-                id=job_id or new_uuid(),
-                app_id=app_id,
-                conversation_id=conversation_id,
-                kind=kind,
-                status=JobStatus.SCHEDULED.value,
-                params=params or {},
-                created_at=utcnow(),
-                updated_at=utcnow(),
-            )
+            row = _job_row(app_id, conversation_id, kind, params or {}, job_id)
             s.add(row)
             await s.commit()
             return _job(row)
@@ -408,6 +425,27 @@ class Repository:
                 .values(status=status.value, error=error, updated_at=utcnow())
             )
             await s.commit()
+
+    async def orphaned_conversations(self) -> list[Conversation]:
+        """Conversations still ``in_progress`` with no job scheduled or running for them: at
+        the start of the only process, what a previous one left when it died (its live calls
+        and streams, a request cut before its job was stored)."""
+        unfinished = select(JobRow.id).where(
+            JobRow.conversation_id == ConversationRow.id,
+            JobRow.status.in_([JobStatus.SCHEDULED.value, JobStatus.IN_PROGRESS.value]),
+        )
+        async with self._sessions() as s:
+            rows = list(
+                await s.scalars(
+                    select(ConversationRow)
+                    .where(
+                        ConversationRow.status == ConversationStatus.IN_PROGRESS.value,
+                        ~unfinished.exists(),
+                    )
+                    .order_by(ConversationRow.created_at)
+                )
+            )
+            return [_conversation(r, []) for r in rows]
 
     async def fail_job(self, job_id: str, conversation_id: str, error: str) -> None:
         """Fail a job and, in the same transaction, the conversation it was to produce: it
@@ -475,6 +513,45 @@ def _message(row: MessageRow, member: MemberRow | None) -> Message:
         end=row.end_time,
         words=tuple(_word(w) for w in row.words),
         confidence=row.confidence,
+    )
+
+
+def _conversation_row(
+    app_id: str,
+    name: str,
+    source: str,
+    start_time: datetime,
+    timezone: str,
+    settings: dict[str, Any],
+    metadata: dict[str, Any],
+) -> ConversationRow:
+    return ConversationRow(
+        id=new_numeric_id(),
+        app_id=app_id,
+        name=name,
+        type="meeting",
+        source=source,
+        status=ConversationStatus.IN_PROGRESS.value,
+        start_time=start_time,
+        end_time=None,
+        timezone=timezone,
+        settings=settings,
+        metadata_=metadata,
+    )
+
+
+def _job_row(
+    app_id: str, conversation_id: str, kind: str, params: dict[str, Any], job_id: str | None = None
+) -> JobRow:
+    return JobRow(
+        id=job_id or new_uuid(),
+        app_id=app_id,
+        conversation_id=conversation_id,
+        kind=kind,
+        status=JobStatus.SCHEDULED.value,
+        params=params,
+        created_at=utcnow(),
+        updated_at=utcnow(),
     )
 
 

@@ -46,6 +46,7 @@ class EndReason(enum.StrEnum):
     SILENCE_TIMEOUT = "silence_timeout"
     MAX_DURATION = "max_duration"
     ERROR = "error"
+    SERVER_RESTART = "server_restart"
 
 
 class CallEvent(enum.StrEnum):

@@ -44,17 +44,19 @@ async def process_text(body: TextRequest, app_id: AppId, services: ServicesDep) 
         ),
         "actions": stored_actions(body.actions),
     }
-    repo = services.repository
-    conversation = await repo.create_conversation(
+    conversation, job = await services.repository.create_with_job(
         app_id=app_id,
         name=body.name or "Text conversation",
         source="text",
         start_time=origin,
         timezone=body.timezone or "UTC",
         settings=settings,
+        messages=timed_messages(items, origin),
+        kind="text",
+        params=params,
     )
-    await repo.add_messages(conversation.id, timed_messages(items, origin))
-    return await _schedule(services, app_id, conversation.id, params)
+    services.jobs.submit(job)
+    return JobAccepted(conversation_id=conversation.id, job_id=job.id)
 
 
 @router.put(

@@ -1,0 +1,55 @@
+"""At start, conversations a dead process left in progress get a ``finish`` job (real DB)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import pytest
+
+from callscribe.conversation.recovery import FINISH, recover
+from callscribe.model import ConversationStatus, JobStatus
+from callscribe.storage import Storage, open_storage
+
+T0 = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+async def storage(database_url: str) -> AsyncIterator[Storage]:
+    s = await open_storage(database_url)
+    yield s
+    await s.close()
+
+
+async def test_only_orphans_are_finished_and_only_once(storage: Storage) -> None:
+    repo = storage.repository
+    await repo.create_app("app1", "one", "hash")
+
+    async def conversation(source: str, **settings: str) -> str:
+        conv = await repo.create_conversation(
+            app_id="app1", name=source, source=source, start_time=T0, settings=settings
+        )
+        return conv.id
+
+    call = await conversation("telephony", connectionId="c-1")
+    stream = await conversation("streaming")
+    queued = await conversation("audio")
+    await repo.create_job("app1", queued, "audio")  # its job will finish it
+    done = await conversation("text")
+    await repo.finish_conversation(done, ConversationStatus.COMPLETED, T0)
+
+    jobs = await recover(repo)
+    assert sorted(j.conversation_id for j in jobs) == sorted([call, stream])
+    assert {j.kind for j in jobs} == {FINISH}
+    assert all(j.status is JobStatus.SCHEDULED for j in jobs)
+    phoned = await repo.get_conversation("app1", call)
+    assert phoned.metadata["endReason"] == "server_restart"
+    assert phoned.metadata["call"] == {
+        "connectionId": "c-1",
+        "state": "ended",
+        "endReason": "server_restart",
+    }
+    streamed = await repo.get_conversation("app1", stream)
+    assert streamed.metadata == {"endReason": "server_restart"}
+
+    assert await recover(repo) == []  # their finish jobs are pending: nothing new
