@@ -74,6 +74,10 @@ async def test_a_call_killed_with_the_server_is_finished_after_the_restart(
         assert conversation["metadata"]["endReason"] == "server_restart"
         assert conversation["metadata"]["call"]["endReason"] == "server_restart"
         assert conversation["metadata"]["call"]["state"] == "ended"
+        status = api.http.get(f"/v1/endpoint/{r.json()['connectionId']}").json()
+        assert (status["state"], status["endReason"]) == ("ended", "server_restart")
+        assert status["conversationId"] == conv_id
+        assert status["conversationCompleted"] is True
         after = api.http.get(messages).json()["messages"]
         assert [m["text"] for m in after[: len(before)]] == [m["text"] for m in before]
         summary = api.http.get(f"/v1/conversations/{conv_id}/summary")

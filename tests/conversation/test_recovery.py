@@ -53,3 +53,10 @@ async def test_only_orphans_are_finished_and_only_once(storage: Storage) -> None
     assert streamed.metadata == {"endReason": "server_restart"}
 
     assert await recover(repo) == []  # their finish jobs are pending: nothing new
+
+    found = await repo.find_call("app1", "c-1")  # what GET /v1/endpoint/c-1 answers from
+    assert found is not None
+    assert found.id == call
+    assert await repo.find_call("app1", "c-2") is None
+    await repo.create_app("app2", "two", "hash")
+    assert await repo.find_call("app2", "c-1") is None

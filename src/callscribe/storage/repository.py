@@ -426,6 +426,22 @@ class Repository:
             )
             await s.commit()
 
+    async def find_call(self, app_id: str, connection_id: str) -> Conversation | None:
+        """The phone call conversation of ``app_id`` that ``connection_id`` dialled, if any
+        (what is known of a call once no process holds it: after a restart)."""
+        async with self._sessions() as s:
+            row = await s.scalar(
+                select(ConversationRow)
+                .where(
+                    ConversationRow.app_id == app_id,
+                    ConversationRow.source == "telephony",
+                    ConversationRow.settings["connectionId"].as_string() == connection_id,
+                )
+                .order_by(ConversationRow.created_at.desc())
+                .limit(1)
+            )
+            return None if row is None else _conversation(row, [])
+
     async def orphaned_conversations(self) -> list[Conversation]:
         """Conversations still ``in_progress`` with no job scheduled or running for them: at
         the start of the only process, what a previous one left when it died (its live calls

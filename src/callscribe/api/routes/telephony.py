@@ -22,8 +22,10 @@ from callscribe.api.schemas.telephony import (
 from callscribe.conversation.call import CallSession
 from callscribe.conversation.phone import speaker_of
 from callscribe.errors import NotFound, ValidationFailed
+from callscribe.model import Conversation, ConversationStatus
 from callscribe.services import Services
 from callscribe.telephony import DtmfSequence, PstnTarget, SipTarget, Target
+from callscribe.telephony.lifecycle import CallState
 
 router = APIRouter(tags=["telephony"])
 
@@ -109,6 +111,24 @@ async def _stop(services: Services, app_id: str, connection_id: str) -> Stopped:
     )
 
 
+def _stored_status(connection_id: str, conversation: Conversation) -> dict[str, Any]:
+    call: dict[str, Any] = conversation.metadata.get("call") or {}
+    started = conversation.start_time.timestamp()
+    ended = conversation.end_time.timestamp() if conversation.end_time else None
+    return {
+        "connectionId": connection_id,
+        "conversationId": conversation.id,
+        "state": call.get("state", CallState.ENDED.value),
+        "endReason": call.get("endReason"),
+        "sipStatus": call.get("sipStatus"),
+        "detail": call.get("detail"),
+        "startedAt": started,
+        "endedAt": ended,
+        "duration": round((ended or started) - started, 3),
+        "conversationCompleted": conversation.status is ConversationStatus.COMPLETED,
+    }
+
+
 def _status(call: CallSession) -> dict[str, Any]:
     s = call.status
     return {
@@ -129,8 +149,15 @@ def _status(call: CallSession) -> dict[str, Any]:
 async def endpoint_status(
     connection_id: str, app_id: AppId, services: ServicesDep
 ) -> dict[str, Any]:
-    """The call's state and, once ended, why it ended."""
-    return _status(services.phone.call(app_id, connection_id))
+    """The call's state and, once ended, why it ended (from the stored conversation when
+    no process holds the call any more, as after a restart)."""
+    try:
+        return _status(services.phone.call(app_id, connection_id))
+    except NotFound:
+        stored = await services.repository.find_call(app_id, connection_id)
+        if stored is None:
+            raise
+        return _stored_status(connection_id, stored)
 
 
 @router.post("/v1/event/{connection_id}", operation_id="speaker_event")
