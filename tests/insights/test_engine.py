@@ -43,6 +43,7 @@ def _types(engine: InsightEngine, context: ConversationContext, text: str) -> se
         "Kevin, who owns the onboarding checklist?",
         "I was wondering if the API supports webhooks.",
         "By the way, when is the security review due?",
+        "Anything else?",
     ],
 )
 def test_questions_punctuated_or_not(
@@ -96,6 +97,7 @@ def test_meeting_chatter_is_no_insight(
         "Revenue was up fifteen percent in Q2.",
         "Around two minutes, which is far too long for them.",
         "On Friday, when the board meets, the numbers will be final.",
+        "The second customer, Moreflying, is a bit unhappy already.",
     ],
 )
 def test_statements_are_no_insight(
@@ -171,6 +173,9 @@ def _task(
         ("So the next step is for Priya to send the quote.", SARAH, MIKE, PRIYA),
         ("Mike, I'm gonna need those numbers by Monday.", SARAH, PRIYA, MIKE),
         ("Mike, I'll send you the numbers by Monday.", SARAH, PRIYA, SARAH),
+        # addressed before they have spoken: not a member yet, still the one asked
+        ("Then Carlos, can you get the SSO setup done by Friday?", SARAH, MIKE, Person("Carlos")),
+        ("Great, Kevin, can you send the deck to the customer?", SARAH, MIKE, Person("Kevin")),
     ],
 )
 def test_assignee(

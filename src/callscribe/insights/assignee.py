@@ -74,6 +74,9 @@ def _vocative(span: Any, members: tuple[Person, ...]) -> Person | None:
         member = member_for(addressed.group("name"), members, fuzzy=True)
         if member is not None:
             return member
+        # someone addressed before they have said a word: "Then Carlos, can you…"
+        if _is_person(span, addressed.start("name")):
+            return Person(addressed.group("name"))
     m = _LEADING_NAME.match(span.text)
     if m is None:
         return None
@@ -82,13 +85,18 @@ def _vocative(span: Any, members: tuple[Person, ...]) -> Person | None:
     member = member_for(name, members, fuzzy=followed)  # "Asia, make sure…": Aisha
     if member is not None:
         return member
-    first = next((t for t in span if t.idx - span[0].idx == m.start("name")), None)
-    is_person = first is not None and (first.ent_type_ == "PERSON" or first.pos_ == "PROPN")
     after = span.text[m.end() :].lstrip()
-    if is_person and (after.startswith(",") or re.match(r"(?:can|could|would|will|please)\b",
-                                                         after, re.IGNORECASE)):  # fmt: skip
+    if _is_person(span, m.start("name")) and (
+        after.startswith(",") or re.match(r"(?:can|could|would|will|please)\b", after, re.I)
+    ):
         return Person(name)
     return None
+
+
+def _is_person(span: Any, begin: int) -> bool:
+    """Whether the word at character ``begin`` of the span is tagged a name."""
+    token = next((t for t in span if t.idx - span[0].idx == begin), None)
+    return token is not None and (token.ent_type_ == "PERSON" or token.pos_ == "PROPN")
 
 
 _FOR_NAME = re.compile(r"\bfor (?P<name>[A-Za-z][\w'-]*) to\b")

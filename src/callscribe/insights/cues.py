@@ -211,7 +211,7 @@ PAST_REPORT = _words(
 # A member addressed by name and asked to do something: "Marcus, can you…", "Great, Dana,
 # please…", "Marcus, you will…" (``name`` is checked against the members by the caller).
 VOCATIVE_REQUEST = re.compile(
-    r"^\W*(?:\w+,\s+)?(?P<name>[a-z][a-z'-]*),\s+(?:(?:also|then)\s+)?(?:please|"
+    r"^\W*(?:\w+,?\s+)?(?P<name>[a-z][a-z'-]*),\s+(?:(?:also|then)\s+)?(?:please|"
     r"(?:can|could|would|will) you|you(?:'ll| will| need to| should| have to| must|"
     r"'re going to| are going to))\b",
     re.IGNORECASE,

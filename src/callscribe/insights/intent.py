@@ -177,7 +177,9 @@ def extract(span: Any, members: frozenset[str]) -> Cues:
     q_mark = text.rstrip().endswith("?")
     asking = words
     form = _asks(span, asking, members, q_mark)
-    lead = _LEADING_PHRASE.match(text)  # "By the way, did…", "One more question, who…"
+    # "By the way, did…", "One more question, who…"; not a subject set off by commas ("The
+    # second customer, Moreflying, is unhappy")
+    lead = None if _SUBJECT_START.match(text) else _LEADING_PHRASE.match(text)
     if not form and lead is not None:
         asking = first_words(text[lead.end() :], members)
         form = _asks(span, asking, members, q_mark)
@@ -201,7 +203,8 @@ def extract(span: Any, members: frozenset[str]) -> Cues:
         hedge=hedge,
         past=bool(cues.PAST_REPORT.search(text)),
         negated=bool(cues.NEGATED_TASK.search(text)),
-        short=len(_WORD.findall(text)) < 3,
+        # too short to ask anything ("Right?"), except the question to the room "Anything else?"
+        short=len(_WORD.findall(text)) < 3 and not (q_mark and cues.LEADING_ANY.search(text)),
         group_question=subject in _ASKING_SUBJECTS or (form == "wh" and q_mark),
         inverted=form == "inverted",
         bare=bool(cues.BARE_ACCEPTANCE.match(text)),
@@ -221,6 +224,9 @@ def extract(span: Any, members: frozenset[str]) -> Cues:
     )
 
 
+_SUBJECT_START = re.compile(
+    r"^\W*(?:the|a|an|our|their|your|his|her|its|this|that|these|those|my)\s", re.IGNORECASE
+)
 # Up to two short phrases before the question proper: "Morning, everyone, is Raj joining…"
 _LEADING_PHRASE = re.compile(r"^\W*(?:(?:[\w'-]+\s+){0,3}[\w'-]+,\s+){1,2}")
 
