@@ -14,9 +14,10 @@ call has ended, what the Conversation API returns is scored against the meeting'
 * ``none``: no speaker events — a phone dial-in, where no platform sends any.
 
 Meetings: ``bundled`` (the demo's; the rules were developed on it); ``relaunch``,
-``escalations``, ``hiring`` and ``campaign`` (each written for this benchmark as held-out, and
-each used to change rules after its first run: development meetings now); ``onboarding``
-(written after the last rule change and never used to tune one: the held-out meeting).
+``escalations``, ``hiring``, ``campaign`` and ``onboarding`` (each written for this benchmark as
+held-out, and each used to change rules after its first run: development meetings now);
+``outage`` (written after the last rule change and never used to tune one: the held-out
+meeting).
 Message latency runs from the end of a message's last turn at the bridge to the
 ``message_response`` that carries it.
 """
@@ -94,6 +95,7 @@ def meetings() -> dict[str, Meeting]:
         "hiring": Meeting("hiring", DATA / "hiring.wav", DATA / "hiring.json"),
         "campaign": Meeting("campaign", DATA / "campaign.wav", DATA / "campaign.json"),
         "onboarding": Meeting("onboarding", DATA / "onboarding.wav", DATA / "onboarding.json"),
+        "outage": Meeting("outage", DATA / "outage.wav", DATA / "outage.json"),
     }
 
 
