@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
+
+from callscribe.storage import Storage, open_storage
 
 PG_ADMIN_URL = os.environ.get("CALLSCRIBE_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 
@@ -38,3 +40,11 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return f"sqlite:///{tmp_path / 'callscribe.db'}"
     url: str = request.getfixturevalue("pg_url")
     return url
+
+
+@pytest.fixture
+async def storage(database_url: str) -> AsyncIterator[Storage]:
+    """Storage opened (migrated) on each of the two databases."""
+    opened = await open_storage(database_url)
+    yield opened
+    await opened.close()

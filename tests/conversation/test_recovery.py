@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-
-import pytest
 
 from callscribe.conversation.recovery import FINISH, recover
 from callscribe.model import ConversationStatus, JobStatus
-from callscribe.storage import Storage, open_storage
+from callscribe.storage import Storage
 
 T0 = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def storage(database_url: str) -> AsyncIterator[Storage]:
-    s = await open_storage(database_url)
-    yield s
-    await s.close()
 
 
 async def test_only_orphans_are_finished_and_only_once(storage: Storage) -> None:

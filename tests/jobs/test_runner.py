@@ -4,24 +4,14 @@ failed job fails its conversation."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-
-import pytest
 
 from callscribe.errors import CallscribeError
 from callscribe.jobs import JobRunner
 from callscribe.model import ConversationStatus, Job, JobStatus
-from callscribe.storage import Storage, open_storage
+from callscribe.storage import Storage
 
 T0 = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def storage(database_url: str) -> AsyncIterator[Storage]:
-    s = await open_storage(database_url)
-    yield s
-    await s.close()
 
 
 async def test_jobs_of_one_conversation_run_one_at_a_time_in_order(storage: Storage) -> None:

@@ -26,13 +26,6 @@ def msg(text: str, who: str | None, at: float, *, user_id: str | None = None) ->
     )
 
 
-@pytest.fixture
-async def storage(database_url: str) -> Storage:
-    s = await open_storage(database_url)
-    yield s  # type: ignore[misc]
-    await s.close()
-
-
 async def test_messages_keep_order_speakers_times_and_words(storage: Storage) -> None:
     repo = storage.repository
     await repo.create_app("app1", "one", "hash")
