@@ -27,10 +27,10 @@ from callscribe.model import (
     Message,
     NewMessage,
     Speaker,
-    Word,
     new_numeric_id,
     new_uuid,
 )
+from callscribe.storage import records
 from callscribe.storage.tables import (
     AppRow,
     ConversationDocumentRow,
@@ -122,12 +122,12 @@ class Repository:
         metadata: dict[str, Any] | None = None,
     ) -> Conversation:
         async with self._sessions() as s:
-            row = _conversation_row(
+            row = records.conversation_row(
                 app_id, name, source, start_time, timezone, settings or {}, metadata or {}
             )
             s.add(row)
             await s.commit()
-            return _conversation(row, [])
+            return records.conversation(row, [])
 
     async def create_with_job(
         self,
@@ -145,14 +145,14 @@ class Repository:
         """A conversation, its messages and the job that will analyse them, in one transaction:
         a crash leaves all of them or none (never a conversation no job will finish)."""
         async with self._sessions() as s:
-            row = _conversation_row(app_id, name, source, start_time, timezone, settings, {})
+            row = records.conversation_row(app_id, name, source, start_time, timezone, settings, {})
             s.add(row)
             await s.flush()
             self._stage_messages(s, row.id, messages, 1, {})
-            job = _job_row(app_id, row.id, kind, params)
+            job = records.job_row(app_id, row.id, kind, params)
             s.add(job)
             await s.commit()
-            return _conversation(row, []), _job(job)
+            return records.conversation(row, []), records.job(job)
 
     async def get_conversation(self, app_id: str, conversation_id: str) -> Conversation:
         """The conversation if it belongs to ``app_id``; ``NotFound`` otherwise."""
@@ -163,7 +163,7 @@ class Repository:
                 .where(MemberRow.conversation_id == row.id)
                 .order_by(MemberRow.name)
             )
-            return _conversation(row, [_member(m) for m in members])
+            return records.conversation(row, [records.member(m) for m in members])
 
     async def list_conversations(
         self, app_id: str, *, limit: int = 100, offset: int = 0
@@ -186,8 +186,8 @@ class Repository:
                     .order_by(MemberRow.name)
                 )
                 for m in members:
-                    by_conv[m.conversation_id].append(_member(m))
-            return [_conversation(r, by_conv[r.id]) for r in rows]
+                    by_conv[m.conversation_id].append(records.member(m))
+            return [records.conversation(r, by_conv[r.id]) for r in rows]
 
     async def finish_conversation(
         self, conversation_id: str, status: ConversationStatus, end_time: datetime
@@ -262,7 +262,7 @@ class Repository:
                 .where(MemberRow.conversation_id == conversation_id)
                 .order_by(MemberRow.name)
             )
-            return [_member(r) for r in rows]
+            return [records.member(r) for r in rows]
 
     async def update_member(
         self,
@@ -285,7 +285,7 @@ class Repository:
                 row.email = email
                 row.user_id = email
             await s.commit()
-            return _member(row)
+            return records.member(row)
 
     # --- messages --------------------------------------------------------------------------------
 
@@ -326,7 +326,7 @@ class Repository:
                 or 0
             ) + 1
             members = {
-                _speaker_key(m.user_id, m.name): m
+                records.speaker_key(m.user_id, m.name): m
                 for m in await s.scalars(
                     select(MemberRow).where(MemberRow.conversation_id == conversation_id)
                 )
@@ -354,18 +354,18 @@ class Repository:
                 text=new.text,
                 start_time=new.start,
                 end_time=new.end,
-                words=[_word_json(w) for w in new.words],
+                words=[records.word_json(w) for w in new.words],
                 confidence=new.confidence,
             )
             s.add(row)
-            out.append(_message(row, member))
+            out.append(records.message(row, member))
         return out
 
     @staticmethod
     def _resolve_member(
         s: AsyncSession, conversation_id: str, members: dict[str, MemberRow], speaker: Speaker
     ) -> MemberRow | None:
-        key = _speaker_key(speaker.user_id, speaker.name)
+        key = records.speaker_key(speaker.user_id, speaker.name)
         if not key:
             return None
         row = members.get(key)
@@ -389,7 +389,7 @@ class Repository:
                 .where(MessageRow.conversation_id == conversation_id)
                 .order_by(MessageRow.seq)
             )
-            return [_message(msg, member) for msg, member in result]
+            return [records.message(msg, member) for msg, member in result]
 
     # --- jobs ------------------------------------------------------------------------------------
 
@@ -403,17 +403,17 @@ class Repository:
         job_id: str | None = None,
     ) -> Job:
         async with self._sessions() as s:
-            row = _job_row(app_id, conversation_id, kind, params or {}, job_id)
+            row = records.job_row(app_id, conversation_id, kind, params or {}, job_id)
             s.add(row)
             await s.commit()
-            return _job(row)
+            return records.job(row)
 
     async def get_job(self, app_id: str, job_id: str) -> Job:
         async with self._sessions() as s:
             row = await s.get(JobRow, job_id)
             if row is None or row.app_id != app_id:
                 raise NotFound(f"job {job_id} not found")
-            return _job(row)
+            return records.job(row)
 
     async def set_job_status(
         self, job_id: str, status: JobStatus, error: str | None = None
@@ -440,7 +440,7 @@ class Repository:
                 .order_by(ConversationRow.created_at.desc())
                 .limit(1)
             )
-            return None if row is None else _conversation(row, [])
+            return None if row is None else records.conversation(row, [])
 
     async def orphaned_conversations(self) -> list[Conversation]:
         """Conversations still ``in_progress`` with no job scheduled or running for them: at
@@ -461,7 +461,7 @@ class Repository:
                     .order_by(ConversationRow.created_at)
                 )
             )
-            return [_conversation(r, []) for r in rows]
+            return [records.conversation(r, []) for r in rows]
 
     async def fail_job(self, job_id: str, conversation_id: str, error: str) -> None:
         """Fail a job and, in the same transaction, the conversation it was to produce: it
@@ -489,117 +489,7 @@ class Repository:
                 .where(JobRow.status.in_([JobStatus.SCHEDULED.value, JobStatus.IN_PROGRESS.value]))
                 .order_by(JobRow.created_at)
             )
-            return [_job(r) for r in rows]
-
-
-def _speaker_key(user_id: str | None, name: str | None) -> str:
-    return Speaker(name=name, user_id=user_id).key
-
-
-def _word_json(w: Word) -> dict[str, Any]:
-    return {
-        "word": w.word,
-        "start": w.start.isoformat(),
-        "end": w.end.isoformat(),
-        "score": w.score,
-    }
-
-
-def _word(d: dict[str, Any]) -> Word:
-    return Word(
-        word=d["word"],
-        start=datetime.fromisoformat(d["start"]),
-        end=datetime.fromisoformat(d["end"]),
-        score=d.get("score"),
-    )
-
-
-def _member(row: MemberRow) -> Member:
-    return Member(id=row.id, name=row.name, email=row.email, user_id=row.user_id)
-
-
-def _message(row: MessageRow, member: MemberRow | None) -> Message:
-    return Message(
-        id=row.id,
-        conversation_id=row.conversation_id,
-        seq=row.seq,
-        text=row.text,
-        member=_member(member) if member is not None else None,
-        start=row.start_time,
-        end=row.end_time,
-        words=tuple(_word(w) for w in row.words),
-        confidence=row.confidence,
-    )
-
-
-def _conversation_row(
-    app_id: str,
-    name: str,
-    source: str,
-    start_time: datetime,
-    timezone: str,
-    settings: dict[str, Any],
-    metadata: dict[str, Any],
-) -> ConversationRow:
-    return ConversationRow(
-        id=new_numeric_id(),
-        app_id=app_id,
-        name=name,
-        type="meeting",
-        source=source,
-        status=ConversationStatus.IN_PROGRESS.value,
-        start_time=start_time,
-        end_time=None,
-        timezone=timezone,
-        settings=settings,
-        metadata_=metadata,
-    )
-
-
-def _job_row(
-    app_id: str, conversation_id: str, kind: str, params: dict[str, Any], job_id: str | None = None
-) -> JobRow:
-    return JobRow(
-        id=job_id or new_uuid(),
-        app_id=app_id,
-        conversation_id=conversation_id,
-        kind=kind,
-        status=JobStatus.SCHEDULED.value,
-        params=params,
-        created_at=utcnow(),
-        updated_at=utcnow(),
-    )
-
-
-def _conversation(row: ConversationRow, members: list[Member]) -> Conversation:
-    return Conversation(
-        id=row.id,
-        app_id=row.app_id,
-        name=row.name,
-        type=row.type,
-        source=row.source,
-        status=ConversationStatus(row.status),
-        start_time=row.start_time,
-        end_time=row.end_time,
-        timezone=row.timezone,
-        members=tuple(members),
-        settings=dict(row.settings),
-        metadata=dict(row.metadata_),
-    )
-
-
-def _job(row: JobRow) -> Job:
-    return Job(
-        id=row.id,
-        app_id=row.app_id,
-        conversation_id=row.conversation_id,
-        kind=row.kind,
-        status=JobStatus(row.status),
-        error=row.error,
-        params=dict(row.params),
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-    )
+            return [records.job(r) for r in rows]
 
 
 __all__ = ["Repository"]
