@@ -53,10 +53,16 @@ def test_no_task_in_these(engine: InsightEngine, context: ConversationContext, t
     assert kinds(engine, context, text) <= {"question"}
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I will present the overview, and Mike, you will cover the revenue numbers.",
+        "I will present the overview and Mike, you will cover the revenue numbers.",
+    ],
+)
 def test_two_peoples_tasks_in_one_sentence(
-    engine: InsightEngine, context: ConversationContext
+    engine: InsightEngine, context: ConversationContext, text: str
 ) -> None:
-    text = "I will present the overview, and Mike, you will cover the revenue numbers."
     tasks = engine.analyze(message(text, PRIYA), context).insights
     assert [(t.text, t.assignee.name if t.assignee else None) for t in tasks] == [
         ("I will present the overview.", "Priya Patel"),

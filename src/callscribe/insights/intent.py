@@ -132,7 +132,12 @@ _MODAL = (
     r"need to|needs to|have to|has to|are going to|is going to|am going to))\b"
 )
 _SUBJECT = r"(?:[A-Z][a-z]+,\s+)?(?:(?i:i|you|we|he|she|they)|[A-Z][a-z]+)"
-_CLAUSE_BREAK = re.compile(r",\s+(?:and|but|so)\s+(?=" + _SUBJECT + _MODAL + ")")
+# ", and Marcus, you will…"; the recogniser may drop the first comma ("…overview and Marcus,
+# you will…"), which is safe to split only before a name addressed by a comma.
+_CLAUSE_BREAK = re.compile(
+    r",\s+(?:and|but|so)\s+(?=" + _SUBJECT + _MODAL + ")"
+    r"|\s+(?:and|but|so)\s+(?=[A-Z][a-z]+,\s+(?i:you)" + _MODAL + ")"
+)
 _COMMITS = re.compile(_SUBJECT + _MODAL)
 
 
@@ -146,7 +151,7 @@ def split_clauses(sentence: Sentence) -> list[Sentence]:
         head = sentence.text[begin : match.start()]
         if not _COMMITS.search(head):
             continue
-        pieces.append(Sentence(head.rstrip() + ".", sentence.begin + begin))  # "," -> "."
+        pieces.append(Sentence(head.rstrip(" ,") + ".", sentence.begin + begin))  # "," -> "."
         begin = match.end()
     if not pieces:
         return [sentence]
