@@ -130,6 +130,12 @@ class Settings(BaseSettings):
         "trained, instead of only the audio plus 20 s (slower; WER on the 8 kHz benchmark "
         "2.99 % against 3.37 %).",
     )
+    speaker_separation: bool = Field(
+        True,
+        description="Tell speakers apart by their voices on calls, and on streams that give "
+        "no speaker; speaker events, where they come, name the voices (CAM++ model, ~25 ms "
+        "of CPU per second of speech).",
+    )
     max_live: int = Field(50, ge=1, description="Live conversations (calls, streams) at once.")
     max_live_per_app: int = Field(20, ge=1, description="Live conversations per app at once.")
 

@@ -31,10 +31,17 @@ from callscribe.events import InProcessBus
 from callscribe.jobs import JobRunner
 from callscribe.log import get_logger
 from callscribe.pipeline.deps import LiveDeps
+from callscribe.speakers.encoder import VoiceEncoder, shared_encoder
+from callscribe.speakers.encoder import check_installed as check_voice_model
 from callscribe.storage import Repository, Storage, open_storage
 from callscribe.storage.database import resolve_urls
 
 log = get_logger(__name__)
+
+
+async def voice_model() -> VoiceEncoder:
+    """The speaker-embedding model, loaded off the event loop on first use."""
+    return await asyncio.to_thread(shared_encoder)
 
 
 def check_settings(settings: Settings) -> None:
@@ -43,6 +50,8 @@ def check_settings(settings: Settings) -> None:
     resolve_urls(settings.sqlalchemy_url)
     telephony_config(settings)
     create_recognizer(settings.asr_engine, cpu_threads=settings.asr_threads)
+    if settings.speaker_separation:
+        check_voice_model()
 
 
 @dataclass
@@ -96,7 +105,9 @@ class Services:
             settings.max_upload_bytes,
             settings.audio_url_timeout,
         )
-        audio = AudioJobs(storage.repository, processor, speech.scheduler, uploads, policy)
+        audio = AudioJobs(
+            storage.repository, processor, speech.scheduler, uploads, policy, voice_model
+        )
         actions = await Actions.create(settings, storage)
         processor.on_completed = actions.conversation_completed
         jobs = JobRunner(
@@ -157,6 +168,7 @@ class Services:
             open_source=self.speech.open_source,
             summary_url=self.actions.summary_url,
             on_insights=self.actions.insights_created,
+            voices=voice_model if self.settings.speaker_separation else None,
         )
 
     async def run(self) -> None:

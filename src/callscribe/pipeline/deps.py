@@ -12,6 +12,7 @@ from callscribe.audio.pcm import Samples
 from callscribe.conversation.processing import ConversationProcessor
 from callscribe.events import EventBus
 from callscribe.model import Conversation, Member
+from callscribe.speakers.encoder import VoiceEncoder
 from callscribe.storage import InsightStore, Repository, StoredInsight
 
 
@@ -47,6 +48,8 @@ class LiveDeps:
     """A speech source for a connection id (loads the recogniser on first use)."""
     summary_url: Callable[[Conversation], str | None] = lambda _c: None
     on_insights: InsightsHook | None = None
+    voices: Callable[[], Awaitable[VoiceEncoder]] | None = None
+    """The speaker-embedding model (loaded on first use); None: speaker separation is off."""
 
 
 __all__ = ["InsightsHook", "LiveDeps", "SpeechSource"]

@@ -2,12 +2,14 @@
 
 ::
 
-    transport ──feed()──▶ recognise ──▶ assemble ──▶ write ──▶ bus
-      (16 kHz mono)        │  interim/final text    │ store, insights, topics
-                           └──────────▶ bus         └──▶ webhooks
+    transport ──feed()──▶ recognise ──▶ voices ──▶ assemble ──▶ write ──▶ bus
+      (16 kHz mono)        │ interim     │ final text      │ store, insights, topics
+                           └──▶ bus      └──▶ bus          └──▶ webhooks
 
-* **recognise** — segmentation and recognition (a :class:`SpeechSource`); interim and final
-  texts are published at once, finals (and starts of speech) go on to assembly;
+* **recognise** — segmentation and recognition (a :class:`SpeechSource`); interim texts are
+  published at once, finals (and starts of speech) go on;
+* **voices** — speaker separation (:mod:`.voices`), when on: each final's words get their
+  speakers on the timeline from the voices heard; then the final text is published;
 * **assemble** — speaker attribution and message assembly (:mod:`.assembly`): whole
   sentences of one speaker, using the speaker timeline fed by speaker events;
 * **write** — store each message, analyse it, store and publish its insights
@@ -37,6 +39,7 @@ from callscribe.pipeline.assembly import Assembled, MessageAssembler
 from callscribe.pipeline.clock import Placement, StreamClock
 from callscribe.pipeline.deps import LiveDeps, SpeechSource
 from callscribe.pipeline.timeline import SpeakerTimeline, same_speaker
+from callscribe.pipeline.voices import VoiceStage
 from callscribe.pipeline.writer import MessageWriter
 
 log = get_logger(__name__)
@@ -62,7 +65,10 @@ class LiveSession:
         *,
         speaker: Speaker | None = None,
         insight_types: Sequence[str] = tuple(INSIGHT_TYPES),
+        separate_voices: bool | None = None,
     ) -> None:
+        """``separate_voices``: tell speakers apart by their voices (None: when the process
+        has speaker separation on and no ``speaker`` is given for the whole stream)."""
         self.deps = deps
         self.conversation = conversation
         self.connection_id = connection_id
@@ -72,9 +78,17 @@ class LiveSession:
         self.completed = asyncio.Event()
         self.error: str | None = None
         self._assembler = MessageAssembler(self.timeline)
+        if separate_voices is None:
+            separate_voices = speaker is None
+        self.voices = (
+            VoiceStage(deps.voices, self.timeline)
+            if separate_voices and deps.voices is not None
+            else None
+        )
         self._source: SpeechSource | None = None
         self._ready = asyncio.Event()
         self._ended = False
+        self._recognised: asyncio.Queue[SpeechStarted | Final | _Turn | None] = asyncio.Queue()
         self._heard: asyncio.Queue[SpeechStarted | Final | _Turn | None] = asyncio.Queue()
         self._assembled: asyncio.Queue[list[Assembled] | None] = asyncio.Queue()
         self._writer = MessageWriter(deps, conversation, self.insight_types, self.publish)
@@ -92,6 +106,8 @@ class LiveSession:
         if self._ended or self._source is None or not len(samples):
             return
         self.clock.fed(len(samples), time.time())
+        if self.voices is not None:
+            self.voices.feed(samples)
         self._source.feed(samples)
 
     @property
@@ -136,7 +152,7 @@ class LiveSession:
         let assembly release what the previous speaker said."""
         if self._source is not None and not self._ended:
             self._source.cut_near(at)
-            self._heard.put_nowait(_TURN)
+            self._recognised.put_nowait(_TURN)
 
     def _place(self, timestamp: datetime | None) -> Placement:
         placed = self.clock.place(timestamp.timestamp() if timestamp else None)
@@ -177,6 +193,7 @@ class LiveSession:
                 await self.fail("recognition_failed", exc.message)
             else:
                 async with asyncio.TaskGroup() as tg:
+                    tg.create_task(self._label())
                     tg.create_task(self._assemble())
                     tg.create_task(self._write())
                     await self._recognise()
@@ -201,7 +218,7 @@ class LiveSession:
             self._ready.set()
 
     async def _recognise(self) -> None:
-        """Stage 1: publish texts as they come; pass finals and starts of speech on."""
+        """Stage 1: publish interim texts as they come; pass finals and starts of speech on."""
         assert self._source is not None
         try:
             async for event in self._source.events():
@@ -209,23 +226,30 @@ class LiveSession:
                     speaker = self.timeline.speaker_at(event.start)
                     await self.publish(ev.InterimText(event.text, event.start, event.end, speaker))
                     continue
-                if isinstance(event, Final):
-                    if event.transcript.empty:
-                        self._heard.put_nowait(event)
-                        continue
-                    speaker = self.timeline.speaker_at(event.transcript.start)
-                    await self.publish(ev.FinalText(event.transcript, speaker))
-                self._heard.put_nowait(event)
+                self._recognised.put_nowait(event)
         except CallscribeError as exc:
             await self.fail("recognition_failed", exc.message)
         except Exception as exc:
             log.exception("recognition failed")
             await self.fail("internal_error", f"internal error: {type(exc).__name__}")
         finally:
-            self._heard.put_nowait(None)
+            self._recognised.put_nowait(None)
+
+    async def _label(self) -> None:
+        """Stage 2: speakers from voices (when on), then publish each final text."""
+        while True:
+            event = await self._recognised.get()
+            if isinstance(event, Final) and not event.transcript.empty:
+                if self.voices is not None:
+                    await self.voices.label(event.transcript)
+                speaker = self.timeline.speaker_at(event.transcript.start)
+                await self.publish(ev.FinalText(event.transcript, speaker))
+            self._heard.put_nowait(event)
+            if event is None:
+                return
 
     async def _assemble(self) -> None:
-        """Stage 2: attribute speakers and assemble whole-sentence messages."""
+        """Stage 3: attribute speakers and assemble whole-sentence messages."""
         assembler = self._assembler
         while True:
             deadline = assembler.deadline
@@ -256,7 +280,7 @@ class LiveSession:
             self.timeline.forget_before(messages[-1].end - 5.0)
 
     async def _write(self) -> None:
-        """Stage 3: store, analyse and publish each batch of messages."""
+        """Stage 4: store, analyse and publish each batch of messages."""
         while (batch := await self._assembled.get()) is not None:
             await self._writer.write(batch)
 
@@ -268,10 +292,11 @@ class LiveSession:
             batch: list[Assembled] = []
             while not self._assembled.empty():
                 batch += self._assembled.get_nowait() or []
-            while not self._heard.empty():
-                event = self._heard.get_nowait()
-                if isinstance(event, Final):
-                    batch += self._assembler.add(event.transcript, paused=True, now=0.0)
+            for queue in (self._heard, self._recognised):
+                while not queue.empty():
+                    event = queue.get_nowait()
+                    if isinstance(event, Final):
+                        batch += self._assembler.add(event.transcript, paused=True, now=0.0)
             await self._writer.keep(batch + self._assembler.flush())
         except Exception:
             log.exception("keeping what was recognised failed")

@@ -32,10 +32,12 @@ def same_speaker(a: Speaker | None, b: Speaker | None) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class SpeakerChange:
-    """From ``at`` (stream seconds) on, ``speaker`` speaks (None: nobody in particular)."""
+    """From ``at`` (stream seconds) on, ``speaker`` speaks (None: nobody in particular);
+    ``by_voice``: found by speaker separation, not announced by a speaker event."""
 
     at: float
     speaker: Speaker | None
+    by_voice: bool = False
 
 
 class SpeakerTimeline:
@@ -46,9 +48,9 @@ class SpeakerTimeline:
         self._times: list[float] = []
         self._changes: list[SpeakerChange] = []
 
-    def start(self, at: float, speaker: Speaker) -> None:
-        """``speaker`` started speaking at ``at``."""
-        self._insert(SpeakerChange(at, speaker))
+    def start(self, at: float, speaker: Speaker, *, by_voice: bool = False) -> None:
+        """``speaker`` started speaking at ``at`` (``by_voice``: as speaker separation found)."""
+        self._insert(SpeakerChange(at, speaker, by_voice))
 
     def stop(self, at: float, speaker: Speaker | None) -> None:
         """``speaker`` stopped speaking at ``at`` (None: whoever was speaking)."""
@@ -59,6 +61,18 @@ class SpeakerTimeline:
     def speaker_at(self, t: float) -> Speaker | None:
         """Who speaks at stream second ``t``."""
         return self._announced(t) or self.default
+
+    def change_at(self, t: float) -> SpeakerChange | None:
+        """The change in effect at ``t`` (None: none yet)."""
+        i = bisect.bisect_right(self._times, t) - 1
+        return self._changes[i] if i >= 0 else None
+
+    def announced_at(self, t: float) -> SpeakerChange | None:
+        """The last change a speaker event announced at or before ``t`` (voices skipped)."""
+        i = bisect.bisect_right(self._times, t) - 1
+        while i >= 0 and self._changes[i].by_voice:
+            i -= 1
+        return self._changes[i] if i >= 0 else None
 
     def changes(self, after: float, until: float) -> list[SpeakerChange]:
         """Changes with ``after < at <= until``, in order."""
@@ -77,8 +91,11 @@ class SpeakerTimeline:
         return tuple(seen.values())
 
     def forget_before(self, t: float) -> None:
-        """Drop changes no longer needed for speech after ``t`` (keeps the one in effect)."""
+        """Drop changes no longer needed for speech after ``t`` (keeps the one in effect, and
+        the last one an event announced)."""
         keep = max(0, bisect.bisect_right(self._times, t) - 1)
+        while keep > 0 and self._changes[keep].by_voice:
+            keep -= 1
         if keep:
             del self._times[:keep]
             del self._changes[:keep]

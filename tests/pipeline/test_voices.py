@@ -1,0 +1,104 @@
+"""The live chain with speaker separation: voices name the speakers when no one does, events
+name the voices, and a voice keeps the name events gave it after the events stop."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+
+import numpy as np
+import pytest
+
+from callscribe.events import live as ev
+from callscribe.model import Speaker
+from callscribe.pipeline.session import LiveSession
+from callscribe.speakers.encoder import VoiceEncoder, shared_encoder
+from callscribe.testing.voices import RATE, Line, by, transcript_of
+
+from .conftest import World, at, collect
+
+MARCUS, PRIYA = Speaker("Marcus"), Speaker("Priya")
+Script = list[tuple[Line | float, Speaker | None]]
+
+
+async def load() -> VoiceEncoder:
+    return await asyncio.to_thread(shared_encoder)
+
+
+async def play(
+    world: World, session: LiveSession, script: list[tuple[Line | float, object]]
+) -> None:
+    """Feed each line's audio (or seconds of silence) and, after it, its final; ``script``
+    items are (line or silence, speaker event to send at the line's start or None)."""
+    t = 0.0
+    for item, event in script:
+        if isinstance(item, float):
+            session.feed(np.zeros(int(item * RATE), dtype=np.float32))
+            t += item
+            continue
+        if isinstance(event, Speaker):
+            session.speaker_started(event, at(session, t) if t else None)
+        session.feed(item.audio)
+        world.source.hear(transcript_of(item, t))
+        t += len(item.audio) / RATE
+        session.feed(np.zeros(int(0.7 * RATE), dtype=np.float32))
+        t += 0.7
+        await asyncio.sleep(0)
+
+
+async def run(
+    world: World, script: list[tuple[Line | float, object]], **kwargs: object
+) -> list[ev.MessagesStored]:
+    deps = dataclasses.replace(world.deps, voices=load)
+    session = LiveSession(deps, world.conversation, "conn-v", **kwargs)  # type: ignore[arg-type]
+    events: list[ev.LiveEvent] = []
+    async with asyncio.TaskGroup() as tg:
+        tg.create_task(collect(world.bus, "conn-v", events))
+        tg.create_task(session.run())
+        await session.wait_ready()
+        session.feed(np.zeros(RATE // 10, dtype=np.float32))  # the clock starts
+        await play(world, session, script)
+        session.end()
+    return [e for e in events if isinstance(e, ev.MessagesStored)]
+
+
+def said_by(stored: list[ev.MessagesStored]) -> list[tuple[str | None, str]]:
+    return [(m.member.name if m.member else None, m.text) for e in stored for m in e.messages]
+
+
+async def test_without_speaker_events_voices_name_the_speakers(world: World) -> None:
+    m1, m2 = by("Marcus", longer_than=2.5)[:2]
+    (p1,) = by("Priya", longer_than=2.5)[:1]
+    stored = await run(world, [(m1, None), (p1, None), (m2, None)])
+    assert [name for name, _text in said_by(stored)] == ["Speaker 1", "Speaker 2", "Speaker 1"]
+    conversation = await world.storage.repository.get_conversation("app-1", world.conversation.id)
+    assert sorted(m.name for m in conversation.members) == ["Speaker 1", "Speaker 2"]
+
+
+async def test_a_voice_named_by_events_keeps_its_name_after_the_events_stop(world: World) -> None:
+    m1, m2 = by("Marcus", longer_than=2.5)[:2]
+    p1, p2 = by("Priya", longer_than=2.5)[:2]
+    script: Script = [
+        (m1, MARCUS),
+        (p1, PRIYA),
+        (25.0, None),  # the events stop: the last one (Priya) is old by now
+        (m2, None),
+        (p2, None),
+    ]
+    stored = await run(world, script)
+    assert [name for name, _text in said_by(stored)] == ["Marcus", "Priya", "Marcus", "Priya"]
+
+
+async def test_a_stream_that_names_its_speaker_is_not_separated(world: World) -> None:
+    m1 = by("Marcus", longer_than=2.5)[0]
+    p1 = by("Priya", longer_than=2.5)[0]
+    stored = await run(world, [(m1, None), (p1, None)], speaker=Speaker("Dana"))
+    assert {name for name, _text in said_by(stored)} == {"Dana"}
+
+
+@pytest.mark.parametrize("off", [False])
+async def test_separation_can_be_turned_off_per_session(world: World, off: bool) -> None:
+    m1 = by("Marcus", longer_than=2.5)[0]
+    p1 = by("Priya", longer_than=2.5)[0]
+    stored = await run(world, [(m1, None), (p1, None)], separate_voices=off)
+    assert {name for name, _text in said_by(stored)} == {None}
