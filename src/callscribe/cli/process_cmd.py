@@ -30,22 +30,34 @@ from callscribe.pipeline.assembly import assemble
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (Symbl's shapes) instead.")
 @click.option("--timezone", default="UTC", show_default=True, help="For due dates: IANA or ±HH:MM.")
 @click.option("--engine", help="Speech engine for recordings (default: the configured one).")
+@click.option(
+    "--speakers",
+    type=int,
+    is_flag=False,
+    flag_value=0,
+    default=None,
+    metavar="[N]",
+    help="Recordings: tell the speakers apart by their voices (N: how many there are).",
+)
 @settings_options
 def process(
     file: Path,
     as_json: bool,
     timezone: str,
     engine: str | None,
+    speakers: int | None,
     config_file: Path | None,
     data_dir: Path | None,
 ) -> None:
     """Analyse FILE: a transcript (.txt lines "Speaker: text", or a Symbl message list in
     .json) or a recording (WAV, FLAC, MP3, OGG/Opus, M4A, ...)."""
+    if speakers is not None and not 0 <= speakers <= 20:
+        raise click.BadParameter("give between 1 and 20 speakers", param_hint="--speakers")
     settings = make_settings(config_file, data_dir=data_dir, asr_engine=engine)
     if settings.log_level == "info":  # a terminal command: progress bars, not log lines
         log.configure("warning", settings.log_format)
     console = Console(stderr=True)
-    report = asyncio.run(_run(file, settings, timezone, console, quiet=as_json))
+    report = asyncio.run(_run(file, settings, timezone, console, speakers=speakers))
     if as_json:
         click.echo(json.dumps(report_json(report), indent=2))
     else:
@@ -64,8 +76,9 @@ def _progress(console: Console) -> Progress:
 
 
 async def _run(
-    file: Path, settings: Settings, timezone: str, console: Console, *, quiet: bool
+    file: Path, settings: Settings, timezone: str, console: Console, *, speakers: int | None
 ) -> Report:
+    """``speakers``: None, no speaker separation; 0, as many as there are; N, that many."""
     start = datetime.now(UTC)
     worker = NlpWorker()
     try:
@@ -76,7 +89,7 @@ async def _run(
                 messages: list[NewMessage] = timed_messages(received, origin)
                 start = origin
             else:
-                messages = await _recognise(file, settings, bar, start)
+                messages = await _recognise(file, settings, bar, start, speakers)
             task = bar.add_task("analysing", total=max(1, len(messages)))
 
             def advance(done: int, total: int) -> None:
@@ -95,7 +108,7 @@ async def _run(
 
 
 async def _recognise(
-    file: Path, settings: Settings, bar: Progress, start: datetime
+    file: Path, settings: Settings, bar: Progress, start: datetime, speakers: int | None
 ) -> list[NewMessage]:
     from callscribe.asr import create_recognizer, transcribe_file
     from callscribe.audio.files import probe
@@ -114,4 +127,14 @@ async def _recognise(
         loop.call_soon_threadsafe(lambda: bar.update(task, completed=done, total=total))
 
     transcripts = await asyncio.to_thread(transcribe_file, file, recognizer, progress=progress)
-    return [from_assembled(m, start) for m in assemble(transcripts)]
+    timeline = None
+    if speakers is not None:
+        from callscribe.speakers.encoder import shared_encoder
+        from callscribe.speakers.offline import diarize_file
+
+        bar.update(task, description="telling speakers apart")
+        encoder = await asyncio.to_thread(shared_encoder)
+        timeline = await asyncio.to_thread(
+            diarize_file, file, transcripts, encoder, speakers or None
+        )
+    return [from_assembled(m, start) for m in assemble(transcripts, timeline)]

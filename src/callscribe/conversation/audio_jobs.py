@@ -1,6 +1,7 @@
 """The ``audio`` job: an uploaded or fetched recording through the same recogniser path as
 live calls (VAD-segmented), assembled into whole-sentence messages as a live call's are, then
-the same analysis as text conversations."""
+the same analysis as text conversations. With ``diarization`` (Symbl's
+``enableSpeakerDiarization``), the recording's voices give the messages their speakers."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
 
-from callscribe.asr import RecognitionScheduler, transcribe_file
+from callscribe.asr import RecognitionScheduler, Recognizer, Transcript, transcribe_file
 from callscribe.conversation.fetch import FetchPolicy, download
 from callscribe.conversation.ingest import from_assembled
 from callscribe.conversation.processing import ConversationProcessor
@@ -17,6 +18,9 @@ from callscribe.conversation.uploads import UploadStore
 from callscribe.log import get_logger
 from callscribe.model import Job
 from callscribe.pipeline.assembly import assemble
+from callscribe.pipeline.timeline import SpeakerTimeline
+from callscribe.speakers.encoder import VoiceEncoder
+from callscribe.speakers.offline import diarize_file
 from callscribe.storage import Repository
 
 log = get_logger(__name__)
@@ -24,7 +28,8 @@ log = get_logger(__name__)
 
 class AudioJobs:
     """Handler of ``audio`` jobs (``params``: ``path`` of an upload or ``url`` to fetch, and
-    ``offset``, the seconds after the conversation start where this audio begins)."""
+    ``offset``, the seconds after the conversation start where this audio begins; with
+    ``diarization``: ``{"speakers": N or None}``, speakers from voices)."""
 
     def __init__(
         self,
@@ -33,26 +38,36 @@ class AudioJobs:
         scheduler: Callable[[], Awaitable[RecognitionScheduler]],
         uploads: UploadStore,
         policy: FetchPolicy,
+        voices: Callable[[], Awaitable[VoiceEncoder]],
     ) -> None:
         self._repo = repository
         self._processor = processor
         self._scheduler = scheduler
         self._uploads = uploads
         self._policy = policy
+        self._voices = voices
 
     async def process_job(self, job: Job) -> None:
         path = await self._audio_of(job)
+        wanted = job.params.get("diarization")
         try:
             recognizer = (await self._scheduler()).recognizer
-            transcripts = await asyncio.to_thread(transcribe_file, path, recognizer)
+            encoder = await self._voices() if wanted is not None else None
+            transcripts, timeline = await asyncio.to_thread(
+                _recognise, path, recognizer, encoder, (wanted or {}).get("speakers")
+            )
         finally:
             self._uploads.remove(path)
         conversation = await self._repo.get_conversation(job.app_id, job.conversation_id)
         origin = conversation.start_time + timedelta(seconds=float(job.params.get("offset", 0)))
         await self._repo.add_messages(
-            conversation.id, [from_assembled(m, origin) for m in assemble(transcripts)]
+            conversation.id, [from_assembled(m, origin) for m in assemble(transcripts, timeline)]
         )
-        log.info("audio recognised", utterances=len(transcripts))
+        log.info(
+            "audio recognised",
+            utterances=len(transcripts),
+            speakers=len(timeline.speakers()) if timeline is not None else None,
+        )
         await self._processor.process_job(job)
 
     async def _audio_of(self, job: Job) -> Path:
@@ -63,3 +78,13 @@ class AudioJobs:
         )
         await self._uploads.check_audio(path)
         return path
+
+
+def _recognise(
+    path: Path, recognizer: Recognizer, encoder: VoiceEncoder | None, speakers: int | None
+) -> tuple[list[Transcript], SpeakerTimeline | None]:
+    """The recording's utterances and, when an encoder is given, its speakers (blocking)."""
+    transcripts = transcribe_file(path, recognizer)
+    if encoder is None:
+        return transcripts, None
+    return transcripts, diarize_file(path, transcripts, encoder, speakers)

@@ -27,6 +27,30 @@ router = APIRouter(prefix="/v1/process/audio", tags=["async"])
 
 MULTIPART = "multipart/form-data"
 
+Diarize = Annotated[
+    bool,
+    Query(
+        alias="enableSpeakerDiarization",
+        description="Tell the speakers of the recording apart by their voices.",
+    ),
+]
+SpeakerCount = Annotated[
+    int | None,
+    Query(
+        alias="diarizationSpeakerCount",
+        ge=1,
+        le=20,
+        description="How many people speak (with enableSpeakerDiarization=true).",
+    ),
+]
+
+
+def diarization(enabled: bool, speakers: int | None) -> dict[str, Any]:
+    """Job params for Symbl's speaker diarization query parameters."""
+    if speakers is not None and not enabled:
+        raise ValidationFailed("diarizationSpeakerCount needs enableSpeakerDiarization=true")
+    return {"diarization": {"speakers": speakers}} if enabled else {}
+
 
 async def _body_chunks(request: Request) -> AsyncIterator[bytes]:
     """The audio of a raw body, or of the first file field of a multipart form."""
@@ -112,9 +136,11 @@ async def process_audio(
     detect_phrases: Annotated[bool, Query(alias="detectPhrases")] = False,
     enable_all_trackers: Annotated[bool, Query(alias="enableAllTrackers")] = False,
     timezone: Annotated[Timezone | None, Query()] = None,
+    diarize: Diarize = False,
+    speakers: SpeakerCount = None,
 ) -> JobAccepted:
     """A recording as the raw body (``Content-Type: audio/...``) or a multipart ``file``."""
-    params = services.job_params(webhook_url)
+    params = {**services.job_params(webhook_url), **diarization(diarize, speakers)}
     trackers = await services.trackers_for(app_id, [], enable_all_trackers)
     conversation_id = await _new_conversation(
         services, app_id, name, {"detectPhrases": detect_phrases, "trackers": trackers}, timezone
@@ -133,9 +159,15 @@ async def process_audio(
     operation_id="append_audio",
 )
 async def append_audio(
-    conversation_id: str, request: Request, app_id: AppId, services: ServicesDep
+    conversation_id: str,
+    request: Request,
+    app_id: AppId,
+    services: ServicesDep,
+    diarize: Diarize = False,
+    speakers: SpeakerCount = None,
 ) -> JobAccepted:
-    params = await _appendable(services, app_id, conversation_id)
+    extra = diarization(diarize, speakers)
+    params = {**await _appendable(services, app_id, conversation_id), **extra}
     return await _accept(services, app_id, conversation_id, params, request)
 
 
@@ -146,11 +178,19 @@ async def append_audio(
     operation_id="process_audio_url",
 )
 async def process_audio_url(
-    body: AudioUrlRequest, app_id: AppId, services: ServicesDep
+    body: AudioUrlRequest,
+    app_id: AppId,
+    services: ServicesDep,
+    diarize: Diarize = False,
+    speakers: SpeakerCount = None,
 ) -> JobAccepted:
     """A recording by URL: checked against the allow-list now, fetched by the job."""
     check_url(str(body.url), services.fetch_policy)
-    params: dict[str, Any] = {**services.job_params(body.webhook_url), "url": str(body.url)}
+    params: dict[str, Any] = {
+        **services.job_params(body.webhook_url),
+        **diarization(diarize, speakers),
+        "url": str(body.url),
+    }
     trackers = await services.trackers_for(
         app_id, [t.model_dump() for t in body.trackers], body.enable_all_trackers
     )
@@ -171,9 +211,15 @@ async def process_audio_url(
     operation_id="append_audio_url",
 )
 async def append_audio_url(
-    conversation_id: str, body: AudioUrlAppend, app_id: AppId, services: ServicesDep
+    conversation_id: str,
+    body: AudioUrlAppend,
+    app_id: AppId,
+    services: ServicesDep,
+    diarize: Diarize = False,
+    speakers: SpeakerCount = None,
 ) -> JobAccepted:
     check_url(str(body.url), services.fetch_policy)
-    params = await _appendable(services, app_id, conversation_id)
+    extra = diarization(diarize, speakers)
+    params = {**await _appendable(services, app_id, conversation_id), **extra}
     params["url"] = str(body.url)
     return await _accept(services, app_id, conversation_id, params, None)
