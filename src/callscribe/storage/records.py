@@ -131,6 +131,21 @@ def job(row: JobRow) -> Job:
     )
 
 
+PERSON_KEYS = frozenset({"name", "user_id", "email", "id", "userId"})
+
+
+def renamed(data: Any, old: str, new: str) -> Any:
+    """``data`` (stored JSON) with every person called ``old`` called ``new`` — a speaker,
+    an assignee — leaving text alone."""
+    if isinstance(data, list):
+        return [renamed(x, old, new) for x in data]
+    if not isinstance(data, dict):
+        return data
+    if data.get("name") == old and set(data) <= PERSON_KEYS:
+        return {**data, "name": new}
+    return {k: renamed(v, old, new) for k, v in data.items()}
+
+
 __all__ = [
     "conversation",
     "conversation_row",
@@ -138,6 +153,7 @@ __all__ = [
     "job_row",
     "member",
     "message",
+    "renamed",
     "speaker_key",
     "word",
     "word_json",

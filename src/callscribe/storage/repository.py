@@ -273,19 +273,36 @@ class Repository:
         name: str | None,
         email: str | None,
     ) -> Member:
-        """Rename (or re-address) a member; messages refer to members, so they follow."""
+        """Rename (or re-address) a member; messages refer to members, so they follow, and
+        insights that name the member as speaker or assignee are renamed with them."""
         async with self._sessions() as s:
             await self._owned(s, app_id, conversation_id)
             row = await s.get(MemberRow, member_id)
             if row is None or row.conversation_id != conversation_id:
                 raise NotFound(f"member {member_id} not found in conversation {conversation_id}")
-            if name is not None:
+            if name is not None and name != row.name:
+                await self._rename_in_insights(s, conversation_id, row.name, name)
                 row.name = name
             if email is not None:
                 row.email = email
                 row.user_id = email
             await s.commit()
             return records.member(row)
+
+    @staticmethod
+    async def _rename_in_insights(
+        s: AsyncSession, conversation_id: str, old: str, new: str
+    ) -> None:
+        insights = await s.scalars(
+            select(InsightRow).where(InsightRow.conversation_id == conversation_id)
+        )
+        analyses = await s.scalars(
+            select(MessageAnalysisRow).where(MessageAnalysisRow.conversation_id == conversation_id)
+        )
+        for item in [*insights, *analyses]:
+            data = records.renamed(item.data, old, new)
+            if data != item.data:
+                item.data = data
 
     # --- messages --------------------------------------------------------------------------------
 
