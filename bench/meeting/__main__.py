@@ -184,7 +184,8 @@ def report(m: Meeting, mode: str, run: Run, verbose: bool) -> dict[str, float]:
     said = [score.Said(x["id"], (x.get("from") or {}).get("name"), x["text"]) for x in run.messages]
     t = score.transcript(turns, said)
     day = date.fromisoformat(run.conversation["startTime"][:10])
-    s = score.insights(run.insights, m.labels(), day)
+    by_voice = mode == "none"  # voices are "Speaker N": score them under the best mapping
+    s = score.insights(run.insights, m.labels(), day, dict(t.mapping) if by_voice else None)
     last = score.last_turn_of(t, said)
     latencies = [
         run.arrivals[msg.id] - (run.meeting_at + turns[last[msg.id]].end)
@@ -197,8 +198,11 @@ def report(m: Meeting, mode: str, run: Run, verbose: bool) -> dict[str, float]:
     print(f"\n{m.name} / {mode}")
     print(
         f"  transcript: WER {100 * t.wer:.1f} %, words with the right speaker "
-        f"{100 * t.words_right_speaker:.1f} % of {t.hits} recognised, turns whole in one "
-        f"message {100 * t.turns_whole:.1f} % of {t.turns}, messages {t.messages} "
+        f"{100 * t.words_right_speaker:.1f} % of {t.hits} recognised "
+        f"({100 * t.words_right_mapped:.1f} % under the best mapping; speakers found "
+        f"{t.speakers_found} of {len({x.speaker for x in turns if x.speaker})}), "
+        f"turns whole in one message {100 * t.turns_whole:.1f} % of {t.turns}, "
+        f"messages {t.messages} "
         f"({t.messages_mixed} mixing speakers)"
     )
     print(
@@ -208,11 +212,13 @@ def report(m: Meeting, mode: str, run: Run, verbose: bool) -> dict[str, float]:
         f"all tasks {s.tasks.precision:.2f}/{s.tasks.recall:.2f}/{s.tasks.f1:.2f}"
     )
     print(
-        f"  assignee right {s.assignee_right}/{s.assignee_scored}, due day right "
+        f"  assignee right {s.assignee_right}/{s.assignee_scored}"
+        f"{' (under the mapping)' if by_voice else ''}, due day right "
         f"{s.due_right}/{s.due_scored}; message latency after the turn's end p50 {p50:.2f} s, "
         f"p95 {p95:.2f} s ({len(latencies)} messages)"
     )
     if verbose:
+        print(f"    mapping: {dict(t.mapping)}")
         for x in said:
             print(f"    [{x.speaker or '?'}] {x.text}")
         for found, label in s.matches:
@@ -225,6 +231,7 @@ def report(m: Meeting, mode: str, run: Run, verbose: bool) -> dict[str, float]:
     return {
         "wer": t.wer,
         "words_right_speaker": t.words_right_speaker,
+        "words_right_mapped": t.words_right_mapped,
         "turns_whole": t.turns_whole,
         "question_f1": q.f1,
         "task_f1": s.tasks.f1,
@@ -250,6 +257,10 @@ async def run(names: Sequence[str], modes: Sequence[str], verbose: bool) -> None
                 for mode in modes:
                     result = await call(server, token, bridge, port, m, mode)
                     report(m, mode, result, verbose)
+        if verbose:
+            kept = Path(tempfile.gettempdir()) / "bench-meeting-server.log"
+            kept.write_text(server.log_text())
+            print(f"\nthe server's log: {kept}")
     print(f"\n{machine.load()} at the end")
 
 

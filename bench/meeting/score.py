@@ -90,6 +90,13 @@ class TranscriptScore:
     messages_mixed: int
     message_of_hit: tuple[int, ...]
     turn_of_hit: tuple[int, ...]
+    words_right_mapped: float = 0.0
+    """Share of hits whose message's speaker is the turn's under the best one-to-one mapping of
+    the speakers callscribe named to the script's (voices found without speaker events are
+    "Speaker N": this is how well they were told apart)."""
+    mapping: tuple[tuple[str, str], ...] = ()
+    speakers_found: int = 0
+    """Speakers that hold at least 2 % of the hits of scripted turns."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +177,17 @@ def transcript(turns: Sequence[Turn], said: Sequence[Said]) -> TranscriptScore:
         speakers_of.setdefault(j, set()).add(turns[i].speaker)
     spoken = [i for i, t in enumerate(turns) if t.speaker is not None]
     whole = sum(1 for i in spoken if len(messages_of.get(i, ())) == 1)
+    pairs = [
+        (said[j].speaker, turns[i].speaker)
+        for i, j in zip(hit_turn, hit_message, strict=True)
+        if turns[i].speaker is not None
+    ]
+    mapping = best_mapping(pairs)
+    mapped = sum(1 for h, r in pairs if h is not None and mapping.get(h) == r)
+    counts: dict[str, int] = {}
+    for h, _r in pairs:
+        if h is not None:
+            counts[h] = counts.get(h, 0) + 1
     return TranscriptScore(
         wer=float(out.wer),
         hits=len(hit_turn),
@@ -180,7 +198,27 @@ def transcript(turns: Sequence[Turn], said: Sequence[Said]) -> TranscriptScore:
         messages_mixed=sum(1 for s in speakers_of.values() if len(s) > 1),
         message_of_hit=tuple(hit_message),
         turn_of_hit=tuple(hit_turn),
+        words_right_mapped=mapped / scored if scored else 0.0,
+        mapping=tuple(sorted(mapping.items())),
+        speakers_found=sum(1 for n in counts.values() if n >= 0.02 * max(1, len(pairs))),
     )
+
+
+def best_mapping(pairs: Sequence[tuple[str | None, str | None]]) -> dict[str, str]:
+    """The one-to-one mapping of found speakers to reference speakers that puts the most
+    (found, reference) pairs right (Hungarian method on the counts)."""
+    from scipy.optimize import linear_sum_assignment
+
+    found = sorted({h for h, r in pairs if h is not None and r is not None})
+    ref = sorted({r for h, r in pairs if h is not None and r is not None})
+    if not found or not ref:
+        return {}
+    counts = [[0] * len(ref) for _ in found]
+    for h, r in pairs:
+        if h is not None and r is not None:
+            counts[found.index(h)][ref.index(r)] += 1
+    rows, cols = linear_sum_assignment([[-c for c in row] for row in counts])
+    return {found[a]: ref[b] for a, b in zip(rows, cols, strict=True) if counts[a][b] > 0}
 
 
 def last_turn_of(score: TranscriptScore, said: Sequence[Said]) -> dict[str, int]:
@@ -245,7 +283,13 @@ def due_day(expression: str, day: date) -> date:
     raise ValueError(f"label due {expression!r}: use a weekday, 'today' or 'tomorrow'")
 
 
-def insights(found: Sequence[Found], labels: Sequence[Label], day: date) -> InsightScore:
+def insights(
+    found: Sequence[Found],
+    labels: Sequence[Label],
+    day: date,
+    mapping: dict[str, str] | None = None,
+) -> InsightScore:
+    """``mapping``: found speaker names to the script's, for assignees found by voice."""
     by_type: dict[str, Prf] = {}
     for kind in ("question", "action_item", "follow_up"):
         by_type[kind], _ = _prf(
@@ -266,10 +310,13 @@ def insights(found: Sequence[Found], labels: Sequence[Label], day: date) -> Insi
             tasks = prf
             matches = [(group_f[i], group_l[j]) for i, j in pairs]
     scored = [(f, lab) for f, lab in matches if lab.assignee is not None and not lab.optional]
+    rename = mapping or {}
     assignee_right = sum(
         1
         for f, lab in scored
-        if f.assignee and lab.assignee and f.assignee.split()[0].lower() == lab.assignee.lower()
+        if f.assignee
+        and lab.assignee
+        and rename.get(f.assignee, f.assignee).split()[0].lower() == lab.assignee.lower()
     )
     timed = [(f, lab) for f, lab in matches if lab.due is not None and not lab.optional]
     due_right = sum(1 for f, lab in timed if lab.due and f.due == due_day(lab.due, day))
