@@ -51,9 +51,26 @@ def test_the_second_pass_moves_an_early_mistake_and_merges_down_to_a_count() -> 
     a, b, c = voice(1), voice(2), voice(3)
     embeddings = [near(a, 20), near(b, 21), near(a, 22), near(b, 23), near(c, 24), near(a, 25)]
     online = [0, 0, 0, 1, 2, 0]  # the second stretch (b) went to a while b was unknown
-    weights = [3.0] * 6
+    weights = [5.0] * 6
     assert refine(embeddings, weights, online) == [0, 1, 0, 1, 2, 0]
     merged = refine(embeddings, weights, online, speakers=2)
     assert len(set(merged)) == 2
     assert merged[0] == merged[2] == merged[5]
     assert merged[1] == merged[3]
+
+
+def test_a_stray_voice_with_next_to_no_speech_joins_the_one_it_is_most_like() -> None:
+    a, b = voice(1), voice(2)
+    embeddings = [near(a, 30), near(b, 31), near(a, 32), near(b, 33), near(b, 34, noise=3.0)]
+    weights = [10.0, 10.0, 10.0, 10.0, 1.5]
+    assert refine(embeddings, weights, [0, 1, 0, 1, 2]) == [0, 1, 0, 1, 1]
+
+
+def test_until_a_voice_is_known_only_a_close_match_joins_it() -> None:
+    a = voice(1)
+    clusters = OnlineClusters(ClusterConfig(threshold=0.5, young=0.9))
+    clusters.assign(a, 3.0)
+    similar = unit((a + voice(2) * 0.8).astype(np.float32))  # ~0.78 alike: not close enough
+    found = clusters.assign(similar, 3.0)
+    assert found is not None
+    assert found.new

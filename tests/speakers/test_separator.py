@@ -42,7 +42,15 @@ def test_two_voices_in_one_utterance_are_two_runs(encoder: VoiceEncoder) -> None
     assert abs(runs[1].end - (n1 + n2)) <= 1
     assert runs[0].cluster == runs[2].cluster == 0
     assert runs[1].cluster == 1
-    assert len(separator.second_pass()) == 3
+    # Priya says more later; the second pass (over the whole call) keeps what the first found
+    priya2 = by("Priya", longer_than=2.5)[1]
+    later = separator.runs(priya2.audio, 30.0, words_over(priya2, 30.0))
+    assert [r.cluster for r in later] == [1]
+    again = separator.second_pass()
+    assert [[(r.begin, r.end, r.cluster) for r in u] for u in again] == [
+        [(r.begin, r.end, r.cluster) for r in runs],
+        [(0, len(priya2.text.split()), 1)],
+    ]
 
 
 def test_one_voice_stays_one_run(encoder: VoiceEncoder) -> None:

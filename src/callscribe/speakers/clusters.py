@@ -33,6 +33,13 @@ class ClusterConfig:
     min_update: float = 1.0
     """Seconds of speech a stretch needs to move its speaker's centroid."""
     max_speakers: int | None = None
+    young: float = 0.0
+    """The least similarity that joins a speaker heard in fewer than three stretches: until
+    a voice's spread is known, only a close match joins it."""
+    margin: float | None = 0.15
+    """A speaker whose stretches are consistently alike (a steady voice, a clean line) takes
+    a new stretch only when it is within ``margin`` of their usual similarity, even above
+    ``threshold`` (None: ``threshold`` alone)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,15 +58,21 @@ class OnlineClusters:
         self.config = config or ClusterConfig()
         self._sums: list[NDArray[np.float32]] = []
         self._seconds: list[float] = []
+        self._alike: list[list[float]] = []
 
     def __len__(self) -> int:
         return len(self._sums)
 
+    def centroids(self) -> NDArray[np.float32]:
+        """One unit row per speaker, in their order."""
+        if not self._sums:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.stack([unit(s) for s in self._sums])
+
     def similarities(self, embedding: Embedding) -> NDArray[np.float32]:
         if not self._sums:
             return np.zeros(0, dtype=np.float32)
-        centroids = np.stack([unit(s) for s in self._sums])
-        return centroids @ embedding
+        return self.centroids() @ embedding
 
     def best(self, embedding: Embedding) -> Assignment | None:
         """The most similar speaker, without changing anything (None: no speaker yet)."""
@@ -75,17 +88,30 @@ class OnlineClusters:
         cfg = self.config
         found = self.best(embedding)
         capped = cfg.max_speakers is not None and len(self) >= cfg.max_speakers
-        unlike = found is None or found.similarity < cfg.threshold
+        unlike = found is None or found.similarity < self._threshold(found.cluster)
         if unlike and seconds >= cfg.min_new and not capped:
             self._sums.append(embedding * seconds)
             self._seconds.append(seconds)
+            self._alike.append([])
             return Assignment(len(self) - 1, 1.0, new=True)
         if found is None:
             return None
         if seconds >= cfg.min_update:
             self._sums[found.cluster] = self._sums[found.cluster] + embedding * seconds
             self._seconds[found.cluster] += seconds
+            self._alike[found.cluster].append(found.similarity)
         return found
+
+    def _threshold(self, cluster: int) -> float:
+        """The least similarity that joins ``cluster``: ``threshold``, or higher for a speaker
+        whose voice has been steady (three stretches or more)."""
+        cfg = self.config
+        alike = self._alike[cluster]
+        if cfg.margin is None:
+            return cfg.threshold
+        if len(alike) < 3:
+            return max(cfg.threshold, cfg.young)
+        return max(cfg.threshold, float(np.mean(alike)) - cfg.margin)
 
 
 def refine(
@@ -95,13 +121,17 @@ def refine(
     *,
     speakers: int | None = None,
     min_seconds: float = 1.0,
+    min_speech: float = 4.0,
+    min_share: float = 0.05,
     rounds: int = 5,
 ) -> list[int | None]:
     """Every stretch's speaker again, once all of them are known.
 
-    Starts from the online labels: speakers are merged, most alike first, down to ``speakers``
-    when that is given; then every stretch moves to the speaker whose centroid (over stretches
-    of at least ``min_seconds``) it is most like, and centroids are recomputed, a few rounds.
+    Starts from the online labels: a speaker with less than ``min_speech`` seconds and
+    ``min_share`` of all the speech joins the speaker they are most like; speakers are merged,
+    most alike first, down to ``speakers`` when that is given; then every stretch moves to the
+    speaker whose centroid (over stretches of at least ``min_seconds``) it is most like, and
+    centroids are recomputed, a few rounds.
     Stretches the online pass left without a speaker get one. Labels keep their numbers.
     """
     n = len(embeddings)
@@ -122,6 +152,19 @@ def refine(
             )
         return out
 
+    total = float(sum(weights))
+    while len(centroids()) > 1:
+        # a speaker with next to no speech is a stray voice: it joins the one it is most like
+        held = {
+            k: sum(w for w, x in zip(weights, current, strict=True) if x == k) for k in centroids()
+        }
+        smallest = min(held, key=held.__getitem__)
+        if held[smallest] >= max(min_speech, min_share * total):
+            break
+        found = centroids()
+        others = [k for k in found if k != smallest]
+        into = max(others, key=lambda k: float(found[k] @ found[smallest]))
+        current = [into if x == smallest else x for x in current]
     while speakers is not None and len(centroids()) > max(1, speakers):
         found = centroids()
         keys = sorted(found)

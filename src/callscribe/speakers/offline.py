@@ -37,6 +37,7 @@ class Diarization:
     """Runs of one speaker each (stream seconds), and what finding them cost."""
 
     runs: tuple[tuple[float, float, int | None, tuple[Word, ...]], ...]
+    """(start, stop, speaker, words): the speaker's stretch of speech and the words in it."""
     cpu_seconds: float
     narrowband: bool
 
@@ -61,9 +62,9 @@ class Diarization:
         """Speaker changes for the assembler: each run's speaker from just before its first
         word (the assembler moves each change to the word gap that explains it best)."""
         timeline = SpeakerTimeline()
-        for start, _stop, cluster, _words in self.runs:
-            if cluster is not None:
-                timeline.start(start - 0.05, Speaker(name=voice_name(cluster)))
+        for _start, _stop, cluster, words in self.runs:
+            if cluster is not None and words:
+                timeline.start(words[0].start - 0.05, Speaker(name=voice_name(cluster)))
         return timeline
 
 
@@ -81,7 +82,8 @@ def diarize(
     narrowband = is_narrowband(audio)
     config = SeparationConfig.for_channel(narrowband, max_speakers=speakers)
     separator = VoiceSeparator(encoder or shared_encoder(), config)
-    found: list[tuple[VoiceRun, tuple[Word, ...]]] = []
+    heard: list[Transcript] = []
+    online: list[list[VoiceRun]] = []
     for transcript in transcripts:
         words = transcript.words
         if not words:
@@ -91,14 +93,30 @@ def diarize(
         piece = audio[int(start * SAMPLE_RATE) : int(stop * SAMPLE_RATE)]
         if len(piece) < SAMPLE_RATE // 10:
             continue
-        for run in separator.runs(piece, start, words):
-            found.append((run, words[run.begin : run.end]))
-    labels = separator.second_pass() if second_pass else [r.cluster for r, _w in found]
+        online.append(separator.runs(piece, start, words))
+        heard.append(transcript)
+    final = separator.second_pass() if second_pass else online
     runs = tuple(
-        (run.start, run.stop, label, words)
-        for (run, words), label in zip(found, labels, strict=True)
+        run
+        for transcript, utterance in zip(heard, final, strict=True)
+        for run in _spans(transcript, utterance)
     )
     return Diarization(runs, time.process_time() - began, narrowband)
+
+
+def _spans(
+    transcript: Transcript, runs: Sequence[VoiceRun]
+) -> list[tuple[float, float, int | None, tuple[Word, ...]]]:
+    """The runs as stretches of the utterance's speech: from its start (as voice activity
+    found it) to its end, changing speaker halfway between two runs' words."""
+    words = transcript.words
+    out = []
+    for i, run in enumerate(runs):
+        start = min(transcript.start, run.start) if i == 0 else (runs[i - 1].stop + run.start) / 2
+        last = i == len(runs) - 1
+        stop = max(transcript.end, run.stop) if last else (run.stop + runs[i + 1].start) / 2
+        out.append((start, stop, run.cluster, words[run.begin : run.end]))
+    return out
 
 
 def diarize_file(

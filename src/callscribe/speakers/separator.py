@@ -18,10 +18,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from numpy.typing import NDArray
 
 from callscribe.asr.types import Word
 from callscribe.speakers.clusters import ClusterConfig, OnlineClusters, refine
-from callscribe.speakers.encoder import Embedding, VoiceEncoder, VoiceFrames
+from callscribe.speakers.encoder import Embedding, VoiceEncoder, VoiceFrames, unit
+from callscribe.speakers.resegment import viterbi, word_windows
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,18 +33,26 @@ class SeparationConfig:
     clusters: ClusterConfig = field(default_factory=ClusterConfig)
     split: float = 0.45
     """Two sides of a gap less similar than this are two voices."""
-    dip: float = 0.1
+    dip: float = 0.05
     """A gap this much less alike than the best gaps either side of it may be a change."""
     window: float = 2.0
     """Seconds of speech either side of a gap that are compared."""
     min_side: float = 1.0
+    word_window: float = 1.5
+    """Seconds of speech around a word that say whose voice it is in."""
+    prior: float = 0.05
+    """What keeping the speaker of a word's longer run is worth, in cosine similarity."""
+    penalty: float = 0.1
+    """What a change of speaker between two words costs, in cosine similarity."""
 
     @classmethod
     def for_channel(cls, narrowband: bool, max_speakers: int | None = None) -> SeparationConfig:
-        """Thresholds for wideband audio, or for a phone line (8 kHz, G.711)."""
+        """Thresholds for wideband audio, or for a phone line (8 kHz, G.711): chosen on the
+        ``tune`` calls of ``bench.speakers`` (real voices) and the bundled meeting."""
         if narrowband:
-            return cls(ClusterConfig(threshold=0.6, max_speakers=max_speakers), split=0.5)
-        return cls(ClusterConfig(threshold=0.55, max_speakers=max_speakers), split=0.45)
+            clusters = ClusterConfig(threshold=0.65, young=0.7, max_speakers=max_speakers)
+            return cls(clusters, split=0.6)
+        return cls(ClusterConfig(threshold=0.6, young=0.7, max_speakers=max_speakers), split=0.5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +116,17 @@ class _Stretch:
     cluster: int | None
 
 
+@dataclass(slots=True)
+class _Utterance:
+    """What the second pass needs of an utterance: its words, their voices, and its runs
+    (indexes into the separator's stretches)."""
+
+    words: tuple[Word, ...]
+    windows: NDArray[np.float32]
+    stretches: list[tuple[int, int, int]]
+    """(begin, end, stretch index) of each run."""
+
+
 class VoiceSeparator:
     """One conversation's voices. Blocking (the network runs here): call off the event loop."""
 
@@ -114,40 +135,91 @@ class VoiceSeparator:
         self.config = config
         self.clusters = OnlineClusters(config.clusters)
         self.stretches: list[_Stretch] = []
+        self.utterances: list[_Utterance] = []
 
     def runs(self, audio: np.ndarray, origin: float, words: Sequence[Word]) -> list[VoiceRun]:
         """The utterance's runs with their speakers; ``audio`` starts at stream time
         ``origin`` and covers the words."""
         if not words:
             return []
+        cfg = self.config
         frames = self.encoder.frames(audio)
+        windows = word_windows(frames, words, origin, cfg.word_window)
+        labels: list[int | None] = []
+        for begin, end in split_runs(frames, words, origin, cfg):
+            start, stop = words[begin].start, words[end - 1].end
+            found = self.clusters.assign(frames.embed(start - origin, stop - origin), stop - start)
+            labels += [found.cluster if found is not None else None] * (end - begin)
+        if len(self.clusters) >= 2 and any(x is not None for x in labels):
+            scores = windows @ self.clusters.centroids().T
+            labels = list(viterbi(scores, labels, weight=cfg.prior, penalty=cfg.penalty))
         out: list[VoiceRun] = []
-        for begin, end in split_runs(frames, words, origin, self.config):
+        record = _Utterance(tuple(words), windows, [])
+        for begin, end, cluster in _spans(labels):
             start, stop = words[begin].start, words[end - 1].end
             embedding = frames.embed(start - origin, stop - origin)
-            seconds = stop - start
-            found = self.clusters.assign(embedding, seconds)
-            cluster = found.cluster if found is not None else None
-            if out and out[-1].cluster == cluster and cluster is not None:
-                last = out[-1]
-                out[-1] = VoiceRun(last.begin, end, cluster, last.start, stop)
-                joined = frames.embed(last.start - origin, stop - origin)
-                self.stretches[-1] = _Stretch(joined, stop - last.start, cluster)
-                continue
-            self.stretches.append(_Stretch(embedding, seconds, cluster))
+            record.stretches.append((begin, end, len(self.stretches)))
+            self.stretches.append(_Stretch(embedding, stop - start, cluster))
             out.append(VoiceRun(begin, end, cluster, start, stop))
+        self.utterances.append(record)
         return out
 
-    def second_pass(self) -> list[int | None]:
-        """Every run's speaker again, from all of the call at once (same numbering: names
-        given to speakers meanwhile stay with their voices)."""
-        return refine(
+    def second_pass(self) -> list[list[VoiceRun]]:
+        """Every utterance's runs again, from all of the call at once: speakers re-estimated
+        (:func:`refine`), then each utterance's words labelled against them. The numbering is
+        the online pass's, so names given to speakers meanwhile stay with their voices."""
+        cfg = self.config
+        labels = refine(
             [s.embedding for s in self.stretches],
             [s.seconds for s in self.stretches],
             [s.cluster for s in self.stretches],
-            speakers=self.config.clusters.max_speakers,
-            min_seconds=self.config.clusters.min_update,
+            speakers=cfg.clusters.max_speakers,
+            min_seconds=cfg.clusters.min_update,
         )
+        keys = sorted({x for x in labels if x is not None})
+        centroids = {
+            k: unit(
+                np.sum(
+                    [
+                        s.embedding * s.seconds
+                        for s, x in zip(self.stretches, labels, strict=True)
+                        if x == k
+                    ],
+                    axis=0,
+                ).astype(np.float32)
+            )
+            for k in keys
+        }
+        out: list[list[VoiceRun]] = []
+        for u in self.utterances:
+            prior: list[int | None] = []
+            for begin, end, index in u.stretches:
+                label = labels[index]
+                prior += [keys.index(label) if label is not None else None] * (end - begin)
+            if len(keys) >= 2:
+                matrix = np.stack([centroids[k] for k in keys])
+                best = viterbi(u.windows @ matrix.T, prior, weight=cfg.prior, penalty=cfg.penalty)
+                final: list[int | None] = [keys[b] for b in best]
+            else:
+                final = [keys[p] if p is not None else None for p in prior]
+            out.append(
+                [
+                    VoiceRun(a, b, c, u.words[a].start, u.words[b - 1].end)
+                    for a, b, c in _spans(final)
+                ]
+            )
+        return out
+
+
+def _spans(labels: Sequence[int | None]) -> list[tuple[int, int, int | None]]:
+    """Runs of equal labels as (begin, end, label)."""
+    out: list[tuple[int, int, int | None]] = []
+    for i, label in enumerate(labels):
+        if out and out[-1][2] == label:
+            out[-1] = (out[-1][0], i + 1, label)
+        else:
+            out.append((i, i + 1, label))
+    return out
 
 
 __all__ = ["SeparationConfig", "VoiceRun", "VoiceSeparator", "split_runs"]
