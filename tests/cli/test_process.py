@@ -100,3 +100,26 @@ def test_bad_inputs_are_one_line_errors(tmp_path: Path) -> None:
     out = run(str(tmp_path / "missing.txt"))
     assert out.returncode == 2
     assert "does not exist" in out.stderr
+
+
+def test_recording_with_speakers_told_apart(tmp_path: Path) -> None:
+    from callscribe.testing.voices import lines
+
+    chosen = [lines()[i] for i in (1, 3, 4, 5, 6, 8, 9)]  # Marcus and Priya taking turns
+    gap = np.zeros(int(0.4 * 16000), np.float32)
+    audio = np.concatenate([x for line in chosen for x in (line.audio, gap)])
+    wav = tmp_path / "two.flac"
+    wav.write_bytes(encode(audio, 16000, container="flac", codec="flac"))
+    out = run(str(wav), "--json", "--speakers", "2")
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout)
+    names = [m["from"]["name"] for m in report["messages"]]
+    assert sorted(set(names)) == ["Speaker 1", "Speaker 2"]
+    first = next(m for m in report["messages"] if "loud and clear" in m["text"])
+    deck = next(m for m in report["messages"] if "Sure, I will send" in m["text"])
+    overview = next(m for m in report["messages"] if "pricing proposal" in m["text"])
+    assert first["from"]["name"] == deck["from"]["name"] != overview["from"]["name"]
+
+    out = run(str(wav), "--speakers", "50")
+    assert out.returncode == 2
+    assert "--speakers" in out.stderr

@@ -50,7 +50,7 @@ class SeparationConfig:
         """Thresholds for wideband audio, or for a phone line (8 kHz, G.711): chosen on the
         ``tune`` calls of ``bench.speakers`` (real voices) and the bundled meeting."""
         if narrowband:
-            clusters = ClusterConfig(threshold=0.65, young=0.7, max_speakers=max_speakers)
+            clusters = ClusterConfig(threshold=0.68, young=0.7, max_speakers=max_speakers)
             return cls(clusters, split=0.6)
         return cls(ClusterConfig(threshold=0.6, young=0.7, max_speakers=max_speakers), split=0.5)
 
