@@ -1,0 +1,1 @@
+"""Benchmark: speaker separation on calls built from real voices (``python -m bench.speakers``)."""
