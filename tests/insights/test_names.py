@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from callscribe.insights.names import closest, sounds_like
+from callscribe.insights.names import closest, first_name, sounds_like, unnamed_voice
 
 
 @pytest.mark.parametrize(
@@ -25,3 +25,17 @@ def test_sounds_like(heard: str, member: str, same: bool) -> None:
 def test_closest_prefers_the_nearer_name() -> None:
     assert closest("Dane", ["dana", "diane"]) == "dana"
     assert closest("Zed", ["dana"]) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "first"),
+    [
+        ("Marcus Lee", "marcus"),
+        ("Speaker 2", "speaker 2"),
+        (" speaker  12 ", "speaker 12"),
+        ("", ""),
+    ],
+)
+def test_first_name_keeps_a_voice_label_whole(name: str, first: str) -> None:
+    assert first_name(name) == first
+    assert unnamed_voice(name) == first.startswith("speaker ")

@@ -152,3 +152,15 @@ def test_an_answer_that_names_the_email_makes_the_task_a_follow_up() -> None:
     plain = accept(1, *said(1, "Will do.", MARCUS), requests)
     assert plain is not None
     assert plain.updated.type == "action_item"
+
+
+def test_two_voices_without_names_are_two_people() -> None:
+    first, third = Person("Speaker 1"), Person("Speaker 3")
+    text = "Then let us schedule a call with the vendor next week."
+    proposal = Insight("follow_up", text, "m0", 0.9, first, first)
+    requests = requests_in(0, *said(0, text, first, proposal))
+    answer = "I can set that up. I will book the vendor call for Tuesday."
+    mine = task("I will book the vendor call for Tuesday.", third, third, 1)
+    accepted = accept(1, *said(1, answer, third, mine), requests)
+    assert accepted is not None
+    assert accepted.updated.assignee == third

@@ -14,7 +14,7 @@ from typing import Any
 from callscribe.insights import cues
 from callscribe.insights.cues import VOCATIVE_REQUEST
 from callscribe.insights.model import Person
-from callscribe.insights.names import closest
+from callscribe.insights.names import closest, first_name, unnamed_voice
 
 _YOU = re.compile(
     r"\b(?:can|could|would|will) you\b|\byou(?:'ll| will)? (?:need to|should|have to|must|"
@@ -36,10 +36,12 @@ def member_for(name: str, members: tuple[Person, ...], *, fuzzy: bool = False) -
     key = name.strip().lower()
     for member in members:
         full = member.name.strip().lower()
-        if key and (key == full or key == full.split()[0]):
+        if key and (key == full or key == first_name(full)):
             return member
     if fuzzy:
-        firsts = {m.name.strip().lower().split()[0]: m for m in members if m.name.strip()}
+        firsts = {
+            first_name(m.name): m for m in members if m.name.strip() and not unnamed_voice(m.name)
+        }
         near = closest(key, firsts)
         if near is not None:
             return firsts[near]

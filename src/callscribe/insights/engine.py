@@ -28,6 +28,7 @@ from callscribe.insights.model import (
     Person,
     Tag,
 )
+from callscribe.insights.names import unnamed_voice
 from callscribe.insights.phrases import key_phrases
 from callscribe.insights.sentiment import score_text
 from callscribe.insights.trackers import match_trackers
@@ -206,7 +207,8 @@ class InsightEngine:
         tags: list[Tag] = []
         if due is not None:
             tags.append(Tag("date", due.text, due.begin, due.value.isoformat()))
-        mention = text.lower().find(assignee.name.split()[0].lower()) if assignee.name else -1
+        called = assignee.name and not unnamed_voice(assignee.name)
+        mention = text.lower().find(assignee.name.split()[0].lower()) if called else -1
         if mention >= 0:
             word = text[mention : mention + len(assignee.name.split()[0])]
             tags.append(Tag("person", word, mention, assignee.name))

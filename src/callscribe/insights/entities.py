@@ -14,6 +14,7 @@ from typing import Any
 
 from callscribe.insights.duedate import find_due_date
 from callscribe.insights.model import CustomEntity, Entity, Person
+from callscribe.insights.names import unnamed_voice
 
 _SPACY_TYPES = {
     "PERSON": "person",
@@ -116,7 +117,9 @@ def find_entities(
             value = _normalise("date", m.group(), start, tz, members)
             found.append(Entity(m.group(), "date", m.start(), m.end(), value))
     for member in members:
-        for name in {member.name, member.name.split()[0]} if member.name.strip() else set():
+        if not member.name.strip() or unnamed_voice(member.name):
+            continue  # "Speaker 2" is nobody's name in the text
+        for name in {member.name, member.name.split()[0]}:
             for m in re.finditer(rf"\b{re.escape(name)}\b", text, re.IGNORECASE):
                 if not _overlaps(found, m.start(), m.end()):
                     found.append(Entity(m.group(), "person", m.start(), m.end(), member.name))

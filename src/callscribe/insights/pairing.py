@@ -31,6 +31,7 @@ from dataclasses import dataclass, replace
 
 from callscribe.insights.cues import wordset
 from callscribe.insights.model import DueDate, Insight, MessageAnalysis, MessageInput, Person
+from callscribe.insights.names import first_name
 
 WINDOW = 3
 """An answer comes within this many messages of its request."""
@@ -217,7 +218,7 @@ def _same(a: Person | None, b: Person | None) -> bool:
         return False
     if a.user_id and b.user_id:
         return a.user_id.lower() == b.user_id.lower()
-    first = [p.name.strip().lower().split()[:1] for p in (a, b)]
+    first = [first_name(p.name) for p in (a, b)]
     return bool(first[0]) and first[0] == first[1]
 
 
