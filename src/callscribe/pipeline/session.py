@@ -193,6 +193,8 @@ class LiveSession:
                 await self.fail("recognition_failed", exc.message)
             else:
                 async with asyncio.TaskGroup() as tg:
+                    if self.voices is not None:
+                        tg.create_task(self.voices.run())
                     tg.create_task(self._label())
                     tg.create_task(self._assemble())
                     tg.create_task(self._write())
@@ -246,6 +248,8 @@ class LiveSession:
                 await self.publish(ev.FinalText(event.transcript, speaker))
             self._heard.put_nowait(event)
             if event is None:
+                if self.voices is not None:
+                    self.voices.close()
                 return
 
     async def _assemble(self) -> None:

@@ -85,13 +85,19 @@ class VoiceStage:
         self._separator: VoiceSeparator | None = None
         self._votes: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
         self._people: dict[str, Speaker] = {}
+        self._learning: asyncio.Queue[tuple[Transcript, Samples, float] | None] = asyncio.Queue()
+        self._learnt = asyncio.Event()
+        self._learnt.set()
         self.failed = False
 
     def feed(self, samples: Samples) -> None:
         self.audio.append(samples)
 
     async def label(self, transcript: Transcript) -> None:
-        """Give the utterance's words their speakers on the timeline (before assembly)."""
+        """Give the utterance's words their speakers on the timeline (before assembly).
+
+        Where fresh speaker events already say who speaks, the final does not wait: its
+        voices are learnt (named by the events) by :meth:`run` meanwhile, in order."""
         words = transcript.words
         if self.failed or not words:
             return
@@ -99,6 +105,31 @@ class VoiceStage:
         audio = self.audio.between(start, words[-1].end + MARGIN)
         if len(audio) < SAMPLE_RATE // 10:
             return
+        if self._covered(words[0].start, words[-1].end):
+            self._learnt.clear()
+            self._learning.put_nowait((transcript, audio, start))
+            return
+        await self._learnt.wait()  # voices learnt so far count for this utterance
+        await self._separate(transcript, audio, start)
+
+    async def run(self) -> None:
+        """Learn the voices of utterances the events covered, in order, until :meth:`close`."""
+        while (item := await self._learning.get()) is not None:
+            await self._separate(*item)
+            if self._learning.empty():
+                self._learnt.set()
+        self._learnt.set()
+
+    def close(self) -> None:
+        self._learning.put_nowait(None)
+
+    def _covered(self, start: float, stop: float) -> bool:
+        """Fresh speaker events name whoever speaks from ``start`` to ``stop``."""
+        event = self.timeline.announced_at(stop)
+        return event is not None and event.speaker is not None and start - event.at <= self.trust
+
+    async def _separate(self, transcript: Transcript, audio: Samples, start: float) -> None:
+        words = transcript.words
         try:
             if self._separator is None:
                 if len(audio) < self.min_channel_seconds * SAMPLE_RATE:
