@@ -42,18 +42,19 @@ class StreamLog:
     completed: bool = False
 
 
-def start_request(rate: int, title: str) -> str:
-    return json.dumps(
-        {
-            "type": "start_request",
-            "insightTypes": ["question", "action_item", "follow_up"],
-            "config": {
-                "meetingTitle": title,
-                "speechRecognition": {"encoding": "LINEAR16", "sampleRateHertz": rate},
-            },
-            "speaker": {"userId": "bench@example.com", "name": "Bench"},
-        }
-    )
+def start_request(rate: int, title: str, *, speaker: bool = True) -> str:
+    """``speaker``: name the stream's speaker (else the server tells speakers apart by voice)."""
+    request: dict[str, Any] = {
+        "type": "start_request",
+        "insightTypes": ["question", "action_item", "follow_up"],
+        "config": {
+            "meetingTitle": title,
+            "speechRecognition": {"encoding": "LINEAR16", "sampleRateHertz": rate},
+        },
+    }
+    if speaker:
+        request["speaker"] = {"userId": "bench@example.com", "name": "Bench"}
+    return json.dumps(request)
 
 
 def _seconds(d: dict[str, Any]) -> float:
@@ -97,7 +98,9 @@ async def _read(ws: ClientConnection, log: StreamLog) -> None:
         record(json.loads(raw), time.monotonic(), log)
 
 
-async def stream(url: str, token: str, script: Script, *, title: str = "bench") -> StreamLog:
+async def stream(
+    url: str, token: str, script: Script, *, title: str = "bench", speaker: bool = True
+) -> StreamLog:
     """Stream ``script`` over a fresh socket; returns once the conversation has completed.
 
     A refused start, a dropped socket or a conversation that never completes is recorded in
@@ -106,7 +109,7 @@ async def stream(url: str, token: str, script: Script, *, title: str = "bench") 
     log = StreamLog()
     try:
         async with connect(f"{url}?access_token={token}", max_size=None) as ws:
-            await _session(ws, script, title, log)
+            await _session(ws, script, title, log, speaker)
     except* ConnectionClosed as group:
         log.errors.append(f"socket closed: {group.exceptions[0]}")
     except* TimeoutError:
@@ -114,10 +117,12 @@ async def stream(url: str, token: str, script: Script, *, title: str = "bench") 
     return log
 
 
-async def _session(ws: ClientConnection, script: Script, title: str, log: StreamLog) -> None:
+async def _session(
+    ws: ClientConnection, script: Script, title: str, log: StreamLog, speaker: bool
+) -> None:
     chunk = round(script.rate * CHUNK_S) * 2
     ends = [round(u.end * script.rate) * 2 for u in script.utterances]  # byte offsets
-    await ws.send(start_request(script.rate, title))
+    await ws.send(start_request(script.rate, title, speaker=speaker))
     for _ in range(2):  # started_listening, recognition_started (or a refusal)
         record(json.loads(await ws.recv()), time.monotonic(), log)
         if log.errors:

@@ -48,7 +48,9 @@ class Step:
         return self.matched == self.sent and not self.errors and self.final.p95 <= P95_LIMIT
 
 
-async def step(target: server.Target, n: int, seconds: float, rate: int) -> Step:
+async def step(
+    target: server.Target, n: int, seconds: float, rate: int, voices: bool = False
+) -> Step:
     pool = script.pool()
     stride = max(1, len(pool) // max(n, 1))
     plans = [
@@ -64,7 +66,11 @@ async def step(target: server.Target, n: int, seconds: float, rate: int) -> Step
     cpu0, wall0 = target.cpu_seconds(), time.monotonic()
     async with asyncio.TaskGroup() as tg:
         tasks = [
-            tg.create_task(client.stream(target.url(f"bench-n{n}-s{i}"), target.token, plan))
+            tg.create_task(
+                client.stream(
+                    target.url(f"bench-n{n}-s{i}"), target.token, plan, speaker=not voices
+                )
+            )
             for i, plan in enumerate(plans)
         ]
     wall = time.monotonic() - wall0
@@ -115,20 +121,23 @@ def show(s: Step, pause: float) -> None:
         print(f"      error: {e}")
 
 
-async def run(ladder: list[int], seconds: float, rate: int, keep_going: bool) -> None:
+async def run(
+    ladder: list[int], seconds: float, rate: int, keep_going: bool, voices: bool = False
+) -> None:
     pause = SegmenterConfig().pause
     print(
         f"bench.streams: LINEAR16 {rate} Hz, 20 ms chunks, real-time pace, ~{seconds:.0f} s of "
         f"audio per stream per step; pass = final p95 <= {P95_LIMIT} s from end of speech, "
         f"a final for every utterance, no error events (end-pointing pause {pause:.2f} s is "
-        "included in every latency)",
+        "included in every latency)"
+        + ("; no speaker given: the server separates voices" if voices else ""),
         flush=True,
     )
     best = 0
     with server.running() as target:
         await server.warm_up(target, rate)
         for n in ladder:
-            result = await step(target, n, seconds, rate)
+            result = await step(target, n, seconds, rate, voices)
             show(result, pause)
             print(flush=True, end="")
             if result.passed:
@@ -148,13 +157,18 @@ def main() -> None:
     parser.add_argument(
         "--quick", action="store_true", help="smoke run: N = 1, 2 (both run), 15 s each"
     )
+    parser.add_argument(
+        "--voices",
+        action="store_true",
+        help="streams give no speaker, so the server tells speakers apart by voice",
+    )
     args = parser.parse_args()
     ladder = [int(x) for x in args.ladder.split(",")] if args.ladder else list(LADDER)
     ladder = [n for n in ladder if 0 < n <= args.max]
     seconds = args.seconds
     if args.quick:
         ladder, seconds = [n for n in ladder if n <= 2] or [1], 15.0
-    asyncio.run(run(ladder, seconds, args.rate, args.keep_going or args.quick))
+    asyncio.run(run(ladder, seconds, args.rate, args.keep_going or args.quick, args.voices))
 
 
 if __name__ == "__main__":
