@@ -5,6 +5,7 @@ Storage returns these; the API maps them to Symbl's JSON; the pipeline creates t
 
 from __future__ import annotations
 
+import re
 import secrets
 import uuid
 from dataclasses import dataclass, field
@@ -48,6 +49,19 @@ class Member:
     name: str
     email: str | None = None
     user_id: str | None = None
+
+
+_VOICE = re.compile(r"^speaker \d+$", re.IGNORECASE)
+
+
+def voice_name(cluster: int) -> str:
+    """What a speaker told apart by voice (0-based ``cluster``) is called until renamed."""
+    return f"Speaker {cluster + 1}"
+
+
+def unnamed_voice(name: str) -> bool:
+    """True for a speaker known only by voice ("Speaker 2")."""
+    return bool(_VOICE.match(" ".join(name.strip().split())))
 
 
 @dataclass(frozen=True, slots=True)

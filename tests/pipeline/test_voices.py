@@ -9,10 +9,13 @@ import dataclasses
 import numpy as np
 import pytest
 
+from callscribe.conversation.documents import ANALYTICS
 from callscribe.events import live as ev
+from callscribe.insights.model import Analytics
 from callscribe.model import Speaker
 from callscribe.pipeline.session import LiveSession
 from callscribe.speakers.encoder import VoiceEncoder, shared_encoder
+from callscribe.speakers.separator import SeparationConfig
 from callscribe.testing.voices import RATE, Line, by, transcript_of
 
 from .conftest import World, at, collect
@@ -102,3 +105,41 @@ async def test_separation_can_be_turned_off_per_session(world: World, off: bool)
     p1 = by("Priya", longer_than=2.5)[0]
     stored = await run(world, [(m1, None), (p1, None)], separate_voices=off)
     assert {name for name, _text in said_by(stored)} == {None}
+
+
+async def test_voices_split_live_are_one_speaker_again_at_the_end(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Live, a voice heard in fewer than three stretches joins only a near-perfect match (here
+    forced: every stretch founds a speaker); the second pass at the end finds two voices and
+    the stored conversation says so: messages, members, insights and analytics."""
+    wideband = SeparationConfig.for_channel(False)
+    eager = dataclasses.replace(
+        wideband, clusters=dataclasses.replace(wideband.clusters, young=0.99)
+    )
+    monkeypatch.setattr(
+        SeparationConfig, "for_channel", classmethod(lambda _cls, _narrow, **_kw: eager)
+    )
+    m1, m2 = by("Marcus", longer_than=4.0)[:2]
+    p1, p2 = by("Priya", longer_than=4.5)[:2]
+    stored = await run(world, [(m1, None), (p1, None), (m2, None), (p2, None)])
+    live = [name for name, _text in said_by(stored)]
+    assert live == ["Speaker 1", "Speaker 2", "Speaker 3", "Speaker 4"]
+
+    repo = world.storage.repository
+    kept = await repo.list_messages(world.conversation.id)
+    assert [m.member.name for m in kept if m.member] == [
+        "Speaker 1",
+        "Speaker 2",
+        "Speaker 1",
+        "Speaker 2",
+    ]
+    conversation = await repo.get_conversation("app-1", world.conversation.id)
+    assert sorted(m.name for m in conversation.members) == ["Speaker 1", "Speaker 2"]
+    speakers = {
+        i.insight.speaker.name for i in await world.storage.insights.insights(conversation.id)
+    }
+    assert speakers <= {"Speaker 1", "Speaker 2"}
+    analytics = await world.storage.insights.document(conversation.id, ANALYTICS, Analytics)
+    assert analytics is not None
+    assert sorted(m.member.name for m in analytics.members) == ["Speaker 1", "Speaker 2"]

@@ -74,3 +74,36 @@ def test_until_a_voice_is_known_only_a_close_match_joins_it() -> None:
     found = clusters.assign(similar, 3.0)
     assert found is not None
     assert found.new
+
+
+def blend(a: np.ndarray, b: np.ndarray, share: float) -> np.ndarray:
+    """A voice ``share`` of the way from ``a`` to ``b``."""
+    return unit((a * (1 - share) + b * share).astype(np.float32))
+
+
+def test_a_voice_split_early_is_one_again_but_a_like_voice_stays_apart() -> None:
+    a, b = voice(1), voice(2)
+    twin = blend(a, b, 0.45)  # another person, alike a (~0.77) yet less than a is to itself
+    embeddings = [
+        near(a, 40),
+        near(a, 41),
+        near(a, 42),
+        near(a, 43),
+        near(twin, 44),
+        near(twin, 45),
+    ]
+    weights = [5.0] * 6
+    online = [0, 0, 0, 2, 1, 1]  # a's fourth stretch founded a speaker while a was young
+    config = ClusterConfig(threshold=0.6, margin=0.15)
+    assert refine(embeddings, weights, online) == online  # without ``join``: left split
+    assert refine(embeddings, weights, online, join=config) == [0, 0, 0, 0, 1, 1]
+    assert float(a @ twin) > config.threshold  # it is above the threshold alone
+
+
+def test_a_stray_voice_unlike_everyone_is_kept_when_asked() -> None:
+    a, b, c = voice(1), voice(2), voice(3)
+    embeddings = [near(a, 50), near(b, 51), near(a, 52), near(b, 53), near(c, 54)]
+    weights = [10.0, 10.0, 10.0, 10.0, 3.0]  # c said "bye everyone" and nothing else
+    labels = [0, 1, 0, 1, 2]
+    assert refine(embeddings, weights, labels, stray_above=0.5) == labels
+    assert refine(embeddings, weights, labels)[4] in (0, 1)

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from callscribe.errors import NotFound
+from callscribe.insights.model import Insight, MessageAnalysis, Person, Sentiment
 from callscribe.model import ConversationStatus, JobStatus, NewMessage, Speaker, Word
 from callscribe.storage import Storage, open_storage
 
@@ -76,6 +77,48 @@ async def test_rename_member_shows_in_messages(storage: Storage) -> None:
     assert names == {"Priya"}
     with pytest.raises(NotFound):
         await repo.update_member("a", conv.id, "no-such-member", name="X", email=None)
+
+
+async def test_relabelled_messages_move_members_and_insights_in_one_go(storage: Storage) -> None:
+    repo, insights = storage.repository, storage.insights
+    await repo.create_app("a", "a", "h")
+    conv = await repo.create_conversation(app_id="a", name="n", source="call", start_time=T0)
+    one, two, three = await repo.add_messages(
+        conv.id,
+        [
+            msg("Marcus, can you send it", "Speaker 1", 0),
+            msg("Sure I will", "Speaker 2", 3),
+            msg("Thanks", "Speaker 3", 6),
+        ],
+    )
+    neutral = Sentiment(0.0, "neutral")
+    ask = Insight("action_item", "send it", one.id, 0.9, Person("Speaker 1"), Person("Speaker 3"))
+    took = Insight("follow_up", "I will", two.id, 0.9, Person("Speaker 2"), Person("Speaker 2"))
+    await insights.save_analyses(
+        conv.id,
+        [MessageAnalysis(one.id, neutral, (ask,)), MessageAnalysis(two.id, neutral, (took,))],
+    )
+    # Speaker 2 was Speaker 1's voice; Speaker 3 becomes the second voice
+    moved = await repo.relabel_messages(
+        conv.id,
+        {two.id: Speaker("Speaker 1"), three.id: Speaker("Speaker 2")},
+        everywhere={"Speaker 2": "Speaker 1", "Speaker 3": "Speaker 2"},
+        by_message={two.id: {"Speaker 2": "Speaker 1"}, three.id: {"Speaker 3": "Speaker 2"}},
+    )
+    assert {k: m.member.name for k, m in moved.items() if m.member} == {
+        two.id: "Speaker 1",
+        three.id: "Speaker 2",
+    }
+    stored = await repo.list_messages(conv.id)
+    assert [m.member.name for m in stored if m.member] == ["Speaker 1", "Speaker 1", "Speaker 2"]
+    assert sorted(m.name for m in await repo.list_members(conv.id)) == ["Speaker 1", "Speaker 2"]
+    found = {i.insight.type: i.insight for i in await insights.insights(conv.id)}
+    assert (found["action_item"].speaker.name, found["action_item"].assignee) == (
+        "Speaker 1",
+        Person("Speaker 2"),
+    )
+    assert found["follow_up"].speaker.name == "Speaker 1"
+    assert (await insights.analyses(conv.id))[two.id].insights[0].assignee == Person("Speaker 1")
 
 
 async def test_delete_removes_everything(storage: Storage) -> None:

@@ -4,10 +4,11 @@ that is not a member's but sounds like one is taken to be that member."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from rapidfuzz.distance import Levenshtein
+
+from callscribe.model import unnamed_voice
 
 
 def sounds_like(name: str, known: str) -> bool:
@@ -30,22 +31,14 @@ def closest(name: str, known: Iterable[str]) -> str | None:
     return min(candidates, key=lambda k: Levenshtein.distance(key, k.lower()))
 
 
-_VOICE = re.compile(r"^speaker \d+$", re.IGNORECASE)
-
-
 def first_name(name: str) -> str:
     """What a person is called by in speech, lower-case: the first name ("Marcus Lee" ->
     "marcus"); a voice told apart without a name ("Speaker 2") is its whole label, so two
     unnamed voices are never one person."""
     key = " ".join(name.strip().lower().split())
-    if _VOICE.match(key):
+    if unnamed_voice(key):
         return key
     return key.split()[0] if key else ""
-
-
-def unnamed_voice(name: str) -> bool:
-    """True for a speaker known only by voice ("Speaker 2"): not a word to look for in text."""
-    return bool(_VOICE.match(" ".join(name.strip().split())))
 
 
 __all__ = ["closest", "first_name", "sounds_like", "unnamed_voice"]

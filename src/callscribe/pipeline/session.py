@@ -15,6 +15,9 @@
 * **write** — store each message, analyse it, store and publish its insights
   (:mod:`.writer`).
 
+At the end, when voices were separated, a second pass over all of the call's voices relabels
+the messages known only by a voice (:mod:`.relabel`) before the summary and analytics.
+
 Each stage reads its own queue, so a slow store or NLP pass never holds up the next interim.
 The session owns the connection's lifecycle: whatever ends the source (the client, the call,
 a failure), everything recognised is kept and the conversation is completed; a failure is
@@ -208,7 +211,7 @@ class LiveSession:
             await self.fail("internal_error", f"internal error: {type(exc).__name__}")
         self._ended = True
         self._ready.set()
-        await self._complete()
+        await self._complete(settle=True)
 
     async def _start(self) -> None:
         try:
@@ -307,11 +310,18 @@ class LiveSession:
         self._ready.set()
         await self._complete()
 
-    async def _complete(self) -> None:
-        """Complete the conversation, tell subscribers, close the channel."""
+    async def _complete(self, *, settle: bool = False) -> None:
+        """Complete the conversation, tell subscribers, close the channel. ``settle``: first
+        let the second pass over the voices relabel what the live pass got wrong (not when
+        shutting down: that keeps what is stored and finishes quickly)."""
         conv = self.conversation
         try:
             await self.publish(ev.RecognitionStopped(conv.id))
+            if settle and self.voices is not None:
+                try:
+                    await self._writer.relabel(await self.voices.settle())
+                except Exception:
+                    log.exception("relabelling by the second pass failed; live labels kept")
             await self._writer.complete(self.stream_time)
             await self.publish(ev.ConversationCompleted(conv.id, self.deps.summary_url(conv)))
         except Exception:

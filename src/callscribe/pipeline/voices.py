@@ -28,11 +28,12 @@ import numpy as np
 from callscribe.asr.types import Transcript
 from callscribe.audio.pcm import Samples
 from callscribe.log import get_logger
-from callscribe.model import Speaker
+from callscribe.model import Speaker, voice_name
+from callscribe.pipeline.relabel import Stretch
 from callscribe.pipeline.timeline import SpeakerTimeline, same_speaker
 from callscribe.speakers.channel import is_narrowband
 from callscribe.speakers.encoder import SAMPLE_RATE, VoiceEncoder
-from callscribe.speakers.offline import MARGIN, voice_name
+from callscribe.speakers.offline import MARGIN
 from callscribe.speakers.separator import SeparationConfig, VoiceRun, VoiceSeparator
 
 log = get_logger(__name__)
@@ -122,6 +123,45 @@ class VoiceStage:
 
     def close(self) -> None:
         self._learning.put_nowait(None)
+
+    async def settle(self) -> list[Stretch]:
+        """At the end of the call (after :meth:`run`): every utterance's voices again, from
+        all of the call at once (off the event loop), as stretches of speech with their
+        speakers. Voices the events named keep the name; the others are numbered again in
+        order ("Speaker 1", "Speaker 2", …), with no gaps where two turned out to be one."""
+        separator = self._separator
+        if separator is None or self.failed:
+            return []
+        try:
+            utterances = await asyncio.to_thread(separator.second_pass)
+        except Exception:
+            log.exception("second pass over the voices failed; the live labels stay")
+            return []
+        votes: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+        for online, final in separator.merged.items():
+            for key, seconds in self._votes.get(online, {}).items():
+                votes[final][key] += seconds
+        clusters = sorted({r.cluster for runs in utterances for r in runs if r.cluster is not None})
+        speakers: dict[int, Speaker] = {}
+        for rank, cluster in enumerate(clusters):
+            held = votes.get(cluster)
+            speakers[cluster] = (
+                self._people[max(held, key=held.__getitem__)]
+                if held
+                else Speaker(name=voice_name(rank))
+            )
+        log.info(
+            "voices settled",
+            online=len(separator.clusters),
+            final=len(clusters),
+            merged={k: v for k, v in separator.merged.items() if k != v},
+        )
+        return [
+            Stretch(r.start, r.stop, speakers[r.cluster])
+            for runs in utterances
+            for r in runs
+            if r.cluster is not None
+        ]
 
     def _covered(self, start: float, stop: float) -> bool:
         """Fresh speaker events name whoever speaks from ``start`` to ``stop``."""

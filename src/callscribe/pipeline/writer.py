@@ -11,16 +11,21 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from callscribe.conversation.analyzer import ConversationAnalyzer, Revision, revise
 from callscribe.conversation.ingest import from_assembled
 from callscribe.events import live as ev
 from callscribe.insights.model import MessageAnalysis, Topic
+from callscribe.log import get_logger
 from callscribe.model import Conversation, ConversationStatus, Message
 from callscribe.pipeline.assembly import Assembled
 from callscribe.pipeline.deps import LiveDeps
+from callscribe.pipeline.relabel import Stretch, plan, relabelled
 from callscribe.storage import StoredInsight
+
+log = get_logger(__name__)
 
 TOPIC_EVERY_MESSAGES = 3
 
@@ -127,6 +132,30 @@ class MessageWriter:
     def _next(self) -> int:
         self._sequence += 1
         return self._sequence - 1
+
+    async def relabel(self, stretches: Sequence[Stretch]) -> None:
+        """Messages known only by a voice take the speakers of the second pass over the
+        voices (:mod:`.relabel`), stored and in the records the completion reads."""
+        if not stretches or not self._messages:
+            return
+        change = plan(self._messages, self.conversation.start_time, stretches)
+        if not change.speakers:
+            return
+        stored = await self.deps.repository.relabel_messages(
+            self.conversation.id,
+            change.speakers,
+            everywhere=change.everywhere,
+            by_message=change.by_message,
+        )
+        self._messages = [
+            replace(m, member=stored[m.id].member) if m.id in stored else m for m in self._messages
+        ]
+        self._analyses = [relabelled(a, change.names_for(a.message_id)) for a in self._analyses]
+        log.info(
+            "speakers relabelled by the second pass",
+            messages=len(stored),
+            renamed=change.everywhere,
+        )
 
     async def complete(self, stream_seconds: float) -> None:
         """Store the conversation-level results and mark the conversation completed."""

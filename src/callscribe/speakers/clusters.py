@@ -120,6 +120,8 @@ def refine(
     labels: Sequence[int | None],
     *,
     speakers: int | None = None,
+    join: ClusterConfig | None = None,
+    stray_above: float | None = None,
     min_seconds: float = 1.0,
     min_speech: float = 4.0,
     min_share: float = 0.05,
@@ -128,8 +130,10 @@ def refine(
     """Every stretch's speaker again, once all of them are known.
 
     Starts from the online labels: a speaker with less than ``min_speech`` seconds and
-    ``min_share`` of all the speech joins the speaker they are most like; speakers are merged,
-    most alike first, down to ``speakers`` when that is given; then every stretch moves to the
+    ``min_share`` of all the speech joins the speaker they are most like (when at least
+    ``stray_above`` alike); speakers are merged, most alike first, down to ``speakers`` when
+    that is given, or else, with ``join``, while one's speech would join another's by the
+    online rule (:func:`_would_join`); then every stretch moves to the
     speaker whose centroid (over stretches of at least ``min_seconds``) it is most like, and
     centroids are recomputed, a few rounds.
     Stretches the online pass left without a speaker get one. Labels keep their numbers.
@@ -164,6 +168,8 @@ def refine(
         found = centroids()
         others = [k for k in found if k != smallest]
         into = max(others, key=lambda k: float(found[k] @ found[smallest]))
+        if stray_above is not None and float(found[into] @ found[smallest]) < stray_above:
+            break  # a voice of its own, however little it said
         current = [into if x == smallest else x for x in current]
     while speakers is not None and len(centroids()) > max(1, speakers):
         found = centroids()
@@ -173,6 +179,24 @@ def refine(
         ]
         _sim, keep, drop = max(pairs)
         current = [keep if x == drop else x for x in current]
+    while speakers is None and join is not None and len(centroids()) > 1:
+        # a speaker whose speech would have joined another's, had that one's voice been
+        # known when they first spoke (the online pass's rule, on the whole call's centroids)
+        found = centroids()
+        held = {k: sum(w for w, x in zip(weights, current, strict=True) if x == k) for k in found}
+        pairs = sorted(
+            ((float(found[a] @ found[b]), a, b) for a in found for b in found if a < b),
+            reverse=True,
+        )
+        merged = False
+        for _sim, a, b in pairs:
+            small, large = (a, b) if held[a] < held[b] else (b, a)
+            if _would_join(vectors, weights, current, small, large, found[large], join):
+                current = [large if x == small else x for x in current]
+                merged = True
+                break
+        if not merged:
+            break
     for _ in range(rounds):
         found = centroids()
         keys = sorted(found)
@@ -182,6 +206,31 @@ def refine(
             break
         current = list(moved)
     return current
+
+
+def _would_join(
+    vectors: NDArray[np.float32],
+    weights: Sequence[float],
+    labels: Sequence[int | None],
+    small: int,
+    large: int,
+    centroid: Embedding,
+    config: ClusterConfig,
+) -> bool:
+    """``small``'s speech is as like ``large``'s voice as ``config`` asks of a stretch that
+    joins a known speaker online: above ``threshold``, and within ``margin`` of how alike
+    ``large``'s own speech is to it (both weighted by seconds)."""
+
+    def alike(label: int) -> float:
+        members = [i for i, x in enumerate(labels) if x == label]
+        seconds = [weights[i] for i in members]
+        return float(np.average(vectors[members] @ centroid, weights=seconds))
+
+    usual = alike(large)
+    need = (
+        config.threshold if config.margin is None else max(config.threshold, usual - config.margin)
+    )
+    return alike(small) >= need
 
 
 __all__ = ["Assignment", "ClusterConfig", "OnlineClusters", "refine"]

@@ -17,7 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from callscribe.asr.types import Transcript, Word
-from callscribe.model import Speaker
+from callscribe.model import Speaker, voice_name
 from callscribe.pipeline.timeline import SpeakerTimeline
 from callscribe.speakers.channel import is_narrowband
 from callscribe.speakers.encoder import SAMPLE_RATE, VoiceEncoder, shared_encoder
@@ -25,11 +25,6 @@ from callscribe.speakers.separator import SeparationConfig, VoiceRun, VoiceSepar
 
 MARGIN = 0.1
 """Seconds of audio kept either side of an utterance's words (the network's context)."""
-
-
-def voice_name(cluster: int) -> str:
-    """What a speaker found by voice is called until someone renames them."""
-    return f"Speaker {cluster + 1}"
 
 
 @dataclass(frozen=True, slots=True)

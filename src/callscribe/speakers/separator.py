@@ -44,6 +44,12 @@ class SeparationConfig:
     """What keeping the speaker of a word's longer run is worth, in cosine similarity."""
     penalty: float = 0.1
     """What a change of speaker between two words costs, in cosine similarity."""
+    merge: bool = True
+    """At the end, a speaker whose speech would join another's by the online rule, now that
+    the whole call's voices are known, is that speaker (the online pass split them early)."""
+    stray: float | None = None
+    """At the end, a speaker with next to no speech joins the one they are most like only
+    when at least this alike (None: always)."""
 
     @classmethod
     def for_channel(cls, narrowband: bool, max_speakers: int | None = None) -> SeparationConfig:
@@ -51,8 +57,9 @@ class SeparationConfig:
         ``tune`` calls of ``bench.speakers`` (real voices) and the bundled meeting."""
         if narrowband:
             clusters = ClusterConfig(threshold=0.68, young=0.7, max_speakers=max_speakers)
-            return cls(clusters, split=0.6)
-        return cls(ClusterConfig(threshold=0.6, young=0.7, max_speakers=max_speakers), split=0.5)
+            return cls(clusters, split=0.6, stray=0.6)
+        clusters = ClusterConfig(threshold=0.6, young=0.7, max_speakers=max_speakers)
+        return cls(clusters, split=0.5, stray=0.5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +143,8 @@ class VoiceSeparator:
         self.clusters = OnlineClusters(config.clusters)
         self.stretches: list[_Stretch] = []
         self.utterances: list[_Utterance] = []
+        self.merged: dict[int, int] = {}
+        """After :meth:`second_pass`: the speaker each online speaker became (by most speech)."""
 
     def runs(self, audio: np.ndarray, origin: float, words: Sequence[Word]) -> list[VoiceRun]:
         """The utterance's runs with their speakers; ``audio`` starts at stream time
@@ -174,7 +183,12 @@ class VoiceSeparator:
             [s.seconds for s in self.stretches],
             [s.cluster for s in self.stretches],
             speakers=cfg.clusters.max_speakers,
+            join=cfg.clusters if cfg.merge else None,
+            stray_above=cfg.stray,
             min_seconds=cfg.clusters.min_update,
+        )
+        self.merged = _majority(
+            [s.cluster for s in self.stretches], labels, [s.seconds for s in self.stretches]
         )
         keys = sorted({x for x in labels if x is not None})
         centroids = {
@@ -209,6 +223,18 @@ class VoiceSeparator:
                 ]
             )
         return out
+
+
+def _majority(
+    before: Sequence[int | None], after: Sequence[int | None], seconds: Sequence[float]
+) -> dict[int, int]:
+    """Each ``before`` label's ``after`` label by most seconds of speech."""
+    held: dict[int, dict[int, float]] = {}
+    for b, a, w in zip(before, after, seconds, strict=True):
+        if b is not None and a is not None:
+            held.setdefault(b, {}).setdefault(a, 0.0)
+            held[b][a] += w
+    return {b: max(votes, key=votes.__getitem__) for b, votes in held.items()}
 
 
 def _spans(labels: Sequence[int | None]) -> list[tuple[int, int, int | None]]:

@@ -3,6 +3,7 @@ and reading records out of stored ones (the repository's only translation layer)
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -134,16 +135,18 @@ def job(row: JobRow) -> Job:
 PERSON_KEYS = frozenset({"name", "user_id", "email", "id", "userId"})
 
 
-def renamed(data: Any, old: str, new: str) -> Any:
-    """``data`` (stored JSON) with every person called ``old`` called ``new`` — a speaker,
-    an assignee — leaving text alone."""
+def renamed(data: Any, names: Mapping[str, str]) -> Any:
+    """``data`` (stored JSON) with every person called by a key of ``names`` called by its
+    value — a speaker, an assignee — leaving text alone. All at once: a name given by one
+    entry is not renamed again by another."""
     if isinstance(data, list):
-        return [renamed(x, old, new) for x in data]
+        return [renamed(x, names) for x in data]
     if not isinstance(data, dict):
         return data
-    if data.get("name") == old and set(data) <= PERSON_KEYS:
-        return {**data, "name": new}
-    return {k: renamed(v, old, new) for k, v in data.items()}
+    name = data.get("name")
+    if isinstance(name, str) and name in names and set(data) <= PERSON_KEYS:
+        return {**data, "name": names[name]}
+    return {k: renamed(v, names) for k, v in data.items()}
 
 
 __all__ = [

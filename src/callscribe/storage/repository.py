@@ -8,7 +8,7 @@ disk. Access checks are part of the queries: a conversation of another app is si
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -29,6 +29,7 @@ from callscribe.model import (
     Speaker,
     new_numeric_id,
     new_uuid,
+    unnamed_voice,
 )
 from callscribe.storage import records
 from callscribe.storage.tables import (
@@ -281,7 +282,7 @@ class Repository:
             if row is None or row.conversation_id != conversation_id:
                 raise NotFound(f"member {member_id} not found in conversation {conversation_id}")
             if name is not None and name != row.name:
-                await self._rename_in_insights(s, conversation_id, row.name, name)
+                await self._rename_in_insights(s, conversation_id, {row.name: name})
                 row.name = name
             if email is not None:
                 row.email = email
@@ -291,8 +292,14 @@ class Repository:
 
     @staticmethod
     async def _rename_in_insights(
-        s: AsyncSession, conversation_id: str, old: str, new: str
+        s: AsyncSession,
+        conversation_id: str,
+        everywhere: Mapping[str, str],
+        by_message: Mapping[str, Mapping[str, str]] | None = None,
     ) -> None:
+        """Rename people in stored insights and analyses: ``everywhere``, and in those of a
+        message also by ``by_message[message id]`` (which wins)."""
+        by_message = by_message or {}
         insights = await s.scalars(
             select(InsightRow).where(InsightRow.conversation_id == conversation_id)
         )
@@ -300,9 +307,55 @@ class Repository:
             select(MessageAnalysisRow).where(MessageAnalysisRow.conversation_id == conversation_id)
         )
         for item in [*insights, *analyses]:
-            data = records.renamed(item.data, old, new)
+            names = {**everywhere, **by_message.get(item.message_id, {})}
+            data = records.renamed(item.data, names) if names else item.data
             if data != item.data:
                 item.data = data
+
+    async def relabel_messages(
+        self,
+        conversation_id: str,
+        speakers: Mapping[str, Speaker],
+        *,
+        everywhere: Mapping[str, str],
+        by_message: Mapping[str, Mapping[str, str]],
+    ) -> dict[str, Message]:
+        """Give messages new speakers (message id -> speaker) in one transaction: members are
+        created as needed and unnamed voices ("Speaker N") left without a message removed;
+        people in insights are renamed ``everywhere`` and, for a message's own insights, by
+        ``by_message``. Returns the relabelled messages by id."""
+        async with self._sessions() as s:
+            members = {
+                records.speaker_key(m.user_id, m.name): m
+                for m in await s.scalars(
+                    select(MemberRow).where(MemberRow.conversation_id == conversation_id)
+                )
+            }
+            rows = await s.scalars(
+                select(MessageRow).where(
+                    MessageRow.conversation_id == conversation_id,
+                    MessageRow.id.in_(list(speakers)),
+                )
+            )
+            out: dict[str, Message] = {}
+            for row in rows:
+                member = self._resolve_member(s, conversation_id, members, speakers[row.id])
+                row.member_id = member.id if member else None
+                out[row.id] = records.message(row, member)
+            await s.flush()
+            used = set(
+                await s.scalars(
+                    select(MessageRow.member_id)
+                    .where(MessageRow.conversation_id == conversation_id)
+                    .distinct()
+                )
+            )
+            for member in members.values():
+                if member.id not in used and unnamed_voice(member.name):
+                    await s.delete(member)
+            await self._rename_in_insights(s, conversation_id, everywhere, by_message)
+            await s.commit()
+            return out
 
     # --- messages --------------------------------------------------------------------------------
 
