@@ -1,0 +1,5 @@
+"""Benchmark package (run ``python -m bench.meeting``)."""
+
+from bench.needs import require
+
+require("bench.meeting", modules=("jiwer", "whisper_normalizer"))

@@ -2,3 +2,7 @@
 
 Run from the repository root: ``.venv/bin/python -m bench.streams [--max 10] [--quick]``.
 """
+
+from bench.needs import ASTERISK_PROMPTS, require
+
+require("bench.streams", modules=("jiwer", "whisper_normalizer"), files=ASTERISK_PROMPTS)

@@ -1,7 +1,8 @@
 """Symbl's own Node.js SDK runs Symbl's Zoom tutorial, unchanged, against callscribe.
 
-``program.js`` is the "Full Code Sample" of Symbl's tutorial "Real Time AI insights From Zoom
-Call"; ``@symblai/symbl-js`` 1.4.10 comes from the npm registry (``package-lock.json`` pins
+The program is the "Full Code Sample" of Symbl's tutorial "Real Time AI insights From Zoom
+Call", read from the copy of the tutorial beside the project (``../shared/seed/``; the project
+holds no code of Symbl's); ``@symblai/symbl-js`` 1.4.10 comes from the npm registry (``package-lock.json`` pins
 what it pulls in). Only the credentials, the phone number, the meeting ID and the passcode are
 filled in. The SDK always talks to ``https://api.symbl.ai`` (its token request ignores
 ``basePath``), so the server listens with TLS on 127.0.0.1:443 and ``hosts.js``, preloaded with
@@ -78,6 +79,22 @@ def install_sdk() -> Path:
             assert done.returncode == 0, f"npm ci failed:\n{done.stdout}\n{done.stderr}"
     assert json.loads(installed.read_text())["version"] == SDK_VERSION
     return NPM_PREFIX / "node_modules"
+
+
+TUTORIAL = HERE.parents[2] / "shared" / "seed" / "000_e0225601df562fc6.txt"
+SECTION = "## Full Code Sample"
+
+
+def tutorial_program() -> str:
+    """The tutorial's "Full Code Sample", exactly as published (its first ``js`` block after
+    the section's heading)."""
+    if not TUTORIAL.exists():
+        pytest.fail(f"Symbl's tutorial is not at {TUTORIAL}: check out ../shared beside the project")
+    text = TUTORIAL.read_text()
+    if SECTION not in text:
+        pytest.fail(f"{TUTORIAL} has no section {SECTION!r}")
+    begin = text.index("```js\n", text.index(SECTION)) + len("```js\n")
+    return text[begin : text.index("\n```", begin)] + "\n"
 
 
 def fill_in(template: str, values: dict[str, str]) -> str:
@@ -214,7 +231,7 @@ def run_tutorial(tmp: Path, node_modules: Path, trunk: BridgePeer) -> Run:
         (workdir / "node_modules").symlink_to(node_modules, target_is_directory=True)
         shutil.copy(HERE / "hosts.js", workdir / "hosts.js")
         program = fill_in(
-            (HERE / "program.js").read_text(),
+            tutorial_program(),
             {
                 "const appId = appId;": f'const appId = "{app_id}";',
                 "const appSecret = appSecret;": f'const appSecret = "{app_secret}";',
