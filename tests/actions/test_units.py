@@ -70,7 +70,11 @@ def test_base_url_falls_back_to_host_and_port() -> None:
 
 
 def test_backoff_grows_to_a_cap_and_stops() -> None:
-    policy = RetryPolicy(attempts=5, first_delay=1, max_delay=5, factor=3)
+    policy = RetryPolicy(attempts=5, first_delay=1, max_delay=5, factor=3, jitter=0)
     assert [policy.delay_after(n) for n in range(1, 6)] == [1, 3, 5, 5, None]
+    jittered = RetryPolicy(attempts=5, first_delay=1, max_delay=5, factor=3, jitter=0.25)
+    delays = [jittered.delay_after(3) for _ in range(200)]
+    assert all(d is not None and 3.75 <= d <= 5 for d in delays)
+    assert len(set(delays)) > 100  # deliveries that failed together come back apart
     with pytest.raises(ValueError, match="attempts"):
         RetryPolicy(attempts=0)

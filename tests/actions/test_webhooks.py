@@ -1,37 +1,44 @@
-"""The webhook signature scheme and the target URL rules."""
+"""The webhook signature scheme (Standard Webhooks) and the target URL rules."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
+from standardwebhooks import Webhook
 
 from callscribe.actions.webhooks import check_resolved, sign, validate_url, verify_signature
 from callscribe.errors import ServiceError, ValidationFailed
 
-SECRET = "whsec_test"
+SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 BODY = b'{"conversationId":"123","status":"completed"}'
 
 
-def test_signature_is_hmac_sha256_over_timestamp_and_body() -> None:
-    import hashlib
-    import hmac
+def test_the_signature_is_the_standard_webhooks_one() -> None:
+    # the specification's published example
+    signed = sign(SECRET, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, b'{"test": 2432232314}')
+    assert signed == "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
 
-    expected = hmac.new(SECRET.encode(), b"1700000000." + BODY, hashlib.sha256).hexdigest()
-    assert sign(SECRET, 1700000000, BODY) == f"v1={expected}"
+
+def headers(delivery: str, at: int, signature: str) -> dict[str, str]:
+    return {"webhook-id": delivery, "webhook-timestamp": str(at), "webhook-signature": signature}
 
 
 def test_verify_accepts_the_right_signature_and_nothing_else() -> None:
-    sig = sign(SECRET, 1700000000, BODY)
-    assert verify_signature(SECRET, "1700000000", BODY, sig, now=1700000010)
-    assert not verify_signature("other", "1700000000", BODY, sig, now=1700000010)
-    assert not verify_signature(SECRET, "1700000001", BODY, sig, now=1700000010)
-    assert not verify_signature(SECRET, "1700000000", BODY + b" ", sig, now=1700000010)
-    assert not verify_signature(SECRET, "soon", BODY, sig, now=1700000010)
+    now = int(time.time())
+    good = headers("d-1", now, sign(SECRET, "d-1", now, BODY))
+    assert verify_signature(SECRET, BODY, good)
+    assert Webhook(SECRET).verify(BODY, good) == {"conversationId": "123", "status": "completed"}
+    assert not verify_signature("whsec_" + "b3RoZXI=", BODY, good)
+    assert not verify_signature(SECRET, BODY + b" ", good)
+    assert not verify_signature(SECRET, BODY, {**good, "webhook-id": "d-2"})
+    assert not verify_signature(SECRET, BODY, {**good, "webhook-timestamp": str(now + 1)})
+    assert not verify_signature(SECRET, BODY, {k: v for k, v in good.items() if k != "webhook-id"})
 
 
 def test_verify_rejects_an_old_timestamp() -> None:
-    sig = sign(SECRET, 1700000000, BODY)
-    assert not verify_signature(SECRET, "1700000000", BODY, sig, now=1700000000 + 301)
-    assert verify_signature(SECRET, "1700000000", BODY, sig, now=1700000000 + 301, tolerance=600)
+    then = int(time.time()) - 301
+    assert not verify_signature(SECRET, BODY, headers("d-1", then, sign(SECRET, "d-1", then, BODY)))
 
 
 @pytest.mark.parametrize(

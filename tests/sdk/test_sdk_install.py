@@ -16,7 +16,7 @@ from tests.sdk.helpers import App
 
 SDK = Path(__file__).parents[2] / "sdk"
 
-# What the three dependencies bring with them, and the venv's own tools.
+# What the four dependencies bring with them, and the venv's own tools.
 ALLOWED = {
     "callscribe-sdk",
     "httpx",
@@ -32,6 +32,7 @@ ALLOWED = {
     "annotated-types",
     "typing-extensions",
     "typing-inspection",
+    "standardwebhooks",
     "pip",
     "setuptools",
 }

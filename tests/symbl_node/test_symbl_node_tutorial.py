@@ -1,14 +1,14 @@
 """Symbl's own Node.js SDK runs Symbl's Zoom tutorial, unchanged, against callscribe.
 
-The program is the "Full Code Sample" of Symbl's tutorial "Real Time AI insights From Zoom
-Call", read from the copy of the tutorial beside the project (``../shared/seed/``; the project
-holds no code of Symbl's); ``@symblai/symbl-js`` 1.4.10 comes from the npm registry (``package-lock.json`` pins
-what it pulls in). Only the credentials, the phone number, the meeting ID and the passcode are
+The program is the "Full Code Sample" of Symbl's tutorial "Real Time AI insights From Zoom Call",
+read from the copy of the tutorial beside the project (``../shared/seed/``; the project holds no
+code of Symbl's); ``@symblai/symbl-js`` 1.4.10 comes from the npm registry (``package-lock.json``
+pins what it pulls in). Only the credentials, the phone number, the meeting ID and the passcode are
 filled in. The SDK always talks to ``https://api.symbl.ai`` (its token request ignores
 ``basePath``), so the server listens with TLS on 127.0.0.1:443 and ``hosts.js``, preloaded with
-``node -r``, resolves that name to 127.0.0.1 the way a hosts-file entry would. The number is
-dialled through a digest-auth SIP trunk played by ``callscribe bridge --auth``, which keys in
-as Zoom's dial-in would and plays the recorded meeting.
+``node -r``, resolves that name to 127.0.0.1 the way a hosts-file entry would. The number is dialled
+through a digest-auth SIP trunk played by ``callscribe bridge --auth``, which keys in as Zoom's
+dial-in would and plays the recorded meeting.
 
 One run of the program (about 90 s) is shared by the tests below, each checking one promise.
 """
@@ -89,7 +89,9 @@ def tutorial_program() -> str:
     """The tutorial's "Full Code Sample", exactly as published (its first ``js`` block after
     the section's heading)."""
     if not TUTORIAL.exists():
-        pytest.fail(f"Symbl's tutorial is not at {TUTORIAL}: check out ../shared beside the project")
+        pytest.fail(
+            f"Symbl's tutorial is not at {TUTORIAL}: check out ../shared beside the project"
+        )
     text = TUTORIAL.read_text()
     if SECTION not in text:
         pytest.fail(f"{TUTORIAL} has no section {SECTION!r}")

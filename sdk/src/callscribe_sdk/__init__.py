@@ -28,10 +28,12 @@ from callscribe_sdk._exceptions import (
     Timeout,
     TransportError,
     UnsupportedMedia,
+    WebhookInvalid,
 )
 from callscribe_sdk._resources import Conversation, Job
 from callscribe_sdk._sync_live import Connection, Stream
 from callscribe_sdk._telephony import zoom_dtmf, zoom_sip_uri
+from callscribe_sdk._webhooks import verify_webhook
 
 __version__ = "0.1.0"
 
@@ -62,8 +64,10 @@ __all__ = [
     "Timeout",
     "TransportError",
     "UnsupportedMedia",
+    "WebhookInvalid",
     "__version__",
     "models",
+    "verify_webhook",
     "zoom_dtmf",
     "zoom_sip_uri",
 ]

@@ -16,7 +16,8 @@
     │   ├── RateLimited           429 (``retry_after`` in seconds when the server said)
     │   └── ServerError           5xx
     ├── StreamError               an ``error`` event on a live socket (``reason`` from the server)
-    └── JobFailed                 an async job ended ``failed`` (``job_id``, ``message``)
+    ├── JobFailed                 an async job ended ``failed`` (``job_id``, ``message``)
+    └── WebhookInvalid            a webhook call whose signature or time does not verify
 
 Every error carries ``message``; ``APIError`` also ``status_code`` and ``body``.
 """
@@ -158,3 +159,7 @@ __all__ = [
     "UnsupportedMedia",
     "error_for",
 ]
+
+
+class WebhookInvalid(CallscribeError):
+    """A webhook call that is not from the server, was changed on the way, or is stale."""

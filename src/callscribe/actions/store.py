@@ -6,6 +6,7 @@ worker moves it to ``sent`` or, after its last attempt, ``failed`` with the erro
 
 from __future__ import annotations
 
+import base64
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -106,7 +107,8 @@ class ActionStore:
                 app_id=app_id,
                 url=url,
                 events=events,
-                secret="whsec_" + secrets.token_hex(24),
+                # Standard Webhooks: "whsec_" and the base64 of the key's bytes
+                secret="whsec_" + base64.b64encode(secrets.token_bytes(24)).decode(),
                 created_at=utcnow(),
             )
             s.add(row)

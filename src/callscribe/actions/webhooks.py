@@ -1,58 +1,65 @@
 """Webhook calls: the signature scheme, target URL rules, and the HTTP POST itself.
 
-Every call is a ``POST`` of a JSON body with these headers:
+Every call is a ``POST`` of a JSON body signed by the `Standard Webhooks`_ specification, so
+off-the-shelf verifiers (the ``standardwebhooks`` libraries, Svix) accept it:
 
+* ``webhook-id``: the delivery id (the same on every retry of one delivery: deduplicate by it);
+* ``webhook-timestamp``: Unix seconds when this attempt was sent;
+* ``webhook-signature``: ``v1,`` + base64 HMAC-SHA256 of ``"{id}.{timestamp}.{raw body}"``,
+  keyed with the subscription's ``whsec_`` secret (absent on a job's ``webhookUrl``, which has
+  no secret);
 * ``X-Callscribe-Event``: the event name (``conversation.completed``, ``insight.created``,
-  ``job.finished``);
-* ``X-Callscribe-Delivery``: the delivery id (the same on every retry of one delivery);
-* ``X-Callscribe-Timestamp``: Unix seconds when this attempt was sent;
-* ``X-Callscribe-Signature``: ``v1=`` + hex HMAC-SHA256, keyed with the subscription's secret,
-  of ``"{timestamp}.{raw body}"`` (absent on a job's ``webhookUrl``, which has no secret).
+  ``job.finished``), which the body's ``type`` also carries.
 
-A receiver recomputes the HMAC over the raw body and rejects a timestamp too far from its own
-clock (:func:`verify_signature` does both). Any 2xx answer is success;
-network errors, 5xx, 408 and 429 are retried with back-off; other answers fail at once.
+A receiver verifies in three lines::
+
+    from standardwebhooks import Webhook
+    payload = Webhook(secret).verify(raw_body, request_headers)   # raises if forged or stale
+
+(:func:`verify_signature` here, ``callscribe_sdk.verify_webhook`` in the SDK.) Any 2xx answer is
+success; network errors, 5xx, 408 and 429 are retried with back-off; other answers fail at once.
+
+.. _Standard Webhooks: https://www.standardwebhooks.com/
 """
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
 import json
 import socket
+from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+from standardwebhooks import Webhook, WebhookVerificationError
 
 from callscribe.errors import ServiceError, ValidationFailed
 from callscribe.hosts import is_private_address, private_by_name
 
 EVENT_HEADER = "X-Callscribe-Event"
-DELIVERY_HEADER = "X-Callscribe-Delivery"
-TIMESTAMP_HEADER = "X-Callscribe-Timestamp"
-SIGNATURE_HEADER = "X-Callscribe-Signature"
+ID_HEADER = "webhook-id"
+TIMESTAMP_HEADER = "webhook-timestamp"
+SIGNATURE_HEADER = "webhook-signature"
 EVENTS = frozenset({"conversation.completed", "insight.created"})
 
 
-def sign(secret: str, timestamp: int, body: bytes) -> str:
-    """The ``X-Callscribe-Signature`` value for ``body`` sent at ``timestamp``."""
-    mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
-    return "v1=" + mac.hexdigest()
+def sign(secret: str, delivery_id: str, timestamp: int, body: bytes) -> str:
+    """The ``webhook-signature`` value for ``body`` of delivery ``delivery_id`` sent at
+    ``timestamp`` (Unix seconds)."""
+    sent = datetime.fromtimestamp(timestamp, UTC)
+    return Webhook(secret).sign(msg_id=delivery_id, timestamp=sent, data=body.decode())
 
 
-def verify_signature(
-    secret: str, timestamp: str, body: bytes, signature: str, *, now: float, tolerance: float = 300
-) -> bool:
-    """True if ``signature`` signs ``body`` at ``timestamp`` and that time is recent."""
+def verify_signature(secret: str, body: bytes, headers: Mapping[str, str]) -> bool:
+    """True if ``headers`` sign ``body`` with ``secret`` and were sent within five minutes of
+    now (the Standard Webhooks check, by its library)."""
     try:
-        sent = int(timestamp)
-    except ValueError:
+        Webhook(secret).verify(body, dict(headers), json_parse=False)
+    except WebhookVerificationError:
         return False
-    if abs(now - sent) > tolerance:
-        return False
-    return hmac.compare_digest(sign(secret, sent, body), signature)
+    return True
 
 
 def encode(body: dict[str, Any]) -> bytes:
@@ -122,11 +129,11 @@ class WebhookSender:
             "Content-Type": "application/json",
             "User-Agent": "callscribe-webhooks",
             EVENT_HEADER: event,
-            DELIVERY_HEADER: delivery_id,
+            ID_HEADER: delivery_id,
             TIMESTAMP_HEADER: str(stamp),
         }
         if secret is not None:
-            headers[SIGNATURE_HEADER] = sign(secret, stamp, raw)
+            headers[SIGNATURE_HEADER] = sign(secret, delivery_id, stamp, raw)
         try:
             response = await self._client.post(url, content=raw, headers=headers)
         except httpx.HTTPError as exc:
@@ -145,9 +152,9 @@ class WebhookSender:
 
 
 __all__ = [
-    "DELIVERY_HEADER",
     "EVENTS",
     "EVENT_HEADER",
+    "ID_HEADER",
     "SIGNATURE_HEADER",
     "TIMESTAMP_HEADER",
     "WebhookSender",
