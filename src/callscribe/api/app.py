@@ -6,7 +6,8 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 
 from callscribe import __version__
 from callscribe.api import errors
@@ -26,6 +27,7 @@ from callscribe.api.routes import (
     webhooks,
 )
 from callscribe.config import Settings
+from callscribe.health import readiness
 from callscribe.services import Services
 
 
@@ -81,7 +83,24 @@ def create_app(settings: Settings) -> FastAPI:
         app.include_router(module.router)
 
     @app.get("/health", tags=["meta"], operation_id="health")
+    @app.get("/health/live", tags=["meta"], operation_id="health_live")
     async def health() -> dict[str, str]:
+        """Liveness: the process answers."""
         return {"status": "ok", "version": __version__}
+
+    @app.get("/health/ready", tags=["meta"], operation_id="health_ready", response_model=None)
+    async def ready(request: Request) -> JSONResponse:
+        """Readiness: 200 when the node can take work, else 503 naming what is down."""
+        services: Services = request.app.state.services
+        checks = await readiness(settings, services.storage, services.speech, services.phone)
+        down = [c for c in checks if not c.ok]
+        body: dict[str, object] = {
+            "status": "unavailable" if down else "ready",
+            "version": __version__,
+            "checks": {c.name: {"ok": c.ok, "detail": c.detail} for c in checks},
+        }
+        if down:
+            body["message"] = "; ".join(f"{c.name}: {c.detail}" for c in down)
+        return JSONResponse(body, status_code=503 if down else 200)
 
     return app

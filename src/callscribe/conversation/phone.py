@@ -81,6 +81,12 @@ class PhoneService:
         self._deps = deps
         self._backend: SipBackend | None = None
         self._backend_lock = asyncio.Lock()
+        self.sip_error: str | None = None
+        """Why the SIP user agent last failed to start (None: it did not fail)."""
+
+    @property
+    def sip_running(self) -> bool:
+        return self._backend is not None
 
     def _new_backend(self) -> SipBackend:
         return create_backend(
@@ -94,8 +100,12 @@ class PhoneService:
         async with self._backend_lock:
             if self._backend is None:
                 backend = self._new_backend()
-                await backend.start()
-                self._backend = backend
+                try:
+                    await backend.start()
+                except Exception as exc:
+                    self.sip_error = str(exc)
+                    raise
+                self._backend, self.sip_error = backend, None
                 log.info("SIP user agent started", listen=self._settings.sip_listen)
             return self._backend
 
