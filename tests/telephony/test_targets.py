@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import SecretStr
 
+from callscribe.config import Settings
+from callscribe.conversation.phone import telephony_config
 from callscribe.errors import ConfigError, ValidationFailed
 from callscribe.telephony.config import TelephonyConfig, TrunkConfig
 from callscribe.telephony.targets import (
@@ -61,18 +64,18 @@ def test_sip_uri_is_validated() -> None:
         SipTarget("http://example.com")
 
 
-def test_config_from_env() -> None:
-    config = TelephonyConfig.from_env(
-        {
-            "CALLSCRIBE_TRUNK_HOST": "sip.telnyx.example:5080",
-            "CALLSCRIBE_TRUNK_TRANSPORT": "TCP",
-            "CALLSCRIBE_TRUNK_USERNAME": "u",
-            "CALLSCRIBE_TRUNK_PASSWORD": "secret",
-            "CALLSCRIBE_TRUNK_CALLER_ID": "+14155550000",
-            "CALLSCRIBE_TRUNK_ALLOW": "+1, +44",
-            "CALLSCRIBE_SILENCE_TIMEOUT": "60",
-            "CALLSCRIBE_MAX_CALL_SECONDS": "0",
-        }
+def test_trunk_settings() -> None:
+    config = telephony_config(
+        Settings(
+            trunk_host="sip.telnyx.example:5080",
+            trunk_transport="tcp",
+            trunk_username="u",
+            trunk_password=SecretStr("secret"),
+            trunk_caller_id="+14155550000",
+            trunk_allow="+1, +44",
+            silence_timeout=60,
+            max_call_seconds=0,
+        )
     )
     assert config.trunk == TrunkConfig(
         "sip.telnyx.example", 5080, "tcp", "u", "secret", "+14155550000"
@@ -81,18 +84,20 @@ def test_config_from_env() -> None:
     assert config.silence_timeout == 60
     assert config.max_call_seconds is None
     assert "secret" not in repr(config)
-    assert TelephonyConfig.from_env({}).silence_timeout == 1800
+    assert telephony_config(Settings()).silence_timeout == 1800
+    assert telephony_config(Settings(trunk_host="h", trunk_transport="tls")).trunk == TrunkConfig(
+        "h", 5061, "tls"
+    )
 
 
 @pytest.mark.parametrize(
-    ("env", "message"),
+    ("settings", "message"),
     [
-        ({"CALLSCRIBE_TRUNK_HOST": "h", "CALLSCRIBE_TRUNK_TRANSPORT": "sctp"}, "TRANSPORT"),
-        ({"CALLSCRIBE_TRUNK_HOST": "h:99999"}, "port '99999'"),
-        ({"CALLSCRIBE_TRUNK_ALLOW": "1"}, "allow: prefix '1'"),
-        ({"CALLSCRIBE_SILENCE_TIMEOUT": "soon"}, "must be numbers"),
+        ({"trunk_host": "h:99999"}, "port '99999'"),
+        ({"trunk_allow": "1"}, "allow: prefix '1'"),
+        ({"trunk_host": ":5060"}, "empty host name"),
     ],
 )
-def test_config_errors(env: dict[str, str], message: str) -> None:
+def test_config_errors(settings: dict[str, object], message: str) -> None:
     with pytest.raises(ConfigError, match=message):
-        TelephonyConfig.from_env(env)
+        telephony_config(Settings(**settings))  # type: ignore[arg-type]

@@ -23,6 +23,7 @@ import wave
 from dataclasses import dataclass
 from pathlib import Path
 
+from callscribe.audio.g711 import s16_to_mulaw
 from callscribe.bridge import ulaw
 
 HERE = Path(__file__).parent
@@ -190,7 +191,7 @@ def main() -> None:
     plan = _source_plan(args.source) if args.source else _bundled_plan()
     with tempfile.TemporaryDirectory() as tmp:
         pcm, lines = _render(plan, args.piper_python, model, Path(tmp))
-        (args.out / f"{args.name}.wav").write_bytes(ulaw.write_wav(ulaw.encode(pcm), RATE))
+        (args.out / f"{args.name}.wav").write_bytes(ulaw.write_wav(s16_to_mulaw(pcm), RATE))
         script: dict[str, object] = {"rate": RATE, "speakers": list(plan.voices), "lines": lines}
         previous = args.out / f"{args.name}.json"
         labels = plan.labels
@@ -203,7 +204,7 @@ def main() -> None:
             gap = _silence(0.45)
             for name, text in PROMPTS.items():
                 audio = _synth(args.piper_python, model, text, 0, 1.0, Path(tmp) / f"p_{name}.wav")
-                image = ulaw.write_wav(ulaw.encode(audio + gap), RATE)
+                image = ulaw.write_wav(s16_to_mulaw(audio + gap), RATE)
                 (args.out / f"prompt_{name}.wav").write_bytes(image)
     print(f"wrote {len(lines)} lines, {len(pcm) / 2 / RATE:.1f} s of audio to {args.out}")
 

@@ -17,6 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from callscribe.audio.g711 import mulaw_to_s16
 from callscribe.bridge import ulaw
 from callscribe.errors import UnsupportedMedia, ValidationFailed
 
@@ -88,7 +89,7 @@ def bundled() -> Meeting:
     pkg = resources.files("callscribe.bridge")
     data, rate = ulaw.read_wav((pkg / AUDIO_FILE).read_bytes())
     lines = parse_script(json.loads((pkg / SCRIPT_FILE).read_text(encoding="utf-8")), SCRIPT_FILE)
-    return Meeting(pcm=ulaw.decode(data), sample_rate=rate, lines=lines)
+    return Meeting(pcm=mulaw_to_s16(data), sample_rate=rate, lines=lines)
 
 
 def load(audio: Path | None = None, script: Path | None = None) -> Meeting:

@@ -25,6 +25,7 @@ from baresip import Account, Config, Runtime, UserAgent
 from baresip.errors import AudioNotActive, AudioRestarted, BaresipError
 from baresip.events import Event, StackEvent
 
+from callscribe.audio.g711 import mulaw_to_s16
 from callscribe.bridge import meeting, ulaw
 from callscribe.bridge.digest_gate import DigestGate
 from callscribe.bridge.ivr import Answer, BridgeIvr, HangUp, JoinMeeting, Play, Stage
@@ -63,7 +64,7 @@ class _Audio:
             else:
                 pkg = resources.files("callscribe.bridge")
                 data, src = ulaw.read_wav((pkg / f"prompt_{name}.wav").read_bytes())
-                self._cache[key] = meeting.convert(ulaw.decode(data), src, rate, channels)
+                self._cache[key] = meeting.convert(mulaw_to_s16(data), src, rate, channels)
         return self._cache[key]
 
     def preload(self, codecs: tuple[str, ...]) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 from callscribe.config import Settings
 from callscribe.conversation.call import CallSession
 from callscribe.conversation.registry import LiveRegistry
-from callscribe.errors import ConfigError, NotFound
+from callscribe.errors import NotFound
 from callscribe.log import get_logger
 from callscribe.model import Conversation, Speaker, new_uuid
 from callscribe.pipeline.deps import LiveDeps
@@ -38,7 +38,8 @@ log = get_logger(__name__)
 
 
 def telephony_config(settings: Settings) -> TelephonyConfig:
-    """The telephony layer's view of the settings (trunk, allow-list, timeouts)."""
+    """The telephony layer's view of the settings (trunk, allow-list, timeouts): the one
+    place trunk settings are read (the settings parse the environment)."""
     trunk = None
     if settings.trunk_host:
         default_port = 5061 if settings.trunk_transport == "tls" else 5060
@@ -52,18 +53,15 @@ def telephony_config(settings: Settings) -> TelephonyConfig:
             caller_id=settings.trunk_caller_id,
         )
     allow = tuple(p.strip() for p in settings.trunk_allow.split(",") if p.strip())
-    try:
-        return TelephonyConfig(
-            trunk=trunk,
-            allow=allow,
-            silence_timeout=settings.silence_timeout,
-            max_call_seconds=settings.max_call_seconds or None,
-            answer_timeout=settings.answer_timeout,
-            media_timeout=settings.media_timeout,
-            dtmf_mode=settings.dtmf_mode,
-        )
-    except ValueError as exc:
-        raise ConfigError(f"telephony settings: {exc}") from exc
+    return TelephonyConfig(  # raises ConfigError naming a bad value
+        trunk=trunk,
+        allow=allow,
+        silence_timeout=settings.silence_timeout,
+        max_call_seconds=settings.max_call_seconds or None,
+        answer_timeout=settings.answer_timeout,
+        media_timeout=settings.media_timeout,
+        dtmf_mode=settings.dtmf_mode,
+    )
 
 
 class PhoneService:

@@ -8,7 +8,7 @@ Usage (one backend per process, one controller per call)::
 
     backend = create_backend("baresip", listen="0.0.0.0:5060")
     await backend.start()
-    config = TelephonyConfig.from_env(os.environ)
+    config = TelephonyConfig(trunk=TrunkConfig("sip.example.net"), allow=("+1",))
     target = PstnTarget.parse("+16465588656")          # or SipTarget("sip:room@host")
     ctl = CallController(backend, target, config, dtmf=zoom_dtmf("85012345678", "123456"),
                          on_audio=lambda pcm, rate, channels: queue.put_nowait(...),

@@ -7,7 +7,6 @@ call (no answer, no media, no speech, maximum length).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -85,46 +84,6 @@ class TelephonyConfig:
         for prefix in self.allow:
             if not prefix.startswith("+") or not prefix[1:].isdigit():
                 raise ConfigError(f"allow: prefix {prefix!r} must look like +1 or +4420")
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str]) -> TelephonyConfig:
-        """Build from ``CALLSCRIBE_TRUNK_*``, ``_ALLOW`` (comma-separated), ``_SILENCE_TIMEOUT``,
-        ``_MAX_CALL_SECONDS`` (empty or 0 = no limit), ``_DTMF_MODE``."""
-        trunk = None
-        if host := env.get("CALLSCRIBE_TRUNK_HOST"):
-            transport = env.get("CALLSCRIBE_TRUNK_TRANSPORT", "udp").lower()
-            if transport not in TRANSPORTS:
-                raise ConfigError(
-                    f"CALLSCRIBE_TRUNK_TRANSPORT {transport!r}: must be one of udp, tcp, tls"
-                )
-            name, port = split_host_port(host, 5061 if transport == "tls" else 5060)
-            trunk = TrunkConfig(
-                host=name,
-                port=port,
-                transport=transport,
-                username=env.get("CALLSCRIBE_TRUNK_USERNAME", "callscribe"),
-                password=env.get("CALLSCRIBE_TRUNK_PASSWORD", ""),
-                caller_id=env.get("CALLSCRIBE_TRUNK_CALLER_ID") or None,
-            )
-        allow = tuple(
-            p.strip() for p in env.get("CALLSCRIBE_TRUNK_ALLOW", "+1").split(",") if p.strip()
-        )
-        max_raw = env.get("CALLSCRIBE_MAX_CALL_SECONDS", "14400")
-        dtmf = env.get("CALLSCRIBE_DTMF_MODE", "rfc4733")
-        if dtmf not in ("rfc4733", "info"):
-            raise ConfigError(f"CALLSCRIBE_DTMF_MODE {dtmf!r}: must be rfc4733 or info")
-        try:
-            silence = float(env.get("CALLSCRIBE_SILENCE_TIMEOUT", "1800"))
-            max_seconds = float(max_raw) if max_raw not in ("", "0") else None
-        except ValueError as exc:
-            raise ConfigError(f"telephony timeouts must be numbers: {exc}") from exc
-        return cls(
-            trunk=trunk,
-            allow=allow,
-            silence_timeout=silence,
-            max_call_seconds=max_seconds,
-            dtmf_mode=dtmf,  # type: ignore[arg-type]  # checked just above
-        )
 
 
 __all__ = ["TRANSPORTS", "DtmfMode", "TelephonyConfig", "Transport", "TrunkConfig"]
