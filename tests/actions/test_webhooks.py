@@ -7,8 +7,8 @@ import time
 import pytest
 from standardwebhooks import Webhook
 
-from callscribe.actions.webhooks import check_resolved, sign, validate_url, verify_signature
-from callscribe.errors import ServiceError, ValidationFailed
+from callscribe.actions.webhooks import sign, validate_url, verify_signature
+from callscribe.errors import ValidationFailed
 
 SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 BODY = b'{"conversationId":"123","status":"completed"}'
@@ -75,11 +75,3 @@ def test_private_urls_are_allowed_when_configured() -> None:
     assert validate_url("http://127.0.0.1:9000/h", allow_private=True)
     with pytest.raises(ValidationFailed):
         validate_url("gopher://127.0.0.1/", allow_private=True)
-
-
-async def test_a_name_resolving_to_loopback_is_refused_at_send_time() -> None:
-    with pytest.raises(ServiceError) as info:
-        await check_resolved("http://localhost:1/hook", allow_private=False)
-    assert not info.value.retryable
-    assert "private address" in info.value.message
-    await check_resolved("http://localhost:1/hook", allow_private=True)

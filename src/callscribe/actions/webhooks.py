@@ -24,9 +24,7 @@ success; network errors, 5xx, 408 and 429 are retried with back-off; other answe
 
 from __future__ import annotations
 
-import asyncio
 import json
-import socket
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -36,7 +34,8 @@ import httpx
 from standardwebhooks import Webhook, WebhookVerificationError
 
 from callscribe.errors import ServiceError, ValidationFailed
-from callscribe.hosts import is_private_address, private_by_name
+from callscribe.hosts import private_by_name
+from callscribe.outbound import PublicOnly, public_transport
 
 EVENT_HEADER = "X-Callscribe-Event"
 ID_HEADER = "webhook-id"
@@ -86,29 +85,26 @@ def validate_url(url: str, *, allow_private: bool) -> str:
     return url
 
 
-async def check_resolved(url: str, *, allow_private: bool) -> None:
-    """At send time: refuse a host name that resolves to a private address (rebinding)."""
-    if allow_private:
-        return
-    host = urlsplit(url).hostname or ""
-    loop = asyncio.get_running_loop()
-    try:
-        infos = await loop.getaddrinfo(host, None, type=socket.SOCK_STREAM)
-    except OSError as exc:
-        raise ServiceError(f"cannot resolve webhook host {host}: {exc}", retryable=True) from exc
-    for info in infos:
-        address = str(info[4][0])
-        if is_private_address(address):
-            raise ServiceError(
-                f"webhook host {host} resolves to {address}, a private address", retryable=False
-            )
+def _refused(host: str, address: str) -> ServiceError:
+    return ServiceError(
+        f"webhook host {host} resolves to {address}, a private address "
+        "(CALLSCRIBE_WEBHOOK_ALLOW_PRIVATE=true allows it)",
+        retryable=False,
+    )
 
 
 class WebhookSender:
     """POSTs signed bodies; one connection pool for the process."""
 
-    def __init__(self, *, timeout: float, allow_private: bool) -> None:
-        self._client = httpx.AsyncClient(timeout=timeout, follow_redirects=False)
+    def __init__(
+        self, *, timeout: float, allow_private: bool, backend: PublicOnly | None = None
+    ) -> None:
+        """Unless ``allow_private``, connections go only to public addresses, checked as
+        they are made (``backend``, for tests: how they are checked)."""
+        transport = None if allow_private else public_transport(backend or PublicOnly(_refused))
+        self._client = httpx.AsyncClient(
+            timeout=timeout, follow_redirects=False, transport=transport
+        )
         self.allow_private = allow_private
 
     async def post(
@@ -122,7 +118,6 @@ class WebhookSender:
         now: float,
     ) -> int:
         """Send one attempt; returns the status code, raises ``ServiceError`` on failure."""
-        await check_resolved(url, allow_private=self.allow_private)
         raw = encode(body)
         stamp = int(now)
         headers = {
@@ -158,7 +153,6 @@ __all__ = [
     "SIGNATURE_HEADER",
     "TIMESTAMP_HEADER",
     "WebhookSender",
-    "check_resolved",
     "sign",
     "validate_url",
     "verify_signature",

@@ -7,9 +7,7 @@ way into the network it sits in). Size and time are capped.
 
 from __future__ import annotations
 
-import asyncio
 import fnmatch
-import socket
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -18,7 +16,8 @@ from urllib.parse import urlsplit
 import httpx
 
 from callscribe.errors import PayloadTooLarge, ServiceError, ValidationFailed
-from callscribe.hosts import is_private_address, normalise, private_by_name
+from callscribe.hosts import normalise, private_by_name
+from callscribe.outbound import PublicOnly, public_transport
 
 
 @dataclass(frozen=True)
@@ -53,31 +52,23 @@ def check_url(url: str, policy: FetchPolicy) -> str:
     return host
 
 
-async def _check_address(host: str, port: int, policy: FetchPolicy) -> None:
-    if policy.allow_private:
-        return
-    try:
-        infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except socket.gaierror as exc:
-        raise ServiceError(f"cannot resolve {host}: {exc.strerror}", retryable=True) from exc
-    for info in infos:
-        address = str(info[4][0])
-        if is_private_address(address):
-            raise ValidationFailed(
-                f"url host {host!r} resolves to the non-public address {address}; "
-                "set CALLSCRIBE_AUDIO_URL_ALLOW_PRIVATE=true to allow it"
-            )
+def _refused(host: str, address: str) -> ValidationFailed:
+    return ValidationFailed(
+        f"url host {host!r} resolves to the non-public address {address}; "
+        "set CALLSCRIBE_AUDIO_URL_ALLOW_PRIVATE=true to allow it"
+    )
 
 
 async def download(url: str, policy: FetchPolicy) -> AsyncIterator[bytes]:
     """The body of ``url`` in chunks, refusing what the policy forbids or what is too big."""
-    host = check_url(url, policy)
-    parts = urlsplit(url)
-    await _check_address(host, parts.port or (443 if parts.scheme == "https" else 80), policy)
+    check_url(url, policy)
+    transport = None if policy.allow_private else public_transport(PublicOnly(_refused))
     deadline = time.monotonic() + policy.timeout
     try:
         async with (
-            httpx.AsyncClient(timeout=min(30.0, policy.timeout), follow_redirects=False) as client,
+            httpx.AsyncClient(
+                timeout=min(30.0, policy.timeout), follow_redirects=False, transport=transport
+            ) as client,
             client.stream("GET", url) as response,
         ):
             if response.status_code != 200:
