@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 import jiwer
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 from whisper_normalizer.english import EnglishTextNormalizer
@@ -228,6 +229,18 @@ async def test_wrong_trunk_password_is_reported(tmp_path: Path) -> None:
     assert sub.kinds()[-1] == "conversation_completed"
 
 
+def calls_ended(api: ApiClient, reason: str) -> float:
+    """``callscribe_calls_ended_total{reason=...}`` from the server's ``/metrics``."""
+    text = api.http.get("/metrics").text
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            if sample.name == "callscribe_calls_ended_total" and sample.labels == {
+                "reason": reason
+            }:
+                return float(sample.value)
+    return 0.0
+
+
 @pytest.mark.parametrize(
     ("scenario", "reason", "sip_status"),
     [
@@ -240,12 +253,14 @@ async def test_wrong_trunk_password_is_reported(tmp_path: Path) -> None:
 async def test_failed_calls_say_why(
     api: ApiClient, tmp_path: Path, scenario: str, reason: str, sip_status: int | None
 ) -> None:
+    ended_before = calls_ended(api, reason)
     with sipp(scenario, tmp_path) as peer:
         started = start_call(api, {"type": "sip", "uri": peer.uri})
         sub, task = await follow(api, started)
         status = await wait_ended(api, started["connectionId"])
         await asyncio.wait_for(task, 30)
     assert status["endReason"] == reason
+    assert calls_ended(api, reason) == ended_before + 1  # /metrics counts it by its reason
     if sip_status is not None:
         assert status["sipStatus"] == sip_status
     (error,) = sub.of("error")

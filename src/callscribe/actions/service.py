@@ -32,6 +32,7 @@ from callscribe.actions.webhooks import WebhookSender
 from callscribe.config import Settings
 from callscribe.errors import CallscribeError, ServiceError
 from callscribe.log import bind, get_logger
+from callscribe.metrics import DELIVERIES
 from callscribe.model import Conversation, Job, JobStatus, Member
 from callscribe.storage import Storage, StoredInsight
 from callscribe.symbl.insights import Members, insight_event_json
@@ -294,11 +295,13 @@ class Actions:
                 delay = self._policy.delay_after(attempts) if retryable else None
                 if delay is None:
                     log.warning("delivery failed", attempts=attempts, error=exc.message)
+                    DELIVERIES.labels(d.kind, "failed").inc()
                     await self.store.record(
                         d.id, status=FAILED, attempts=attempts, error=exc.message
                     )
                 else:
                     log.info("delivery will be retried", attempts=attempts, error=exc.message)
+                    DELIVERIES.labels(d.kind, "retrying").inc()
                     await self.store.record(
                         d.id,
                         status=PENDING,
@@ -309,6 +312,7 @@ class Actions:
                 return
             except Exception as exc:
                 log.exception("delivery crashed")
+                DELIVERIES.labels(d.kind, "failed").inc()
                 await self.store.record(
                     d.id,
                     status=FAILED,
@@ -317,6 +321,7 @@ class Actions:
                 )
                 return
             log.info("delivered", to=where, attempts=attempts)
+            DELIVERIES.labels(d.kind, "sent").inc()
             await self.store.record(
                 d.id, status=SENT, attempts=attempts, error=None, delivered_at=datetime.now(UTC)
             )

@@ -7,12 +7,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST
 
 from callscribe import __version__
 from callscribe.api import errors
 from callscribe.api.crash import CrashGuard
 from callscribe.api.limits import BodySizeLimit
+from callscribe.api.metering import RequestMeter
 from callscribe.api.routes import (
     audio,
     auth,
@@ -28,6 +30,7 @@ from callscribe.api.routes import (
 )
 from callscribe.config import Settings
 from callscribe.health import readiness
+from callscribe.metrics import LiveState, exposition
 from callscribe.services import Services
 
 
@@ -66,6 +69,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     errors.install(app)
     app.add_middleware(BodySizeLimit, limit_for=lambda path: body_limit(settings, path))
+    app.add_middleware(RequestMeter)
     app.add_middleware(CrashGuard)  # outermost of ours: nothing unhandled reaches the server
     for module in (
         auth,
@@ -87,6 +91,13 @@ def create_app(settings: Settings) -> FastAPI:
     async def health() -> dict[str, str]:
         """Liveness: the process answers."""
         return {"status": "ok", "version": __version__}
+
+    @app.get("/metrics", tags=["meta"], operation_id="metrics", response_model=None)
+    async def metrics(request: Request) -> Response:
+        """Prometheus metrics of this process (text exposition format)."""
+        services: Services = request.app.state.services
+        live = LiveState(services.live.states, services.speech.current)
+        return Response(exposition(live), media_type=CONTENT_TYPE_LATEST)
 
     @app.get("/health/ready", tags=["meta"], operation_id="health_ready", response_model=None)
     async def ready(request: Request) -> JSONResponse:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from callscribe.audio.pcm import Normalizer
 from callscribe.events.live import CallStateChanged
 from callscribe.log import bind, get_logger
+from callscribe.metrics import CALLS_ENDED
 from callscribe.pipeline.session import LiveSession
 from callscribe.telephony import CallController, CallResult, CallState, CallUpdate, EndReason
 
@@ -81,6 +82,7 @@ class CallSession:
         self.status.detail = update.detail
         if update.state is CallState.ENDED:
             self.status.ended_at = time.time()
+            CALLS_ENDED.labels(update.reason.value if update.reason else "unknown").inc()
         self._outbox.put_nowait(
             CallStateChanged(
                 update.state.value,

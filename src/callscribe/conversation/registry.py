@@ -112,6 +112,15 @@ class LiveRegistry:
         connection = self.find(connection_id, app_id)
         return connection.session if connection is not None and connection.live else None
 
+    def states(self) -> list[tuple[str, str]]:
+        """(kind, state) of each live connection: ``call`` and its call state, or
+        ``stream`` and ``live``."""
+        return [
+            ("call", c.call.status.state.value) if c.call is not None else ("stream", "live")
+            for c in self._connections.values()
+            if c.live
+        ]
+
     def __len__(self) -> int:
         """Live connections."""
         return sum(self._per_app.values())

@@ -43,6 +43,10 @@ class SpeechEngine:
                 log.info("speech recogniser ready", engine=self.engine)
             return self._scheduler
 
+    def current(self) -> RecognitionScheduler | None:
+        """The scheduler once the model is loaded (None before: nothing is loaded here)."""
+        return self._scheduler
+
     @property
     def loaded(self) -> bool:
         """The model is loaded and its workers are running."""

@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable, Mapping
 
 from callscribe.errors import CallscribeError
 from callscribe.log import bind, get_logger
+from callscribe.metrics import JOBS
 from callscribe.model import Job, JobStatus
 from callscribe.storage import Repository
 
@@ -115,6 +116,7 @@ class JobRunner:
             else:
                 await self._repo.fail_job(job.id, job.conversation_id, error)
             log.info("job finished", status=status.value)
+            JOBS.labels(job.kind, status.value).inc()
             if self._on_finished is not None:
                 try:
                     await self._on_finished(job, status)

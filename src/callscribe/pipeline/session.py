@@ -37,6 +37,7 @@ from callscribe.audio.pcm import Samples
 from callscribe.errors import CallscribeError
 from callscribe.events import live as ev
 from callscribe.log import get_logger
+from callscribe.metrics import FINAL_LATENCY
 from callscribe.model import Conversation, Speaker
 from callscribe.pipeline.assembly import Assembled, MessageAssembler
 from callscribe.pipeline.clock import Placement, StreamClock
@@ -231,6 +232,8 @@ class LiveSession:
                     speaker = self.timeline.speaker_at(event.start)
                     await self.publish(ev.InterimText(event.text, event.start, event.end, speaker))
                     continue
+                if isinstance(event, Final):
+                    FINAL_LATENCY.observe(event.latency)
                 self._recognised.put_nowait(event)
         except CallscribeError as exc:
             await self.fail("recognition_failed", exc.message)
