@@ -202,7 +202,8 @@ def test_webhook_is_signed_retried_and_fires_once(
         "status": "completed",
         "conversationId": finished["cid"],
     }
-    assert "x-callscribe-signature" not in job_calls[0].headers
+    assert "webhook-signature" not in job_calls[0].headers  # a job's webhookUrl has no secret
+    assert job_calls[0].headers["webhook-id"]
 
 
 def test_webhook_routes_validate_and_delete(finished: dict[str, Any]) -> None:

@@ -24,16 +24,21 @@ from tests.sdk.helpers import write_wav
 pytestmark = pytest.mark.slow
 
 
-def cli(tmp_path: Path, *args: str, **extra_env: str) -> subprocess.Popen[str]:
+def cli(
+    tmp_path: Path, *args: str, sip_settings: bool = True, **extra_env: str
+) -> subprocess.Popen[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CALLSCRIBE_")}
     env.update(
         CALLSCRIBE_DATA_DIR=str(tmp_path / "data"),
-        CALLSCRIBE_SIP_LISTEN=f"127.0.0.1:{free_udp_port()}",
-        CALLSCRIBE_SIP_INTERFACE="127.0.0.1",
         CALLSCRIBE_LOG_LEVEL="warning",
         COLUMNS="200",
         **extra_env,
     )
+    if sip_settings:
+        env.update(
+            CALLSCRIBE_SIP_LISTEN=f"127.0.0.1:{free_udp_port()}",
+            CALLSCRIBE_SIP_INTERFACE="127.0.0.1",
+        )
     return subprocess.Popen(
         [sys.executable, "-m", "callscribe", *args],
         env=env,
@@ -53,6 +58,27 @@ def test_dial_until_the_bridge_hangs_up(tmp_path: Path) -> None:
     assert "conversation ID:" in out
     assert "Priya" in out or ":" in out  # transcript lines were printed live
     assert "Traceback" not in out
+
+
+def test_dial_a_bridge_on_this_machine_with_no_sip_settings(tmp_path: Path) -> None:
+    """Default settings: the SIP user agent takes the loopback interface because the route to
+    the target says so (a local PBX or ``callscribe bridge``)."""
+    with bridge("--hangup-after", "12") as peer:
+        assert "@127.0.0.1:" in peer.uri()
+        proc = cli(
+            tmp_path,
+            "dial",
+            "--sip",
+            peer.uri(),
+            "--dtmf",
+            ",,85012345678#,,#,,123456#",
+            sip_settings=False,
+        )
+        out, _ = proc.communicate(timeout=120)
+    assert proc.returncode == 0, out
+    assert "no local address" not in out
+    assert "call listening" in out
+    assert "remote_hangup" in out
 
 
 def test_the_bridge_plays_your_own_recording_with_its_script(tmp_path: Path) -> None:

@@ -24,6 +24,7 @@ from typing import Any
 
 import pjsua2 as pj
 
+from callscribe.audio.g711 import mulaw_to_s16
 from callscribe.bridge import meeting, ulaw
 
 PROMPTS = ("welcome", "participant", "passcode", "invalid_meeting", "invalid_passcode", "joining")
@@ -43,7 +44,7 @@ def write_wavs(folder: Path) -> dict[str, Path]:
     sources = {name: (pkg / f"prompt_{name}.wav").read_bytes() for name in PROMPTS}
     for name, image in sources.items():
         data, rate = ulaw.read_wav(image)
-        files[name] = _write(folder / f"{name}.wav", ulaw.decode(data), rate)
+        files[name] = _write(folder / f"{name}.wav", mulaw_to_s16(data), rate)
     m = meeting.load()
     files["meeting"] = _write(folder / "meeting.wav", m.pcm, m.sample_rate)
     return files

@@ -32,7 +32,8 @@ from callscribe.telephony import (
     create_backend,
 )
 from callscribe.telephony.config import split_host_port
-from callscribe.telephony.targets import plan_dial
+from callscribe.telephony.route import interface_for
+from callscribe.telephony.targets import DialPlan, plan_dial
 
 log = get_logger(__name__)
 
@@ -79,6 +80,7 @@ class PhoneService:
         self._deps = deps
         self._backend: SipBackend | None = None
         self._backend_lock = asyncio.Lock()
+        self._interface: str | None = None
         self.sip_error: str | None = None
         """Why the SIP user agent last failed to start (None: it did not fail)."""
 
@@ -86,25 +88,47 @@ class PhoneService:
     def sip_running(self) -> bool:
         return self._backend is not None
 
-    def _new_backend(self) -> SipBackend:
+    def _new_backend(self, interface: str | None) -> SipBackend:
         return create_backend(
             "baresip",
             listen=self._settings.sip_listen,
-            net_interface=self._settings.sip_interface,
+            net_interface=interface,
             domain=self._settings.sip_domain,
         )
 
-    async def backend(self) -> SipBackend:
+    async def backend(self, plan: DialPlan | None = None) -> SipBackend:
+        """The SIP user agent, started on first use. Without ``SIP_INTERFACE`` its interface
+        follows the route to the call's target (:mod:`~callscribe.telephony.route`): loopback
+        for a peer on this machine, the network's otherwise; when a call needs the other one,
+        the agent restarts on it if no call is in progress (else the dial says which setting
+        to change)."""
         async with self._backend_lock:
+            wanted = self._settings.sip_interface
+            if wanted is None and plan is not None:
+                wanted = await asyncio.to_thread(interface_for, plan)
+            if (
+                self._backend is not None
+                and plan is not None
+                and self._settings.sip_interface is None
+                and wanted != self._interface
+                and not any(kind == "call" for kind, _state in self._registry.states())
+            ):
+                log.info("SIP user agent moves", interface=wanted or "discovered")
+                await self._backend.close()
+                self._backend = None
             if self._backend is None:
-                backend = self._new_backend()
+                backend = self._new_backend(wanted)
                 try:
                     await backend.start()
                 except Exception as exc:
                     self.sip_error = str(exc)
                     raise
-                self._backend, self.sip_error = backend, None
-                log.info("SIP user agent started", listen=self._settings.sip_listen)
+                self._backend, self._interface, self.sip_error = backend, wanted, None
+                log.info(
+                    "SIP user agent started",
+                    listen=self._settings.sip_listen,
+                    interface=wanted or "discovered",
+                )
             return self._backend
 
     async def start_call(
@@ -119,9 +143,9 @@ class PhoneService:
         insight_types: list[str],
     ) -> CallSession:
         """Validate, create the conversation, and place the call in the background."""
-        plan_dial(target, self.config)  # ValidationFailed (400) before anything is created
+        plan = plan_dial(target, self.config)  # ValidationFailed (400) before anything is made
         self._registry.check_capacity(app_id)
-        backend = await self.backend()  # the user agent starts with the first call
+        backend = await self.backend(plan)  # the user agent starts with the first call
         connection_id = new_uuid()
         conversation = await self._repo.create_conversation(
             app_id=app_id,

@@ -249,7 +249,14 @@ class BaresipBackend:
         try:
             call = await agent.dial(plan.uri)
         except baresip.NoLocalAddressError as exc:
-            raise ServiceError(f"no local address reaches {plan.display}", retryable=False) from exc
+            where = self._net_interface or "the network interfaces it found"
+            raise ServiceError(
+                f"no local address reaches {plan.display} from the SIP user agent's interface "
+                f"({where}): set CALLSCRIBE_SIP_INTERFACE to the address that reaches it "
+                "(127.0.0.1 for a peer on this machine), or call again when the calls in "
+                "progress on the other interface have ended",
+                retryable=False,
+            ) from exc
         except BaresipError as exc:
             raise ServiceError(f"dialling {plan.display} failed: {exc}", retryable=True) from exc
         wrapped = BaresipCall(call)
