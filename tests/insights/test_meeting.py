@@ -19,8 +19,8 @@ from callscribe.insights import (
     Tracker,
 )
 from callscribe.insights.analytics import compute_analytics
+from callscribe.insights.from_symbl import messages_from_symbl
 from callscribe.insights.summary import summarize
-from callscribe.insights.symbl import messages_from_symbl
 from callscribe.insights.topics import TopicTracker
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "insights"

@@ -10,14 +10,14 @@
             ...                          # SpeechStarted | Interim | Final
 """
 
-from callscribe.asr.live import Final, Interim, LiveEvent, LiveRecognizer, SpeechStarted
-from callscribe.asr.offline import Progress, transcribe_file
-from callscribe.asr.registry import (
+from callscribe.asr.engines import (
     DEFAULT_ENGINE,
     assemble_whisper_base,
     create_recognizer,
     engine_names,
 )
+from callscribe.asr.live import Final, Interim, LiveEvent, LiveRecognizer, SpeechStarted
+from callscribe.asr.offline import Progress, transcribe_file
 from callscribe.asr.scheduler import RecognitionScheduler, SchedulerStats
 from callscribe.asr.types import Audio, Recognizer, Transcript, Word
 

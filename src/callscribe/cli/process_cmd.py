@@ -14,7 +14,7 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 
 from callscribe import log
 from callscribe.cli.common import make_settings, settings_options
-from callscribe.cli.report import print_report, report_json
+from callscribe.cli.printing import print_report, report_json
 from callscribe.config import Settings
 from callscribe.conversation.analyzer import NlpWorker
 from callscribe.conversation.ingest import from_assembled, timed_messages

@@ -20,6 +20,8 @@ from callscribe.insights.analytics import compute_analytics
 from callscribe.insights.classifier import parse_labelled, training_data
 from callscribe.insights.duedate import find_due_date, parse_timezone
 from callscribe.insights.engine import InsightEngine
+from callscribe.insights.from_symbl import members_of, messages_from_symbl
+from callscribe.insights.loaders import warm_up
 from callscribe.insights.model import (
     Analytics,
     ConversationContext,
@@ -39,9 +41,7 @@ from callscribe.insights.model import (
     Tracker,
     TrackerMatch,
 )
-from callscribe.insights.models import warm_up
 from callscribe.insights.summary import LLMEndpoint, extractive, summarize
-from callscribe.insights.symbl import members_of, messages_from_symbl
 from callscribe.insights.topics import TopicTracker
 
 __all__ = [

@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from callscribe.insights import intent
-from callscribe.insights.models import FloatArray, embedder, parse
+from callscribe.insights.loaders import FloatArray, embedder, parse
 from callscribe.log import get_logger
 
 log = get_logger(__name__)

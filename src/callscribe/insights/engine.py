@@ -14,7 +14,7 @@ from datetime import tzinfo
 from typing import Any
 
 from callscribe.insights import classifier as clf
-from callscribe.insights import intent, models
+from callscribe.insights import intent, loaders
 from callscribe.insights.assignee import find_assignee
 from callscribe.insights.duedate import find_due_date, parse_timezone
 from callscribe.insights.entities import find_entities
@@ -67,7 +67,7 @@ class InsightEngine:
 
     def warm_up(self) -> None:
         """Load every model and fit the classifier now (call off the event loop at start)."""
-        models.warm_up()
+        loaders.warm_up()
         if self.use_classifier:
             clf.classifier()
 
@@ -103,7 +103,7 @@ class InsightEngine:
         names = frozenset(
             part.lower() for p in context.members for part in p.name.split()[:1] if part
         )
-        docs = models.parse([m.text for m in messages])
+        docs = loaders.parse([m.text for m in messages])
         candidates: list[_Candidate] = []
         phrases: list[list[str]] = [[] for _ in messages]
         for index, doc in enumerate(docs):
@@ -169,7 +169,7 @@ class InsightEngine:
         if not self.use_classifier:
             return [(RULE_SCORE, RULE_SCORE, 1.0 if c.cues.follow_up else 0.0) for c in candidates]
         x = clf.features(
-            models.embedder().encode([c.sentence.text for c in candidates]),
+            loaders.embedder().encode([c.sentence.text for c in candidates]),
             [c.cues.vector for c in candidates],
         )
         return [(float(a), float(b), float(c)) for a, b, c in clf.classifier().predict(x)]

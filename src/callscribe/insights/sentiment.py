@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from callscribe.insights.loaders import vader
 from callscribe.insights.model import Sentiment, SentimentLabel
-from callscribe.insights.models import vader
 
 _SENTENCES = re.compile(r"(?<=[.?!])\s+")
 POSITIVE_ABOVE = 0.3

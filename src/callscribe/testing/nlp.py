@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from callscribe.insights.loaders import FloatArray
 from callscribe.insights.model import (
     ConversationContext,
     Insight,
@@ -22,7 +23,6 @@ from callscribe.insights.model import (
     Person,
     Sentiment,
 )
-from callscribe.insights.models import FloatArray
 
 _SENTENCE = re.compile(r"[^.?!]+[.?!]?")
 _PROMISE = re.compile(r"\bI will\b", re.IGNORECASE)

@@ -7,16 +7,16 @@ from datetime import UTC, datetime
 
 import torch
 
-from callscribe.insights import ConversationContext, InsightEngine, MessageInput, Person, models
+from callscribe.insights import ConversationContext, InsightEngine, MessageInput, Person, loaders
 
 T0 = datetime(2026, 3, 11, 18, 0, tzinfo=UTC)
 
 
 def test_models_load_once_with_one_torch_thread(engine: InsightEngine) -> None:
     assert torch.get_num_threads() == 1
-    assert models.embedder() is models.embedder()
-    assert models.spacy_pipeline() is models.spacy_pipeline()
-    vectors = models.embedder().encode(["send the deck", "send the slides", "it is raining"])
+    assert loaders.embedder() is loaders.embedder()
+    assert loaders.spacy_pipeline() is loaders.spacy_pipeline()
+    vectors = loaders.embedder().encode(["send the deck", "send the slides", "it is raining"])
     assert vectors.shape == (3, 384)
     assert float(vectors[0] @ vectors[1]) > float(vectors[0] @ vectors[2])
 

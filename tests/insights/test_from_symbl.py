@@ -8,7 +8,7 @@ import pytest
 
 from callscribe.errors import ValidationFailed
 from callscribe.insights import Person
-from callscribe.insights.symbl import members_of, messages_from_symbl
+from callscribe.insights.from_symbl import members_of, messages_from_symbl
 
 ITEM = {
     "payload": {"content": "Hello there.", "contentType": "text/plain"},
