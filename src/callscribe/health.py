@@ -54,7 +54,7 @@ async def _database(storage: Storage) -> Check:
 
 
 async def _speech(settings: Settings, speech: SpeechEngine) -> Check:
-    if speech.loaded:
+    if speech.current() is not None:
         return Check("speech", True, f"{speech.engine} loaded")
     if settings.preload_models:
         return Check("speech", False, f"{speech.engine} still loading")

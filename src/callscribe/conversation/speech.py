@@ -47,11 +47,6 @@ class SpeechEngine:
         """The scheduler once the model is loaded (None before: nothing is loaded here)."""
         return self._scheduler
 
-    @property
-    def loaded(self) -> bool:
-        """The model is loaded and its workers are running."""
-        return self._scheduler is not None
-
     async def open_source(self, source_id: str) -> LiveRecognizer:
         """Segmentation and recognition for one live source, on the shared scheduler."""
         return LiveRecognizer(await self.scheduler(), source_id)

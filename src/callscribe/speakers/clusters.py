@@ -156,46 +156,47 @@ def refine(
             )
         return out
 
+    def held() -> dict[int, float]:
+        """Seconds of speech each speaker holds now."""
+        out: dict[int, float] = {}
+        for w, x in zip(weights, current, strict=True):
+            if x is not None:
+                out[x] = out.get(x, 0.0) + w
+        return out
+
     total = float(sum(weights))
-    while len(centroids()) > 1:
+    while len(found := centroids()) > 1:
         # a speaker with next to no speech is a stray voice: it joins the one it is most like
-        held = {
-            k: sum(w for w, x in zip(weights, current, strict=True) if x == k) for k in centroids()
-        }
-        smallest = min(held, key=held.__getitem__)
-        if held[smallest] >= max(min_speech, min_share * total):
+        seconds = held()
+        smallest = min(seconds, key=seconds.__getitem__)
+        if seconds[smallest] >= max(min_speech, min_share * total):
             break
-        found = centroids()
         others = [k for k in found if k != smallest]
         into = max(others, key=lambda k: float(found[k] @ found[smallest]))
         if stray_above is not None and float(found[into] @ found[smallest]) < stray_above:
             break  # a voice of its own, however little it said
         current = [into if x == smallest else x for x in current]
-    while speakers is not None and len(centroids()) > max(1, speakers):
-        found = centroids()
+    while speakers is not None and len(found := centroids()) > max(1, speakers):
         keys = sorted(found)
         pairs = [
             (float(found[a] @ found[b]), a, b) for i, a in enumerate(keys) for b in keys[i + 1 :]
         ]
         _sim, keep, drop = max(pairs)
         current = [keep if x == drop else x for x in current]
-    while speakers is None and join is not None and len(centroids()) > 1:
+    while speakers is None and join is not None and len(found := centroids()) > 1:
         # a speaker whose speech would have joined another's, had that one's voice been
         # known when they first spoke (the online pass's rule, on the whole call's centroids)
-        found = centroids()
-        held = {k: sum(w for w, x in zip(weights, current, strict=True) if x == k) for k in found}
+        seconds = held()
         pairs = sorted(
             ((float(found[a] @ found[b]), a, b) for a in found for b in found if a < b),
             reverse=True,
         )
-        merged = False
         for _sim, a, b in pairs:
-            small, large = (a, b) if held[a] < held[b] else (b, a)
+            small, large = (a, b) if seconds[a] < seconds[b] else (b, a)
             if _would_join(vectors, weights, current, small, large, found[large], join):
                 current = [large if x == small else x for x in current]
-                merged = True
                 break
-        if not merged:
+        else:
             break
     for _ in range(rounds):
         found = centroids()
