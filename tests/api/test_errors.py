@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -253,3 +255,17 @@ def test_deleted_app_tokens_stop_working(small_server: ServerProcess, tmp_path: 
     finally:
         doomed.close()
     assert small_server.cli("apps", "delete", "no-such-app", check=False).returncode == 2
+
+
+def test_an_idle_connection_outlives_the_clients_keep_alive(small_server: ServerProcess) -> None:
+    """httpx (and the SDK) keep an idle connection 5 s; a server that also closes after 5 s
+    races the client's next request on it into "connection reset by peer". The server must
+    hold it longer, so the client is always the one that closes."""
+    host, port = small_server.base_url.removeprefix("http://").split(":")
+    request = f"GET /health/live HTTP/1.1\r\nHost: {host}\r\n\r\n".encode()
+    with socket.create_connection((host, int(port)), timeout=10) as conn:
+        for pause in (6.5, 0):  # past httpx's (and uvicorn's default) 5 s keep-alive
+            conn.sendall(request)
+            answer = conn.recv(65536)
+            assert answer.startswith(b"HTTP/1.1 200"), answer[:80]
+            time.sleep(pause)

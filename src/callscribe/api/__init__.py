@@ -1,5 +1,5 @@
 """The HTTP and WebSocket API (Symbl-compatible)."""
 
-from callscribe.api.app import create_app
+from callscribe.api.app import KEEP_ALIVE_SECONDS, create_app
 
-__all__ = ["create_app"]
+__all__ = ["KEEP_ALIVE_SECONDS", "create_app"]

@@ -33,6 +33,12 @@ from callscribe.health import readiness
 from callscribe.metrics import LiveState, exposition
 from callscribe.services import Services
 
+KEEP_ALIVE_SECONDS = 75
+"""How long an idle HTTP connection stays open. Longer than clients keep idle connections
+(httpx 5 s, the SDK, browsers) and than load balancers' idle timeouts (60 s), so the client
+always closes first: a server that closes at the same moment as the client reuses the
+connection makes that request fail with "connection reset" (uvicorn's default is 5 s)."""
+
 
 def body_limit(settings: Settings, path: str) -> int:
     """Audio uploads may be large; every other body is JSON and small."""

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import uvicorn
 
-from callscribe.api import create_app
+from callscribe.api import KEEP_ALIVE_SECONDS, create_app
 from callscribe.config import Settings
 from callscribe.errors import ServiceError
 from callscribe.ports import free_port
@@ -45,7 +45,13 @@ async def embedded_server(settings: Settings) -> AsyncIterator[Endpoint]:
     port = free_port("127.0.0.1")
     app = create_app(settings)
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_config=None, access_log=False, lifespan="on"
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_config=None,
+        access_log=False,
+        lifespan="on",
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
     )
     server = _Server(config)
     # The server task is awaited in ``finally`` (owned, never left running); not a TaskGroup,

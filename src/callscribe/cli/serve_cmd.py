@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 import uvicorn
 
-from callscribe.api import create_app
+from callscribe.api import KEEP_ALIVE_SECONDS, create_app
 from callscribe.cli.common import make_settings, settings_options
 from callscribe.errors import ConfigError
 from callscribe.log import get_logger
@@ -69,4 +69,5 @@ def serve(
         ws="websockets-sansio",
         lifespan="on",
         timeout_graceful_shutdown=10,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
     )
