@@ -7,11 +7,10 @@ and return typed models (``callscribe_sdk.models``). Errors are one tree rooted 
 """
 
 from callscribe_sdk import models
-from callscribe_sdk._aresources import AsyncConversation, AsyncJob
-from callscribe_sdk._async_client import AsyncClient
-from callscribe_sdk._async_live import AsyncConnection, AsyncStream
+from callscribe_sdk._async.client import AsyncClient
+from callscribe_sdk._async.live import AsyncConnection, AsyncStream
+from callscribe_sdk._async.resources import AsyncConversation, AsyncJob
 from callscribe_sdk._bodies import TextMessage
-from callscribe_sdk._client import Client
 from callscribe_sdk._exceptions import (
     APIError,
     AuthenticationError,
@@ -30,8 +29,9 @@ from callscribe_sdk._exceptions import (
     UnsupportedMedia,
     WebhookInvalid,
 )
-from callscribe_sdk._resources import Conversation, Job
-from callscribe_sdk._sync_live import Connection, Stream
+from callscribe_sdk._sync.client import Client
+from callscribe_sdk._sync.live import Connection, Stream
+from callscribe_sdk._sync.resources import Conversation, Job
 from callscribe_sdk._telephony import zoom_dtmf, zoom_sip_uri
 from callscribe_sdk._webhooks import verify_webhook
 

@@ -18,6 +18,9 @@ AudioInput = Union[
     str, "os.PathLike[str]", bytes, bytearray, memoryview, Iterable[bytes], AsyncIterable[bytes]
 ]
 
+#: Audio chunks as given: the blocking client refuses the async kind when the stream starts.
+Chunks = Iterable[bytes] | AsyncIterable[bytes]
+
 ENCODINGS = ("LINEAR16", "MULAW", "FLAC", "OPUS")
 
 
@@ -52,7 +55,7 @@ def open_audio(
     channels: int,
     encoding: str,
     chunk_ms: int,
-) -> tuple[AudioFormat, Iterable[bytes] | AsyncIterable[bytes]]:
+) -> tuple[AudioFormat, Chunks]:
     """The format to declare in ``start_request`` and the chunks to send."""
     if encoding not in ENCODINGS:
         raise ValueError(f"encoding: {encoding!r} is not one of {list(ENCODINGS)}")

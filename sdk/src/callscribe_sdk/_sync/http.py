@@ -1,9 +1,10 @@
-"""The blocking HTTP layer: one ``httpx.Client``, tokens refreshed before they expire and
-once on a 401, retries with backoff. Thread-safe: a lock guards the token."""
+# Generated from callscribe_sdk/_async/http.py by scripts/generate_sync_sdk.py:
+# edit that file and run the script (the test suite fails when this one differs).
+"""The HTTP layer: one httpx client, tokens refreshed before they expire and once on a 401,
+retries with backoff. A lock makes concurrent requests share one token fetch."""
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 import httpx
 
 from callscribe_sdk._auth import Token, token_request
+from callscribe_sdk._backend_sync import Lock, sleep
 from callscribe_sdk._http import (
     CONNECT_FAILURES,
     USER_AGENT,
@@ -24,6 +26,8 @@ TOKEN_PATH = "/oauth2/token:generate"
 
 
 class SyncHTTP:
+    """Requests to one server with one app's credentials."""
+
     def __init__(self, settings: Settings, http: httpx.Client | None = None) -> None:
         self.settings = settings
         self._owns_http = http is None
@@ -33,7 +37,7 @@ class SyncHTTP:
             verify=settings.verify,
             headers={"user-agent": USER_AGENT},
         )
-        self._lock = threading.Lock()
+        self._lock = Lock()
         self._token: Token | None = None
         if settings.access_token is not None:
             self._token = Token(settings.access_token, float("inf"))
@@ -102,7 +106,7 @@ class SyncHTTP:
                 delay = self.settings.retry.delay(attempt, status=None, retry_after=None)
                 if delay is None:
                     raise transport_error(exc, self.settings.base_url) from exc
-                time.sleep(delay)
+                sleep(delay)
                 attempt += 1
                 continue
             except httpx.HTTPError as exc:
@@ -120,14 +124,13 @@ class SyncHTTP:
                 self._invalidate()
                 continue
             if step == "retry" and delay is not None:
-                time.sleep(delay)
+                sleep(delay)
                 attempt += 1
                 continue
             return decode(response)
 
     def _invalidate(self) -> None:
-        with self._lock:
-            self._token = None
+        self._token = None
 
     def close(self) -> None:
         if self._owns_http:

@@ -1,11 +1,13 @@
-"""The blocking client: every API of a callscribe server behind one object."""
+# Generated from callscribe_sdk/_async/client.py by scripts/generate_sync_sdk.py:
+# edit that file and run the script (the test suite fails when this one differs).
+"""The client: every API of a callscribe server behind one object."""
 
 from __future__ import annotations
 
 import os
 import ssl
 import uuid
-from collections.abc import AsyncIterable, Iterable, Mapping, Sequence
+from collections.abc import Iterator, Iterable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
@@ -13,23 +15,25 @@ from typing import IO, Any
 import httpx
 
 from callscribe_sdk import _bodies, _parse, _telephony
+from callscribe_sdk._sync.http import SyncHTTP
+from callscribe_sdk._sync.live import Connection, Stream
+from callscribe_sdk._sync.resources import Conversation, Job
 from callscribe_sdk._audio import AudioInput, open_audio
+from callscribe_sdk._backend_sync import run_blocking
 from callscribe_sdk._bodies import INSIGHT_TYPES, TextMessage
 from callscribe_sdk._http import Settings
-from callscribe_sdk._resources import Conversation, Job
-from callscribe_sdk._sync_http import SyncHTTP
-from callscribe_sdk._sync_live import Connection, Stream
 from callscribe_sdk.models import ConnectionStarted, ConversationInfo, JobAccepted
 
 _CHUNK = 1 << 16
 
 
 class Client:
-    """A callscribe server, for blocking code.
+    """A callscribe server. ``Client`` is for blocking code, ``AsyncClient`` for asyncio;
+    they have the same methods (``await`` each of ``AsyncClient``'s).
 
     Tokens are fetched with ``app_id``/``app_secret`` on first use and replaced before they
-    expire; transient failures are retried (``max_retries``). Use as a context manager, or
-    call :meth:`close`.
+    expire; transient failures are retried (``max_retries``). Use it as a context manager,
+    or close it (``close()``; ``await aclose()`` in asyncio).
     """
 
     def __init__(
@@ -66,7 +70,9 @@ class Client:
     def conversations(self, *, limit: int = 100, offset: int = 0) -> list[ConversationInfo]:
         """This app's conversations, newest first."""
         params = {"limit": limit, "offset": offset}
-        return _parse.conversations(self._http.request("GET", "/v1/conversations", params=params))
+        return _parse.conversations(
+            self._http.request("GET", "/v1/conversations", params=params)
+        )
 
     # --- Async API ----------------------------------------------------------------------------
 
@@ -122,13 +128,14 @@ class Client:
     ) -> Job:
         """Upload a recording (any format the server decodes: WAV, MP3, M4A, Ogg, FLAC…)."""
         file = Path(path)
-        if not file.is_file():
+        if not run_blocking(file.is_file):
             raise ValueError(f"path: {file} is not a file")
         headers = {"content-type": content_type or _bodies.content_type_for(file.suffix)}
         params = _bodies.audio_params(
             name if name is not None else file.stem, detect_phrases, webhook_url
         )
-        with file.open("rb") as fh:
+        fh = run_blocking(_open_binary, file)
+        try:
             body = self._http.request(
                 "POST",
                 "/v1/process/audio",
@@ -137,6 +144,8 @@ class Client:
                 content=lambda: _chunks(fh),
                 timeout=max(self._http.settings.timeout, 300.0),
             )
+        finally:
+            run_blocking(fh.close)
         return self._job(body)
 
     def process_audio_url(
@@ -179,10 +188,10 @@ class Client:
         chunk_ms: int = 100,
     ) -> Stream:
         """Stream audio (a WAV path, PCM bytes, or an iterable of PCM chunks) and receive live
-        events. Returns once the server has started recognition; sending goes on in the
-        background (at the audio's own pace with ``realtime=True``)."""
-        if isinstance(audio, AsyncIterable):
-            raise ValueError("audio: an async iterable needs AsyncClient.stream")
+        events. The blocking client returns it open (recognition started); in asyncio
+        ``await`` it, or ``async with`` it, to open it. Sending goes on in the background (at
+        the audio's own pace with ``realtime=True``); an async iterable of chunks needs the
+        asyncio client."""
         fmt, chunks = open_audio(
             audio, sample_rate=sample_rate, channels=channels, encoding=encoding, chunk_ms=chunk_ms
         )
@@ -196,16 +205,11 @@ class Client:
             insight_types=insight_types,
             trackers=trackers,
         )
-        if isinstance(chunks, AsyncIterable):
-            raise ValueError("audio: an async iterable needs AsyncClient.stream")
-        return Stream(
-            self._http,
-            connection_id or str(uuid.uuid4()),
-            fmt,
-            chunks,
-            start,
-            realtime=realtime,
+        stream = Stream(
+            self._http, connection_id or str(uuid.uuid4()), fmt, chunks, start, realtime=realtime
         )
+        stream.start()
+        return stream  # noqa: RET504 (the blocking client starts it before returning it)
 
     # --- Telephony API ------------------------------------------------------------------------
 
@@ -342,8 +346,12 @@ class Client:
         self.close()
 
 
-def _chunks(fh: IO[bytes]) -> Iterable[bytes]:
-    """The file from its start (each retry re-reads it)."""
-    fh.seek(0)
-    while chunk := fh.read(_CHUNK):
+def _chunks(fh: IO[bytes]) -> Iterator[bytes]:
+    """The file from its start (each retry re-reads it); off the event loop in asyncio."""
+    run_blocking(fh.seek, 0)
+    while chunk := run_blocking(fh.read, _CHUNK):
         yield chunk
+
+
+def _open_binary(file: Path) -> IO[bytes]:
+    return file.open("rb")

@@ -1,68 +1,72 @@
-"""Blocking live sockets: a reader thread turns messages into typed events, calls the
-subscribed callbacks and queues the events for iteration.
+# Generated from callscribe_sdk/_async/live.py by scripts/generate_sync_sdk.py:
+# edit that file and run the script (the test suite fails when this one differs).
+"""Live sockets: a reader turns messages into typed events, calls the subscribed callbacks
+(plain or ``async`` functions in asyncio code) and queues the events for iteration.
 
-A :class:`Stream` also sends audio (from a sender thread); a :class:`Connection` (a phone or
-SIP call) only listens, on ``/v1/subscribe/{connectionId}``.
+A stream also sends audio (from a sender beside the reader); a connection (a phone or SIP
+call) only listens, on ``/v1/subscribe/{connectionId}``. Each reader and sender is owned and
+stopped by the object that started it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-import queue
-import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Generator, Iterable, Mapping
 from types import TracebackType
 from typing import Any
 
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
-from websockets.sync.client import ClientConnection, connect
 
-from callscribe_sdk._audio import AudioFormat, pace_delay
+from callscribe_sdk._sync.http import SyncHTTP
+from callscribe_sdk._sync.resources import Conversation
+from callscribe_sdk._audio import AudioFormat, Chunks, pace_delay
+from callscribe_sdk._backend_sync import (
+    ClientConnection,
+    Event,
+    Lock,
+    Queue,
+    Worker,
+    call,
+    iterate,
+    open_websocket,
+    recv,
+)
 from callscribe_sdk._bodies import STOP_REQUEST
 from callscribe_sdk._exceptions import ConnectError, StreamError, Timeout
 from callscribe_sdk._live import Callback, Callbacks, decode, refusal
-from callscribe_sdk._resources import Conversation
-from callscribe_sdk._sync_http import SyncHTTP
 from callscribe_sdk._telephony import speaker_event, stop_body
 from callscribe_sdk.models import ConnectionStarted, ConnectionState, ConnectionStopped
 from callscribe_sdk.models.events import ErrorEvent, LiveEvent, RecognitionStarted
-
-_END = None
 
 
 def open_socket(http: SyncHTTP, path: str) -> ClientConnection:
     settings = http.settings
     url = settings.ws_url(path, http.token())
     try:
-        ws = connect(url, ssl=settings.ssl_context(), open_timeout=settings.timeout, max_size=None)
+        return open_websocket(url, ssl=settings.ssl_context(), open_timeout=settings.timeout)
     except (OSError, InvalidHandshake, InvalidURI, TimeoutError) as exc:
         raise ConnectError(f"could not open {settings.base_url}{path}: {exc}") from exc
-    # The caller owns the socket from here and closes it (``close()``): enter its context
-    # as ``with connect(...)`` would.
-    return ws.__enter__()
 
 
 class LiveSocket:
     """Events of one socket: callbacks (``subscribe``) and iteration (``events``) both see
-    every event; iteration is meant for one consumer. Callbacks subscribed late first get
-    the events they missed (on the subscribing thread), so none is lost to a race."""
+    every event; iteration is meant for one consumer. Callbacks subscribed late first get the
+    events they missed, so none is lost to a race."""
 
     def __init__(self, ws: ClientConnection, early: Iterable[LiveEvent] = ()) -> None:
         self._ws = ws
         self._callbacks = Callbacks()
-        self._lock = threading.RLock()  # held while delivering: callbacks see one order
+        self._lock = Lock()  # held while delivering: callbacks see one order
         self._history: list[LiveEvent] = []
-        self._queue: queue.Queue[LiveEvent | None] = queue.Queue()
+        self._queue: Queue[LiveEvent | None] = Queue()  # None: the socket closed
         self._early = list(early)
         self._last_error: ErrorEvent | None = None
         self._failure: BaseException | None = None  # a callback's or the sender's exception
-        self.done = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="callscribe-live", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
+        self.done = Event()
+        self._reader = Worker(self._run, name="callscribe-live")
+        self._reader.start()
 
     def _run(self) -> None:
         try:
@@ -73,7 +77,7 @@ class LiveSocket:
         except ConnectionClosed:
             pass
         finally:
-            self._queue.put(_END)
+            self._queue.put(None)
             self.done.set()
 
     def _deliver(self, event: LiveEvent) -> None:
@@ -87,7 +91,7 @@ class LiveSocket:
     def _call(self, callbacks: Callbacks, event: LiveEvent) -> None:
         for fn in callbacks.matching(event):
             try:
-                fn(event)
+                call(fn, event)
             except Exception as exc:  # a user's callback: keep reading, report it at the end
                 self.fail(exc)
 
@@ -107,17 +111,16 @@ class LiveSocket:
         """Events until the socket closes; :class:`Timeout` if none arrives for ``timeout`` s."""
         while True:
             try:
-                event = self._queue.get(timeout=timeout)
-            except queue.Empty:
+                event = self._queue.get(timeout)
+            except TimeoutError:
                 raise Timeout(f"no live event for {timeout:g} s") from None
-            if event is _END:
-                self._queue.put(_END)  # later calls end at once too
+            if event is None:
+                self._queue.put(None)  # later calls end at once too
                 self.raise_failure()
                 return
             yield event
 
     def wait(self, timeout: float | None = None) -> None:
-        """Block until the socket closes (the conversation is over)."""
         if not self.done.wait(timeout):
             raise Timeout(f"the live conversation did not end within {timeout:g} s")
         self.raise_failure()
@@ -132,40 +135,44 @@ class LiveSocket:
 
     def close(self) -> None:
         self._ws.close()
-        if self._thread.is_alive() and self._thread is not threading.current_thread():
-            self._thread.join(timeout=5)
+        self._reader.stop()
 
 
 class _Live:
     """The callback and iterator surface shared by streams and calls."""
 
-    _live: LiveSocket
+    def _socket(self) -> LiveSocket:
+        raise NotImplementedError
 
     def subscribe(self, callbacks: Mapping[str, Callback]) -> None:
-        """Call ``callbacks[kind](event)`` for each live event (from a background thread),
-        e.g. ``{"message_response": on_messages, "insight_response": on_insights}``."""
-        self._socket().subscribe(callbacks)
+        """Call ``callbacks[kind](event)`` for each live event, e.g. ``{"message_response":
+        on_messages, "insight_response": on_insights}`` (from a background thread in blocking
+        code; plain or ``async`` functions in asyncio code)."""
+        (self._socket()).subscribe(callbacks)
 
     def events(self, timeout: float | None = None) -> Iterator[LiveEvent]:
         """Typed live events until the conversation is completed."""
-        return self._socket().events(timeout)
+        for event in (self._socket()).events(timeout):
+            yield event
 
     def __iter__(self) -> Iterator[LiveEvent]:
         return self.events()
 
-    def _socket(self) -> LiveSocket:
-        return self._live
+    def wait(self, timeout: float | None = None) -> None:
+        """Wait until the live socket closes (the conversation is over)."""
+        (self._socket()).wait(timeout)
 
 
 class Stream(_Live):
-    """Audio streamed to ``/v1/streaming/{connectionId}`` and its live results."""
+    """Audio streamed to ``/v1/streaming/{connectionId}`` and its live results. The blocking
+    client opens it before returning it; in asyncio ``await`` it, or ``async with`` it."""
 
     def __init__(
         self,
         http: SyncHTTP,
         connection_id: str,
         fmt: AudioFormat,
-        chunks: Iterable[bytes],
+        chunks: Chunks,
         start: dict[str, Any],
         *,
         realtime: bool,
@@ -173,30 +180,39 @@ class Stream(_Live):
         self.connection_id = connection_id
         self._http = http
         self._fmt = fmt
-        self._chunks = chunks
+        self._chunks = iterate(chunks)
+        self._start = start
         self._realtime = realtime
-        self._stopping = threading.Event()
-        ws = open_socket(http, f"/v1/streaming/{connection_id}")
+        self._stopping = Event()
+        self._live: LiveSocket | None = None
+        self._sender: Worker | None = None
+        self._conversation: Conversation | None = None
+
+    def start(self) -> Stream:
+        """Open the socket and start recognition (once; later calls return at once)."""
+        if self._live is not None:
+            return self
+        ws = open_socket(self._http, f"/v1/streaming/{self.connection_id}")
         try:
-            early = self._handshake(ws, start)
+            early = self._handshake(ws)
         except BaseException:
             ws.close()
             raise
         self._ws = ws
         self._live = LiveSocket(ws, early)
-        self._sender = threading.Thread(target=self._send, name="callscribe-send", daemon=True)
-        self._live.start()
+        self._sender = Worker(self._send, name="callscribe-send")
         self._sender.start()
+        return self
 
-    def _handshake(self, ws: ClientConnection, start: dict[str, Any]) -> list[LiveEvent]:
+    def _handshake(self, ws: ClientConnection) -> list[LiveEvent]:
         """Send ``start_request``; read until ``recognition_started`` names the conversation."""
         with contextlib.suppress(ConnectionClosed):  # refused at once: the reads say why
-            ws.send(json.dumps(start))
+            ws.send(json.dumps(self._start))
         early: list[LiveEvent] = []
         deadline = time.monotonic() + max(self._http.settings.timeout, 30.0)
         while True:
             try:
-                event = decode(ws.recv(timeout=max(0.0, deadline - time.monotonic())))
+                message = recv(ws, max(0.0, deadline - time.monotonic()))
             except TimeoutError:
                 raise Timeout("the server did not start recognition in time") from None
             except ConnectionClosed as exc:
@@ -204,11 +220,24 @@ class Stream(_Live):
                 raise refusal(exc.rcvd.code if exc.rcvd else 1011, last) or StreamError(
                     "the server closed the stream before it started", reason="closed"
                 ) from exc
+            event = decode(message)
             early.append(event)
             if isinstance(event, RecognitionStarted) and event.conversation_id:
-                self.conversation_id: str = event.conversation_id
-                self.conversation = Conversation(self._http, event.conversation_id)
+                self._conversation = Conversation(self._http, event.conversation_id)
                 return early
+
+    @property
+    def conversation(self) -> Conversation:
+        """The conversation being built (known once the stream has started)."""
+        if self._conversation is None:
+            raise RuntimeError(
+                "the stream has not started: call start() (in asyncio, await the stream)"
+            )
+        return self._conversation
+
+    @property
+    def conversation_id(self) -> str:
+        return self.conversation.conversation_id
 
     def _send(self) -> None:
         began, sent = time.monotonic(), 0
@@ -228,24 +257,29 @@ class Stream(_Live):
         except ConnectionClosed:
             return  # the reader reports why the socket closed
         except Exception as exc:  # the caller's audio iterable failed: stop, then report it
-            self._live.fail(exc)
+            if self._live is not None:
+                self._live.fail(exc)
             self._ws.close()
+
+    def _socket(self) -> LiveSocket:
+        self.start()
+        if self._live is None:  # start() sets it or raises
+            raise RuntimeError("the stream did not start")
+        return self._live
 
     def stop(self) -> None:
         """Stop sending audio now; the server finishes and completes the conversation."""
         self._stopping.set()
 
-    def wait(self, timeout: float | None = None) -> None:
-        """Block until the conversation is completed (all audio sent and recognised)."""
-        self._live.wait(timeout)
-
     def close(self) -> None:
         self._stopping.set()
-        self._live.close()
-        self._sender.join(timeout=5)
+        if self._live is not None:
+            self._live.close()
+        if self._sender is not None:
+            self._sender.stop()
 
     def __enter__(self) -> Stream:
-        return self
+        return self.start()
 
     def __exit__(
         self,
@@ -268,17 +302,17 @@ class Connection(_Live):
         self.event_url = started.event_url
         self.conversation = Conversation(http, started.conversation_id)
         self._opened: LiveSocket | None = None
-        self._open_lock = threading.Lock()
+        self._open_lock = Lock()
 
     def __repr__(self) -> str:
-        return f"Connection({self.connection_id!r}, conversation_id={self.conversation_id!r})"
+        name = type(self).__name__
+        return f"{name}({self.connection_id!r}, conversation_id={self.conversation_id!r})"
 
     def _socket(self) -> LiveSocket:
         with self._open_lock:
             if self._opened is None:
                 ws = open_socket(self._http, f"/v1/subscribe/{self.connection_id}")
                 self._opened = LiveSocket(ws)
-                self._opened.start()
             return self._opened
 
     def stop(self) -> ConnectionStopped:
@@ -319,10 +353,6 @@ class Connection(_Live):
         """The call's state and, once it is over, why it ended."""
         body = self._http.request("GET", f"/v1/endpoint/{self.connection_id}")
         return ConnectionState.model_validate(body)
-
-    def wait(self, timeout: float | None = None) -> None:
-        """Block until the live socket closes (the call ended and the conversation is done)."""
-        self._socket().wait(timeout)
 
     def close(self) -> None:
         """Stop listening (the call goes on until :meth:`stop` or the far end hangs up)."""

@@ -1,12 +1,12 @@
-"""Asyncio resources: a conversation's results and an async job (mirror of ``_resources``)."""
+"""Resources: a conversation's results, and a job of the Async APIs."""
 
 from __future__ import annotations
 
-import asyncio
 import time
 
 from callscribe_sdk import _parse
-from callscribe_sdk._async_http import AsyncHTTP
+from callscribe_sdk._async.http import AsyncHTTP
+from callscribe_sdk._backend_async import sleep
 from callscribe_sdk._exceptions import JobFailed, Timeout
 from callscribe_sdk.models import (
     ActionItem,
@@ -33,7 +33,7 @@ class AsyncConversation:
         self._path = f"/v1/conversations/{conversation_id}"
 
     def __repr__(self) -> str:
-        return f"AsyncConversation({self.conversation_id!r})"
+        return f"{type(self).__name__}({self.conversation_id!r})"
 
     async def info(self) -> ConversationInfo:
         """Name, status (``in_progress``/``completed``), times, members."""
@@ -106,7 +106,7 @@ class AsyncJob:
         self.conversation = AsyncConversation(http, conversation_id)
 
     def __repr__(self) -> str:
-        return f"AsyncJob({self.job_id!r}, conversation_id={self.conversation_id!r})"
+        return f"{type(self).__name__}({self.job_id!r}, conversation_id={self.conversation_id!r})"
 
     async def status(self) -> JobStatus:
         return JobStatus.model_validate(await self._http.request("GET", f"/v1/job/{self.job_id}"))
@@ -124,5 +124,5 @@ class AsyncJob:
                 return status
             if time.monotonic() >= deadline:
                 raise Timeout(f"job {self.job_id} still {status.status} after {timeout:g} s")
-            await asyncio.sleep(min(interval, max(0.0, deadline - time.monotonic())))
+            await sleep(min(interval, max(0.0, deadline - time.monotonic())))
             interval = min(poll_interval, interval * 1.5)

@@ -1,24 +1,36 @@
-"""Asyncio live sockets (mirror of ``_sync_live``): a reader task turns messages into typed
-events, calls the subscribed callbacks (plain or ``async``) and queues the events for
-``async for``. Every task is owned and awaited by the object that started it."""
+"""Live sockets: a reader turns messages into typed events, calls the subscribed callbacks
+(plain or ``async`` functions in asyncio code) and queues the events for iteration.
+
+A stream also sends audio (from a sender beside the reader); a connection (a phone or SIP
+call) only listens, on ``/v1/subscribe/{connectionId}``. Each reader and sender is owned and
+stopped by the object that started it.
+"""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import inspect
 import json
 import time
-from collections.abc import AsyncIterable, AsyncIterator, Generator, Iterable, Mapping
+from collections.abc import AsyncIterator, Generator, Iterable, Mapping
 from types import TracebackType
 from typing import Any
 
-from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 
-from callscribe_sdk._aresources import AsyncConversation
-from callscribe_sdk._async_http import AsyncHTTP
-from callscribe_sdk._audio import AudioFormat, pace_delay
+from callscribe_sdk._async.http import AsyncHTTP
+from callscribe_sdk._async.resources import AsyncConversation
+from callscribe_sdk._audio import AudioFormat, Chunks, pace_delay
+from callscribe_sdk._backend_async import (
+    ClientConnection,
+    Event,
+    Lock,
+    Queue,
+    Worker,
+    call,
+    iterate,
+    open_websocket,
+    recv,
+)
 from callscribe_sdk._bodies import STOP_REQUEST
 from callscribe_sdk._exceptions import ConnectError, StreamError, Timeout
 from callscribe_sdk._live import Callback, Callbacks, decode, refusal
@@ -31,28 +43,28 @@ async def open_socket(http: AsyncHTTP, path: str) -> ClientConnection:
     settings = http.settings
     url = settings.ws_url(path, await http.token())
     try:
-        return await connect(
-            url, ssl=settings.ssl_context(), open_timeout=settings.timeout, max_size=None
-        )
+        return await open_websocket(url, ssl=settings.ssl_context(), open_timeout=settings.timeout)
     except (OSError, InvalidHandshake, InvalidURI, TimeoutError) as exc:
         raise ConnectError(f"could not open {settings.base_url}{path}: {exc}") from exc
 
 
 class AsyncLiveSocket:
-    """Events of one socket for callbacks and for one ``async for`` consumer; callbacks
-    subscribed late first get the events they missed."""
+    """Events of one socket: callbacks (``subscribe``) and iteration (``events``) both see
+    every event; iteration is meant for one consumer. Callbacks subscribed late first get the
+    events they missed, so none is lost to a race."""
 
     def __init__(self, ws: ClientConnection, early: Iterable[LiveEvent] = ()) -> None:
         self._ws = ws
         self._callbacks = Callbacks()
-        self._lock = asyncio.Lock()  # held while delivering: callbacks see one order
+        self._lock = Lock()  # held while delivering: callbacks see one order
         self._history: list[LiveEvent] = []
-        self._queue: asyncio.Queue[LiveEvent | None] = asyncio.Queue()
+        self._queue: Queue[LiveEvent | None] = Queue()  # None: the socket closed
         self._early = list(early)
         self._last_error: ErrorEvent | None = None
-        self._failure: BaseException | None = None
-        self.done = asyncio.Event()
-        self._task = asyncio.create_task(self._run(), name="callscribe-live")
+        self._failure: BaseException | None = None  # a callback's or the sender's exception
+        self.done = Event()
+        self._reader = Worker(self._run, name="callscribe-live")
+        self._reader.start()
 
     async def _run(self) -> None:
         try:
@@ -63,13 +75,13 @@ class AsyncLiveSocket:
         except ConnectionClosed:
             pass
         finally:
-            self._queue.put_nowait(None)
+            self._queue.put(None)
             self.done.set()
 
     async def _deliver(self, event: LiveEvent) -> None:
         if isinstance(event, ErrorEvent):
             self._last_error = event
-        self._queue.put_nowait(event)
+        self._queue.put(event)
         async with self._lock:
             self._history.append(event)
             await self._call(self._callbacks, event)
@@ -77,9 +89,7 @@ class AsyncLiveSocket:
     async def _call(self, callbacks: Callbacks, event: LiveEvent) -> None:
         for fn in callbacks.matching(event):
             try:
-                result = fn(event)
-                if inspect.isawaitable(result):
-                    await result
+                await call(fn, event)
             except Exception as exc:  # a user's callback: keep reading, report it at the end
                 self.fail(exc)
 
@@ -96,22 +106,21 @@ class AsyncLiveSocket:
             self._callbacks.add(callbacks)
 
     async def events(self, timeout: float | None = None) -> AsyncIterator[LiveEvent]:
+        """Events until the socket closes; :class:`Timeout` if none arrives for ``timeout`` s."""
         while True:
             try:
-                event = await asyncio.wait_for(self._queue.get(), timeout)
+                event = await self._queue.get(timeout)
             except TimeoutError:
                 raise Timeout(f"no live event for {timeout:g} s") from None
             if event is None:
-                self._queue.put_nowait(None)
+                self._queue.put(None)  # later calls end at once too
                 self.raise_failure()
                 return
             yield event
 
     async def wait(self, timeout: float | None = None) -> None:
-        try:
-            await asyncio.wait_for(self.done.wait(), timeout)
-        except TimeoutError:
-            raise Timeout(f"the live conversation did not end within {timeout:g} s") from None
+        if not await self.done.wait(timeout):
+            raise Timeout(f"the live conversation did not end within {timeout:g} s")
         self.raise_failure()
 
     def raise_failure(self) -> None:
@@ -124,17 +133,19 @@ class AsyncLiveSocket:
 
     async def aclose(self) -> None:
         await self._ws.close()
-        self._task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._task
+        await self._reader.stop()
 
 
 class _AsyncLive:
+    """The callback and iterator surface shared by streams and calls."""
+
     async def _socket(self) -> AsyncLiveSocket:
         raise NotImplementedError
 
     async def subscribe(self, callbacks: Mapping[str, Callback]) -> None:
-        """Call ``callbacks[kind](event)`` (plain or ``async`` functions) for each live event."""
+        """Call ``callbacks[kind](event)`` for each live event, e.g. ``{"message_response":
+        on_messages, "insight_response": on_insights}`` (from a background thread in blocking
+        code; plain or ``async`` functions in asyncio code)."""
         await (await self._socket()).subscribe(callbacks)
 
     async def events(self, timeout: float | None = None) -> AsyncIterator[LiveEvent]:
@@ -151,15 +162,15 @@ class _AsyncLive:
 
 
 class AsyncStream(_AsyncLive):
-    """Audio streamed to ``/v1/streaming/{connectionId}``. ``await`` it, or ``async with``
-    it, to open the stream; sending runs in a task that :meth:`aclose` awaits."""
+    """Audio streamed to ``/v1/streaming/{connectionId}`` and its live results. The blocking
+    client opens it before returning it; in asyncio ``await`` it, or ``async with`` it."""
 
     def __init__(
         self,
         http: AsyncHTTP,
         connection_id: str,
         fmt: AudioFormat,
-        chunks: Iterable[bytes] | AsyncIterable[bytes],
+        chunks: Chunks,
         start: dict[str, Any],
         *,
         realtime: bool,
@@ -167,15 +178,16 @@ class AsyncStream(_AsyncLive):
         self.connection_id = connection_id
         self._http = http
         self._fmt = fmt
-        self._chunks = chunks
+        self._chunks = iterate(chunks)
         self._start = start
         self._realtime = realtime
-        self._stopping = asyncio.Event()
+        self._stopping = Event()
         self._live: AsyncLiveSocket | None = None
-        self._sender: asyncio.Task[None] | None = None
+        self._sender: Worker | None = None
         self._conversation: AsyncConversation | None = None
 
     async def start(self) -> AsyncStream:
+        """Open the socket and start recognition (once; later calls return at once)."""
         if self._live is not None:
             return self
         ws = await open_socket(self._http, f"/v1/streaming/{self.connection_id}")
@@ -186,20 +198,24 @@ class AsyncStream(_AsyncLive):
             raise
         self._ws = ws
         self._live = AsyncLiveSocket(ws, early)
-        self._sender = asyncio.create_task(self._send(), name="callscribe-send")
+        self._sender = Worker(self._send, name="callscribe-send")
+        self._sender.start()
         return self
 
+    # unasync: async-only
     def __await__(self) -> Generator[Any, None, AsyncStream]:
         return self.start().__await__()
 
+    # unasync: end
     async def _handshake(self, ws: ClientConnection) -> list[LiveEvent]:
+        """Send ``start_request``; read until ``recognition_started`` names the conversation."""
         with contextlib.suppress(ConnectionClosed):  # refused at once: the reads say why
             await ws.send(json.dumps(self._start))
         early: list[LiveEvent] = []
         deadline = time.monotonic() + max(self._http.settings.timeout, 30.0)
         while True:
             try:
-                message = await asyncio.wait_for(ws.recv(), max(0.0, deadline - time.monotonic()))
+                message = await recv(ws, max(0.0, deadline - time.monotonic()))
             except TimeoutError:
                 raise Timeout("the server did not start recognition in time") from None
             except ConnectionClosed as exc:
@@ -217,40 +233,32 @@ class AsyncStream(_AsyncLive):
     def conversation(self) -> AsyncConversation:
         """The conversation being built (known once the stream has started)."""
         if self._conversation is None:
-            raise RuntimeError("the stream has not started: await it or use 'async with'")
+            raise RuntimeError(
+                "the stream has not started: call start() (in asyncio, await the stream)"
+            )
         return self._conversation
 
     @property
     def conversation_id(self) -> str:
         return self.conversation.conversation_id
 
-    async def _chunk_iter(self) -> AsyncIterator[bytes]:
-        if isinstance(self._chunks, AsyncIterable):
-            async for chunk in self._chunks:
-                yield chunk
-        else:
-            for chunk in self._chunks:
-                yield chunk
-
     async def _send(self) -> None:
         began, sent = time.monotonic(), 0
         try:
-            async for chunk in self._chunk_iter():
+            async for chunk in self._chunks:
                 if self._stopping.is_set():
                     break
                 if not chunk:
                     continue
                 await self._ws.send(bytes(chunk))
                 sent += len(chunk)
-                delay = (
-                    pace_delay(self._fmt, sent, time.monotonic() - began) if self._realtime else 0
-                )
-                if delay:
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self._stopping.wait(), delay)
+                if self._realtime:
+                    delay = pace_delay(self._fmt, sent, time.monotonic() - began)
+                    if delay and await self._stopping.wait(delay):
+                        break
             await self._ws.send(json.dumps(STOP_REQUEST))
         except ConnectionClosed:
-            return
+            return  # the reader reports why the socket closed
         except Exception as exc:  # the caller's audio iterable failed: stop, then report it
             if self._live is not None:
                 self._live.fail(exc)
@@ -271,9 +279,7 @@ class AsyncStream(_AsyncLive):
         if self._live is not None:
             await self._live.aclose()
         if self._sender is not None:
-            self._sender.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._sender
+            await self._sender.stop()
 
     async def __aenter__(self) -> AsyncStream:
         return await self.start()
@@ -288,7 +294,8 @@ class AsyncStream(_AsyncLive):
 
 
 class AsyncConnection(_AsyncLive):
-    """A phone or SIP call the server has dialled (asyncio); see :class:`Connection`."""
+    """A phone or SIP call the server has dialled; listen with :meth:`subscribe` or
+    :meth:`events` (the live socket opens on first use), end it with :meth:`stop`."""
 
     def __init__(self, http: AsyncHTTP, started: ConnectionStarted) -> None:
         self._http = http
@@ -298,10 +305,11 @@ class AsyncConnection(_AsyncLive):
         self.event_url = started.event_url
         self.conversation = AsyncConversation(http, started.conversation_id)
         self._opened: AsyncLiveSocket | None = None
-        self._open_lock = asyncio.Lock()
+        self._open_lock = Lock()
 
     def __repr__(self) -> str:
-        return f"AsyncConnection({self.connection_id!r}, conversation_id={self.conversation_id!r})"
+        name = type(self).__name__
+        return f"{name}({self.connection_id!r}, conversation_id={self.conversation_id!r})"
 
     async def _socket(self) -> AsyncLiveSocket:
         async with self._open_lock:
@@ -345,12 +353,14 @@ class AsyncConnection(_AsyncLive):
         await self._http.request("POST", f"/v1/event/{self.connection_id}", json=body)
 
     async def state(self) -> ConnectionState:
+        """The call's state and, once it is over, why it ended."""
         body = await self._http.request("GET", f"/v1/endpoint/{self.connection_id}")
         return ConnectionState.model_validate(body)
 
     async def aclose(self) -> None:
         """Stop listening (the call goes on until :meth:`stop` or the far end hangs up)."""
-        opened, self._opened = self._opened, None
+        async with self._open_lock:
+            opened, self._opened = self._opened, None
         if opened is not None:
             await opened.aclose()
 
@@ -364,3 +374,6 @@ class AsyncConnection(_AsyncLive):
         tb: TracebackType | None,
     ) -> None:
         await self.aclose()
+
+
+__all__ = ["AsyncConnection", "AsyncLiveSocket", "AsyncStream"]

@@ -1,12 +1,15 @@
-"""Blocking resources: a conversation's results and an async job."""
+# Generated from callscribe_sdk/_async/resources.py by scripts/generate_sync_sdk.py:
+# edit that file and run the script (the test suite fails when this one differs).
+"""Resources: a conversation's results, and a job of the Async APIs."""
 
 from __future__ import annotations
 
 import time
 
 from callscribe_sdk import _parse
+from callscribe_sdk._sync.http import SyncHTTP
+from callscribe_sdk._backend_sync import sleep
 from callscribe_sdk._exceptions import JobFailed, Timeout
-from callscribe_sdk._sync_http import SyncHTTP
 from callscribe_sdk.models import (
     ActionItem,
     Analytics,
@@ -32,7 +35,7 @@ class Conversation:
         self._path = f"/v1/conversations/{conversation_id}"
 
     def __repr__(self) -> str:
-        return f"Conversation({self.conversation_id!r})"
+        return f"{type(self).__name__}({self.conversation_id!r})"
 
     def info(self) -> ConversationInfo:
         """Name, status (``in_progress``/``completed``), times, members."""
@@ -41,7 +44,9 @@ class Conversation:
     def messages(self, *, verbose: bool = False, sentiment: bool = False) -> list[Message]:
         """The transcript; ``verbose`` adds word timings, ``sentiment`` each message's polarity."""
         params = _parse.flags(verbose=verbose, sentiment=sentiment)
-        return _parse.messages(self._http.request("GET", f"{self._path}/messages", params=params))
+        return _parse.messages(
+            self._http.request("GET", f"{self._path}/messages", params=params)
+        )
 
     def questions(self) -> list[Question]:
         return _parse.questions(self._http.request("GET", f"{self._path}/questions"))
@@ -54,7 +59,9 @@ class Conversation:
 
     def topics(self, *, sentiment: bool = False, parent_refs: bool = False) -> list[Topic]:
         params = {"sentiment": sentiment, "parentRefs": parent_refs}
-        body = self._http.request("GET", f"{self._path}/topics", params=_parse.flags(**params))
+        body = self._http.request(
+            "GET", f"{self._path}/topics", params=_parse.flags(**params)
+        )
         return _parse.topics(body)
 
     def members(self) -> list[Member]:
@@ -101,13 +108,13 @@ class Job:
         self.conversation = Conversation(http, conversation_id)
 
     def __repr__(self) -> str:
-        return f"Job({self.job_id!r}, conversation_id={self.conversation_id!r})"
+        return f"{type(self).__name__}({self.job_id!r}, conversation_id={self.conversation_id!r})"
 
     def status(self) -> JobStatus:
         return JobStatus.model_validate(self._http.request("GET", f"/v1/job/{self.job_id}"))
 
     def wait(self, timeout: float = 600.0, *, poll_interval: float = 0.5) -> JobStatus:
-        """Block until the job completes; :class:`JobFailed` if it failed, :class:`Timeout`
+        """Wait until the job completes; :class:`JobFailed` if it failed, :class:`Timeout`
         if it is still running after ``timeout`` seconds."""
         deadline = time.monotonic() + timeout
         interval = min(poll_interval, 0.2)
@@ -119,5 +126,5 @@ class Job:
                 return status
             if time.monotonic() >= deadline:
                 raise Timeout(f"job {self.job_id} still {status.status} after {timeout:g} s")
-            time.sleep(min(interval, max(0.0, deadline - time.monotonic())))
+            sleep(min(interval, max(0.0, deadline - time.monotonic())))
             interval = min(poll_interval, interval * 1.5)

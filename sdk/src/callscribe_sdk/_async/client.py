@@ -1,8 +1,7 @@
-"""The asyncio client (mirror of ``_client``): every API of a callscribe server."""
+"""The client: every API of a callscribe server behind one object."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 import ssl
 import uuid
@@ -14,10 +13,11 @@ from typing import IO, Any
 import httpx
 
 from callscribe_sdk import _bodies, _parse, _telephony
-from callscribe_sdk._aresources import AsyncConversation, AsyncJob
-from callscribe_sdk._async_http import AsyncHTTP
-from callscribe_sdk._async_live import AsyncConnection, AsyncStream
+from callscribe_sdk._async.http import AsyncHTTP
+from callscribe_sdk._async.live import AsyncConnection, AsyncStream
+from callscribe_sdk._async.resources import AsyncConversation, AsyncJob
 from callscribe_sdk._audio import AudioInput, open_audio
+from callscribe_sdk._backend_async import run_blocking
 from callscribe_sdk._bodies import INSIGHT_TYPES, TextMessage
 from callscribe_sdk._http import Settings
 from callscribe_sdk.models import ConnectionStarted, ConversationInfo, JobAccepted
@@ -26,11 +26,12 @@ _CHUNK = 1 << 16
 
 
 class AsyncClient:
-    """A callscribe server, for asyncio code.
+    """A callscribe server. ``Client`` is for blocking code, ``AsyncClient`` for asyncio;
+    they have the same methods (``await`` each of ``AsyncClient``'s).
 
     Tokens are fetched with ``app_id``/``app_secret`` on first use and replaced before they
-    expire; transient failures are retried (``max_retries``). Use as a context manager, or
-    ``await`` :meth:`aclose`.
+    expire; transient failures are retried (``max_retries``). Use it as a context manager,
+    or close it (``close()``; ``await aclose()`` in asyncio).
     """
 
     def __init__(
@@ -125,13 +126,13 @@ class AsyncClient:
     ) -> AsyncJob:
         """Upload a recording (any format the server decodes: WAV, MP3, M4A, Ogg, FLAC…)."""
         file = Path(path)
-        if not await asyncio.to_thread(file.is_file):
+        if not await run_blocking(file.is_file):
             raise ValueError(f"path: {file} is not a file")
         headers = {"content-type": content_type or _bodies.content_type_for(file.suffix)}
         params = _bodies.audio_params(
             name if name is not None else file.stem, detect_phrases, webhook_url
         )
-        fh = await asyncio.to_thread(file.open, "rb")
+        fh = await run_blocking(_open_binary, file)
         try:
             body = await self._http.request(
                 "POST",
@@ -142,7 +143,7 @@ class AsyncClient:
                 timeout=max(self._http.settings.timeout, 300.0),
             )
         finally:
-            await asyncio.to_thread(fh.close)
+            await run_blocking(fh.close)
         return self._job(body)
 
     async def process_audio_url(
@@ -185,8 +186,10 @@ class AsyncClient:
         chunk_ms: int = 100,
     ) -> AsyncStream:
         """Stream audio (a WAV path, PCM bytes, or an iterable of PCM chunks) and receive live
-        events. ``await`` the result (or ``async with`` it) to open the stream; sending goes
-        on in a task (at the audio's own pace with ``realtime=True``)."""
+        events. The blocking client returns it open (recognition started); in asyncio
+        ``await`` it, or ``async with`` it, to open it. Sending goes on in the background (at
+        the audio's own pace with ``realtime=True``); an async iterable of chunks needs the
+        asyncio client."""
         fmt, chunks = open_audio(
             audio, sample_rate=sample_rate, channels=channels, encoding=encoding, chunk_ms=chunk_ms
         )
@@ -200,14 +203,11 @@ class AsyncClient:
             insight_types=insight_types,
             trackers=trackers,
         )
-        return AsyncStream(
-            self._http,
-            connection_id or str(uuid.uuid4()),
-            fmt,
-            chunks,
-            start,
-            realtime=realtime,
+        stream = AsyncStream(
+            self._http, connection_id or str(uuid.uuid4()), fmt, chunks, start, realtime=realtime
         )
+        # unasync: sync-only: stream.start()
+        return stream  # noqa: RET504 (the blocking client starts it before returning it)
 
     # --- Telephony API ------------------------------------------------------------------------
 
@@ -345,7 +345,11 @@ class AsyncClient:
 
 
 async def _chunks(fh: IO[bytes]) -> AsyncIterator[bytes]:
-    """The file from its start (each retry re-reads it), read off the event loop."""
-    await asyncio.to_thread(fh.seek, 0)
-    while chunk := await asyncio.to_thread(fh.read, _CHUNK):
+    """The file from its start (each retry re-reads it); off the event loop in asyncio."""
+    await run_blocking(fh.seek, 0)
+    while chunk := await run_blocking(fh.read, _CHUNK):
         yield chunk
+
+
+def _open_binary(file: Path) -> IO[bytes]:
+    return file.open("rb")

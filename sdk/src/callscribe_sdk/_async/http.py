@@ -1,9 +1,8 @@
-"""The asyncio HTTP layer: one ``httpx.AsyncClient``, tokens refreshed before they expire
-and once on a 401, retries with backoff. A lock makes concurrent requests share one fetch."""
+"""The HTTP layer: one httpx client, tokens refreshed before they expire and once on a 401,
+retries with backoff. A lock makes concurrent requests share one token fetch."""
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Callable
 from typing import Any
@@ -11,6 +10,7 @@ from typing import Any
 import httpx
 
 from callscribe_sdk._auth import Token, token_request
+from callscribe_sdk._backend_async import Lock, sleep
 from callscribe_sdk._http import (
     CONNECT_FAILURES,
     USER_AGENT,
@@ -24,6 +24,8 @@ TOKEN_PATH = "/oauth2/token:generate"
 
 
 class AsyncHTTP:
+    """Requests to one server with one app's credentials."""
+
     def __init__(self, settings: Settings, http: httpx.AsyncClient | None = None) -> None:
         self.settings = settings
         self._owns_http = http is None
@@ -33,7 +35,7 @@ class AsyncHTTP:
             verify=settings.verify,
             headers={"user-agent": USER_AGENT},
         )
-        self._lock = asyncio.Lock()
+        self._lock = Lock()
         self._token: Token | None = None
         if settings.access_token is not None:
             self._token = Token(settings.access_token, float("inf"))
@@ -102,7 +104,7 @@ class AsyncHTTP:
                 delay = self.settings.retry.delay(attempt, status=None, retry_after=None)
                 if delay is None:
                     raise transport_error(exc, self.settings.base_url) from exc
-                await asyncio.sleep(delay)
+                await sleep(delay)
                 attempt += 1
                 continue
             except httpx.HTTPError as exc:
@@ -120,7 +122,7 @@ class AsyncHTTP:
                 self._invalidate()
                 continue
             if step == "retry" and delay is not None:
-                await asyncio.sleep(delay)
+                await sleep(delay)
                 attempt += 1
                 continue
             return decode(response)

@@ -1,0 +1,5 @@
+# Generated from callscribe_sdk/_async/__init__.py by scripts/generate_sync_sdk.py:
+# edit that file and run the script (the test suite fails when this one differs).
+"""The client's modules, written once: ``_async`` by hand for asyncio, ``_sync`` generated
+from it for blocking code by ``scripts/generate_sync_sdk.py`` (the test suite fails when
+they differ)."""
