@@ -163,7 +163,7 @@ def main() -> None:
     parser.add_argument("--limit", type=_positive, default=None, help="only the first N calls")
     parser.add_argument("--known", action="store_true", help="give the diarizer the speaker count")
     args = parser.parse_args()
-    from callscribe.speakers.offline import diarize_audio  # being written; imported only to run
+    from callscribe.speakers.offline import diarize_audio  # loads the models: only to run
 
     lines = LINES if args.line == "both" else (args.line,)
     run(diarize_audio, args.set_name, lines, args.limit, args.known)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import socket
+import http.client
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -262,10 +262,17 @@ def test_an_idle_connection_outlives_the_clients_keep_alive(small_server: Server
     races the client's next request on it into "connection reset by peer". The server must
     hold it longer, so the client is always the one that closes."""
     host, port = small_server.base_url.removeprefix("http://").split(":")
-    request = f"GET /health/live HTTP/1.1\r\nHost: {host}\r\n\r\n".encode()
-    with socket.create_connection((host, int(port)), timeout=10) as conn:
-        for pause in (6.5, 0):  # past httpx's (and uvicorn's default) 5 s keep-alive
-            conn.sendall(request)
-            answer = conn.recv(65536)
-            assert answer.startswith(b"HTTP/1.1 200"), answer[:80]
-            time.sleep(pause)
+    conn = http.client.HTTPConnection(host, int(port), timeout=10)
+    try:
+        conn.request("GET", "/health/live")
+        first = conn.getresponse()
+        assert first.status == 200
+        first.read()  # the whole response: the connection is idle from here
+        sock = conn.sock
+        time.sleep(6.5)  # past httpx's (and uvicorn's default) 5 s keep-alive
+        conn.request("GET", "/health/live")  # a closed socket fails here or below
+        second = conn.getresponse()
+        assert second.status == 200
+        assert conn.sock is sock  # the same connection, not a new one
+    finally:
+        conn.close()
