@@ -35,9 +35,11 @@ from callscribe.audio.pcm import Samples, resample
 RATE = speech.RATE
 T = TypeVar("T")
 SEED = 20261201
-CALLS_PER_SET = 10
+CALLS_PER_SET = {"tune": 30, "score": 10}
+"""Thresholds are chosen on three times as many calls as are scored: ten calls hear each voice
+about twice, too few to meet the pairs of alike voices that decide a threshold."""
 SPEAKER_COUNTS = (2, 3, 4, 2, 3, 2, 4, 3, 2, 3)
-"""Speakers per call, by call number: four calls of 2, four of 3, two of 4."""
+"""Speakers per call, by call number (repeating): four calls of 2, four of 3, two of 4."""
 MIN_CALL, MAX_CALL = 40.0, 90.0
 MIN_TURN, MAX_TURN = 1.0, 8.0
 GAP = (0.1, 0.5)
@@ -228,8 +230,8 @@ def _casts(set_name: str) -> list[list[str]]:
     guests = [s.id for s in readers if s.subset != pool.MANY_CLIPS]
     used: Counter[str] = Counter()
     casts: list[list[str]] = []
-    for number in range(CALLS_PER_SET):
-        count = SPEAKER_COUNTS[number]
+    for number in range(CALLS_PER_SET[set_name]):
+        count = SPEAKER_COUNTS[number % len(SPEAKER_COUNTS)]
         many = 2 if count == 2 else int(rng.integers(1, 3))
         cast = _least_used(rng, hosts, used, many) + _least_used(rng, guests, used, count - many)
         used.update(cast)
@@ -257,7 +259,7 @@ def build(set_name: str, number: int) -> Call:
 
 def calls(set_name: str) -> list[Call]:
     """The set's calls (``tune`` or ``score``), the same on every run."""
-    return [build(set_name, number) for number in range(CALLS_PER_SET)]
+    return [build(set_name, number) for number in range(CALLS_PER_SET[set_name])]
 
 
 __all__ = ["Call", "Segment", "build", "calls", "phone_line"]
