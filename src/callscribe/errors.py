@@ -11,6 +11,7 @@
     │   └── UnsupportedMedia        audio we cannot decode                   -> 415
     ├── AuthError                   missing, invalid or expired credentials  -> 401
     ├── NotFound                    unknown id, or another app's object      -> 404
+    │   └── Gone                    a genuine link that has expired          -> 410
     ├── Conflict                    the object is in the wrong state         -> 409
     ├── LimitExceeded               a concurrency or rate limit              -> 429
     └── ServiceError                a dependency failed (database, SMTP, SIP trunk, recogniser)
@@ -77,6 +78,12 @@ class NotFound(CallscribeError):
     status_code = 404
 
 
+class Gone(NotFound):
+    """A link that was genuine and has expired (a forged or revoked one is a NotFound)."""
+
+    status_code = 410
+
+
 class Conflict(CallscribeError):
     """The object exists but is in a state that does not allow the operation."""
 
@@ -110,6 +117,7 @@ __all__ = [
     "ConfigError",
     "Conflict",
     "EngineUnavailable",
+    "Gone",
     "InputError",
     "LimitExceeded",
     "NotFound",

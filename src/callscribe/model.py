@@ -133,6 +133,8 @@ class Conversation:
     members: tuple[Member, ...] = ()
     settings: dict[str, Any] = field(default_factory=dict)
     metadata: dict[str, Any] = field(default_factory=dict)
+    link_epoch: int = 0
+    """How many times its summary links were revoked (links made before the last stop working)."""
 
 
 @dataclass(frozen=True, slots=True)

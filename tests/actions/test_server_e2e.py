@@ -276,3 +276,55 @@ def test_summary_page_in_headless_chromium(
     assert http.get(path[:-4] + "AAAA").status_code == 404
     other = path.replace(finished["cid"], "1" * 16)
     assert http.get(other).status_code == 404
+
+
+def test_experience_links_expire_and_revoking_ends_every_link(
+    finished: dict[str, Any], server: ServerProcess, receiver: Receiver
+) -> None:
+    """Symbl's Experience API: a summary link that lasts ``summaryURLExpiresIn`` seconds
+    (410 once it has expired); revoking ends every link, the e-mailed one included."""
+    http, cid = finished["api"].http, finished["cid"]
+    ok = eventually(lambda: [c for c in receiver.on("/hooks/completed") if c.answered == 200])
+    mailed = json.loads(ok[0].body)["summaryUrl"].removeprefix(server.base_url)
+
+    def made(**body: Any) -> dict[str, Any]:
+        r = http.post(f"/v1/conversations/{cid}/experiences", json=body)
+        assert r.status_code == 200, r.text
+        return dict(r.json())
+
+    short = made(name="verbose-text-summary", summaryURLExpiresIn=2, logo="https://x.test/l.png")
+    lasting = made(name="verbose-text-summary")  # Symbl's default: 30 days
+    forever = made(name="verbose-text-summary", summaryURLExpiresIn=0)
+    assert "expiresAt" not in forever
+    assert lasting["expiresAt"].startswith(str(time.gmtime(time.time() + 30 * 86400).tm_year))
+    for link in (short, lasting, forever):
+        assert link["url"].startswith(f"{server.base_url}/c/{cid}/")
+        assert http.get(link["url"].removeprefix(server.base_url)).status_code == 200
+    time.sleep(2.5)
+    expired = http.get(short["url"].removeprefix(server.base_url))
+    assert expired.status_code == 410
+    assert "expired" in expired.json()["message"]
+
+    for bad, needle in (
+        ({"name": "video-summary"}, "video-summary"),
+        ({"name": "verbose-text-summary", "summaryURLExpiresIn": -1}, "summaryURLExpiresIn"),
+        ({"summaryURLExpiresIn": 60}, "name"),
+    ):
+        r = http.post(f"/v1/conversations/{cid}/experiences", json=bad)
+        assert r.status_code in (400, 422), r.text
+        assert needle in r.json()["message"]
+    assert (
+        http.post(
+            "/v1/conversations/1111111111111111/experiences", json={"name": "verbose-text-summary"}
+        ).status_code
+        == 404
+    )
+
+    r = http.delete(f"/v1/conversations/{cid}/experiences")
+    assert r.status_code == 200, r.text
+    for path in (mailed, lasting["url"], forever["url"]):
+        assert http.get(path.removeprefix(server.base_url)).status_code == 404
+    renewed = made(name="verbose-text-summary", summaryURLExpiresIn=0)
+    assert renewed["url"] != forever["url"]
+    assert http.get(renewed["url"].removeprefix(server.base_url)).status_code == 200
+    assert http.delete("/v1/conversations/1111111111111111/experiences").status_code == 404

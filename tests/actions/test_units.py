@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from callscribe.actions import PageLinks, base_url, parse_actions
+from callscribe.actions import LinkCheck, PageLinks, base_url, parse_actions
 from callscribe.actions.backoff import RetryPolicy
 from callscribe.config import Settings
 from callscribe.errors import ValidationFailed
@@ -57,11 +57,33 @@ def test_page_links_are_stable_per_key_and_unforgeable() -> None:
     assert url.startswith("https://calls.example.com/c/1234567890123456/")
     token = url.rsplit("/", 1)[1]
     assert len(token) == 32
-    assert links.verify("1234567890123456", token)
-    assert not links.verify("1234567890123457", token)
-    assert not links.verify("1234567890123456", token[:-1] + ("A" if token[-1] != "A" else "B"))
+    assert links.check("1234567890123456", token, epoch=0) is LinkCheck.VALID
+    assert links.check("1234567890123457", token, epoch=0) is LinkCheck.INVALID
+    forged = token[:-1] + ("A" if token[-1] != "A" else "B")
+    assert links.check("1234567890123456", forged, epoch=0) is LinkCheck.INVALID
     assert PageLinks("k" * 64, "x").token("1") == links.token("1")
     assert PageLinks("j" * 64, "x").token("1") != links.token("1")
+
+
+def test_page_links_expire_and_are_revoked_by_the_epoch() -> None:
+    links = PageLinks("k" * 64, "https://calls.example.com")
+    lasting = links.summary_url(_conv("1234567890123456"), expires_in=3600)
+    token = lasting.rsplit("/", 1)[1]
+    expiry = int(token.split(".")[0], 16)
+    assert links.check("1234567890123456", token, epoch=0) is LinkCheck.VALID
+    assert links.check("1234567890123456", token, epoch=0, now=expiry) is LinkCheck.EXPIRED
+    # a later expiry written into the token is a forgery, not an extension
+    stretched = f"{expiry + 86400:x}.{token.split('.')[1]}"
+    assert links.check("1234567890123456", stretched, epoch=0) is LinkCheck.INVALID
+    # revoking (epoch 1) kills expiring and never-expiring links alike; new ones work
+    never = links.token("1234567890123456")
+    assert links.check("1234567890123456", token, epoch=1) is LinkCheck.INVALID
+    assert links.check("1234567890123456", never, epoch=1) is LinkCheck.INVALID
+    renewed = links.token("1234567890123456", epoch=1)
+    assert renewed != never
+    assert links.check("1234567890123456", renewed, epoch=1) is LinkCheck.VALID
+    for junk in ("", ".", "zz.abc", "-1." + never, "0." + never):
+        assert links.check("1234567890123456", junk, epoch=0) is LinkCheck.INVALID
 
 
 def test_base_url_falls_back_to_host_and_port() -> None:

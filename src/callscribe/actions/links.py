@@ -1,8 +1,12 @@
-"""Unguessable links to a conversation's summary page.
+"""Unguessable links to a conversation's summary page, which may expire and can be revoked.
 
-The token is an HMAC-SHA256 of the conversation id under a key kept in the database
-(``server_keys``, created on first start), so every process of one deployment builds the
-same link, nothing per conversation needs storing, and a link cannot be forged from an id.
+The token is an HMAC-SHA256 under a key kept in the database (``server_keys``, created on
+first start), so every process of one deployment builds the same link and a link cannot be
+forged from an id. It signs the conversation id, the link's expiry (if any: the expiry is also
+written in the token, in clear) and the conversation's ``link_epoch``: revoking a
+conversation's links bumps the epoch, so every link made before stops verifying while nothing
+per link is stored. A never-expiring link of a conversation never revoked is the same as links
+made before links could expire, so those keep working.
 """
 
 from __future__ import annotations
@@ -11,12 +15,23 @@ import base64
 import hashlib
 import hmac
 import secrets
+import time
+from enum import StrEnum
 
 from callscribe.config import Settings
 from callscribe.model import Conversation
 
 PAGE_KEY_NAME = "summary-page-key"
 _TOKEN_CHARS = 32
+DEFAULT_EXPIRES_IN = 30 * 24 * 3600
+"""Seconds a link from the Experience API lasts when not told (Symbl's default, 30 days)."""
+
+
+class LinkCheck(StrEnum):
+    VALID = "valid"
+    EXPIRED = "expired"
+    INVALID = "invalid"
+    """Forged, of another conversation, or revoked: a 404, as for an unknown conversation."""
 
 
 def new_key() -> str:
@@ -35,20 +50,50 @@ class PageLinks:
         self._key = key.encode()
         self.base = base.rstrip("/")
 
-    def token(self, conversation_id: str) -> str:
-        digest = hmac.new(self._key, f"page:{conversation_id}".encode(), hashlib.sha256).digest()
+    def _mac(self, conversation_id: str, expires_at: int, epoch: int) -> str:
+        signed = f"page:{conversation_id}"
+        if expires_at or epoch:
+            signed += f":{expires_at}:{epoch}"
+        digest = hmac.new(self._key, signed.encode(), hashlib.sha256).digest()
         return base64.urlsafe_b64encode(digest).decode().rstrip("=")[:_TOKEN_CHARS]
 
-    def verify(self, conversation_id: str, token: str) -> bool:
-        """Constant-time check of a token taken from a URL."""
-        return hmac.compare_digest(self.token(conversation_id), token)
+    def token(self, conversation_id: str, *, epoch: int = 0, expires_at: int = 0) -> str:
+        """``expires_at``: Unix seconds, 0 for never."""
+        mac = self._mac(conversation_id, expires_at, epoch)
+        return f"{expires_at:x}.{mac}" if expires_at else mac
 
-    def path(self, conversation_id: str) -> str:
-        return f"/c/{conversation_id}/{self.token(conversation_id)}"
+    def check(
+        self, conversation_id: str, token: str, *, epoch: int, now: float | None = None
+    ) -> LinkCheck:
+        """A token taken from a URL (constant-time comparison); expiry is told only for a
+        token that is otherwise genuine."""
+        expiry, dot, mac = token.rpartition(".")
+        try:
+            expires_at = int(expiry, 16) if dot else 0
+        except ValueError:
+            return LinkCheck.INVALID
+        if (dot and expires_at <= 0) or not hmac.compare_digest(
+            self._mac(conversation_id, expires_at, epoch), mac
+        ):
+            return LinkCheck.INVALID
+        if expires_at and expires_at <= (time.time() if now is None else now):
+            return LinkCheck.EXPIRED
+        return LinkCheck.VALID
 
-    def summary_url(self, conversation: Conversation) -> str:
-        """The page's absolute URL: goes into e-mails, events and ``summaryInfo``."""
-        return self.base + self.path(conversation.id)
+    def path(self, conversation_id: str, *, epoch: int = 0, expires_at: int = 0) -> str:
+        token = self.token(conversation_id, epoch=epoch, expires_at=expires_at)
+        return f"/c/{conversation_id}/{token}"
+
+    def summary_url(self, conversation: Conversation, expires_in: int = 0) -> str:
+        """The page's absolute URL: goes into e-mails, events and ``summaryInfo`` (never
+        expiring), or is made by the Experience API (``expires_in`` seconds, 0: never)."""
+        return self.summary_link(conversation, expires_in)[0]
+
+    def summary_link(self, conversation: Conversation, expires_in: int) -> tuple[str, int]:
+        """The URL and when it expires (Unix seconds, 0: never)."""
+        expires_at = int(time.time()) + expires_in if expires_in else 0
+        path = self.path(conversation.id, epoch=conversation.link_epoch, expires_at=expires_at)
+        return self.base + path, expires_at
 
 
-__all__ = ["PAGE_KEY_NAME", "PageLinks", "base_url", "new_key"]
+__all__ = ["DEFAULT_EXPIRES_IN", "PAGE_KEY_NAME", "LinkCheck", "PageLinks", "base_url", "new_key"]

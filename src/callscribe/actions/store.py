@@ -256,13 +256,18 @@ class ActionStore:
             )
             return [_delivery(r) for r in rows]
 
-    async def conversation_app(self, conversation_id: str) -> str | None:
-        """The app owning a conversation (the summary page knows only the id and token)."""
+    async def page_owner(self, conversation_id: str) -> tuple[str, int] | None:
+        """The app owning a conversation and its link epoch (the summary page knows only the
+        id and token); None for an unknown conversation."""
         async with self._sessions() as s:
-            app_id: str | None = await s.scalar(
-                select(ConversationRow.app_id).where(ConversationRow.id == conversation_id)
-            )
-            return app_id
+            row = (
+                await s.execute(
+                    select(ConversationRow.app_id, ConversationRow.link_epoch).where(
+                        ConversationRow.id == conversation_id
+                    )
+                )
+            ).first()
+            return None if row is None else (row[0], row[1])
 
 
 __all__ = ["FAILED", "PENDING", "SENT", "ActionStore", "Delivery", "NewDelivery", "Subscription"]

@@ -115,6 +115,7 @@ def conversation(row: ConversationRow, members: list[Member]) -> Conversation:
         members=tuple(members),
         settings=dict(row.settings),
         metadata=dict(row.metadata_),
+        link_epoch=row.link_epoch,
     )
 
 

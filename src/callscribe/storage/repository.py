@@ -222,6 +222,19 @@ class Repository:
             row.metadata_ = {**row.metadata_, **changes}
             await s.commit()
 
+    async def revoke_links(self, app_id: str, conversation_id: str) -> Conversation:
+        """Every summary link made so far stops working (the epoch they signed moves on);
+        returns the conversation as it now is, for making new links."""
+        async with self._sessions() as s:
+            await self._owned(s, app_id, conversation_id)
+            await s.execute(
+                update(ConversationRow)
+                .where(ConversationRow.id == conversation_id)
+                .values(link_epoch=ConversationRow.link_epoch + 1)
+            )
+            await s.commit()
+        return await self.get_conversation(app_id, conversation_id)
+
     async def delete_conversation(self, app_id: str, conversation_id: str) -> None:
         async with self._sessions() as s:
             await self._owned(s, app_id, conversation_id)

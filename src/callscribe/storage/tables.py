@@ -89,6 +89,8 @@ class ConversationRow(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
     metadata_: Mapped[dict[str, Any]] = mapped_column("metadata", default=dict)
+    link_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
+    """Bumped to revoke every summary link made so far (links sign the epoch they were made in)."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from callscribe.api.deps import AppId, ServicesDep
 from callscribe.api.schemas.conversations import (
+    SUMMARY_EXPERIENCE,
     ConversationOut,
     ConversationsOut,
+    ExperienceOut,
+    ExperienceRequest,
     MemberOut,
     MembersOut,
     MemberUpdate,
@@ -22,6 +26,8 @@ from callscribe.api.schemas.conversations import (
     message_out,
     sentiment_out,
 )
+from callscribe.errors import ValidationFailed
+from callscribe.symbl.times import iso_z
 
 router = APIRouter(prefix="/v1/conversations", tags=["conversations"])
 
@@ -59,6 +65,47 @@ async def delete_conversation(
     """Delete the conversation and everything derived from it."""
     await services.repository.delete_conversation(app_id, conversation_id)
     return MessageResponse(message=f"successfully deleted the conversation {conversation_id}")
+
+
+@router.post(
+    "/{conversation_id}/experiences",
+    response_model=ExperienceOut,
+    operation_id="create_experience",
+    response_model_exclude_none=True,
+)
+async def create_experience(
+    conversation_id: str, body: ExperienceRequest, app_id: AppId, services: ServicesDep
+) -> ExperienceOut:
+    """A link to the conversation's summary page (Symbl's ``verbose-text-summary``) that
+    needs no token and expires after ``summaryURLExpiresIn`` seconds (0: never)."""
+    if body.name != SUMMARY_EXPERIENCE:
+        raise ValidationFailed(
+            f"name: {body.name!r} is not offered; callscribe serves {SUMMARY_EXPERIENCE!r}"
+        )
+    conversation = await services.repository.get_conversation(app_id, conversation_id)
+    expires_in = body.summary_url_expires_in
+    url, expires_at = services.actions.links.summary_link(conversation, expires_in)
+    return ExperienceOut(
+        name=body.name,
+        url=url,
+        expires_at=iso_z(datetime.fromtimestamp(expires_at, UTC)) if expires_at else None,
+    )
+
+
+@router.delete(
+    "/{conversation_id}/experiences",
+    response_model=MessageResponse,
+    operation_id="revoke_experiences",
+)
+async def revoke_experiences(
+    conversation_id: str, app_id: AppId, services: ServicesDep
+) -> MessageResponse:
+    """Every summary link of the conversation made so far stops working, including the ones
+    in e-mails already sent; links made afterwards work."""
+    await services.repository.revoke_links(app_id, conversation_id)
+    return MessageResponse(
+        message=f"revoked every summary link of the conversation {conversation_id}"
+    )
 
 
 @router.get(

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import Field
 
-from callscribe.actions import ActionStatus
+from callscribe.actions import DEFAULT_EXPIRES_IN, ActionStatus
 from callscribe.api.schemas.base import RequestBody, ResponseBody
 from callscribe.insights.model import Sentiment
 from callscribe.model import Conversation, Member, Message
@@ -100,6 +100,30 @@ class MemberUpdate(RequestBody):
 
 class MessageResponse(ResponseBody):
     message: str
+
+
+SUMMARY_EXPERIENCE = "verbose-text-summary"
+MAX_EXPIRES_IN = 10 * 365 * 24 * 3600
+
+
+class ExperienceRequest(RequestBody):
+    """Symbl's Experience API body. Its styling fields (``logo``, ``color``, ``font``…) are
+    ignored as every unknown field is: the page keeps its own look, and is always read-only."""
+
+    name: str = Field(max_length=64)
+    summary_url_expires_in: int = Field(
+        DEFAULT_EXPIRES_IN,
+        alias="summaryURLExpiresIn",
+        ge=0,
+        le=MAX_EXPIRES_IN,
+        description="Seconds until the link expires; 0: never (Symbl's default: 30 days).",
+    )
+
+
+class ExperienceOut(ResponseBody):
+    name: str
+    url: str
+    expires_at: str | None = Field(None, description="When the link stops working (UTC).")
 
 
 def sentiment_out(s: Sentiment) -> SentimentOut:
