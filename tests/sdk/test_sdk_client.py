@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import callscribe_sdk as cs
+import httpx
 import pytest
 from callscribe_sdk import models
 
@@ -125,6 +127,24 @@ def test_rename_member_append_and_delete(
         conv.info()
     with pytest.raises(cs.NotFound):
         conv.messages()
+
+
+def test_summary_links_expire_and_are_revoked(client: cs.Client, processed: cs.Job) -> None:
+    conv = client.conversation(processed.conversation_id)
+    lasting = conv.summary_link()
+    forever = conv.summary_link(expires_in=0)
+    assert lasting.name == "verbose-text-summary"
+    assert lasting.expires_at is not None
+    assert lasting.expires_at.timestamp() > time.time() + 29 * 86400
+    assert forever.expires_at is None
+    for link in (lasting, forever):
+        assert httpx.get(link.url).status_code == 200
+    with pytest.raises(cs.BadRequest, match="summaryURLExpiresIn"):
+        conv.summary_link(expires_in=-5)
+
+    conv.revoke_summary_links()
+    assert [httpx.get(link.url).status_code for link in (lasting, forever)] == [404, 404]
+    assert httpx.get(conv.summary_link(expires_in=60).url).status_code == 200
 
 
 def test_process_audio_file_and_url(

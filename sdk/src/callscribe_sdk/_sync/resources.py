@@ -15,6 +15,7 @@ from callscribe_sdk.models import (
     Analytics,
     ConversationInfo,
     Entity,
+    ExperienceLink,
     FollowUp,
     Member,
     Message,
@@ -92,6 +93,20 @@ class Conversation:
 
     def analytics(self) -> Analytics:
         return _parse.analytics(self._http.request("GET", f"{self._path}/analytics"))
+
+    def summary_link(self, *, expires_in: int | None = None) -> ExperienceLink:
+        """A link to the summary page that anyone holding it can open, without a token:
+        it expires after ``expires_in`` seconds (0: never; the server's default: 30 days)."""
+        body: dict[str, object] = {"name": "verbose-text-summary"}
+        if expires_in is not None:
+            body["summaryURLExpiresIn"] = expires_in
+        return ExperienceLink.model_validate(
+            self._http.request("POST", f"{self._path}/experiences", json=body)
+        )
+
+    def revoke_summary_links(self) -> None:
+        """End every summary link made so far (the e-mailed ones too); later ones work."""
+        self._http.request("DELETE", f"{self._path}/experiences")
 
     def delete(self) -> None:
         """Delete the conversation and everything derived from it."""

@@ -198,3 +198,12 @@ class ConversationInfo(Model):
     end_time: datetime | None = None
     members: list[Member] = Field(default_factory=list)
     metadata: dict[str, Any] = Field(default_factory=dict)
+
+
+class ExperienceLink(Model):
+    """``POST /v1/conversations/{id}/experiences``: a link to the summary page that needs no
+    token; ``expires_at`` None: it never expires."""
+
+    name: str
+    url: str
+    expires_at: datetime | None = None
