@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime
 
 from callscribe.codec import dump, load
-from callscribe.insights.model import (
+from callscribe.insights.records import (
     DueDate,
     Entity,
     Insight,

@@ -24,8 +24,8 @@ from callscribe.actions import Actions
 from callscribe.actions.email import MailSettings, compose_summary
 from callscribe.actions.report import load_report
 from callscribe.log import configure
-from callscribe.model import NewMessage, Speaker
 from callscribe.ports import free_port
+from callscribe.records import NewMessage, Speaker
 from callscribe.storage import Storage, open_storage
 from callscribe.web import render_page
 from tests.actions.conftest import SmtpServer, make_settings

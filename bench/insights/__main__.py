@@ -19,7 +19,7 @@ from pathlib import Path
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 from callscribe.insights import InsightEngine, parse_labelled, training_data
-from callscribe.insights.model import ConversationContext, MessageInput, Person
+from callscribe.insights.records import ConversationContext, MessageInput, Person
 
 HERE = Path(__file__).resolve().parent
 CLASSES = ("question", "action_item", "follow_up")

@@ -14,8 +14,8 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from callscribe.config import Settings
-from callscribe.model import Conversation, ConversationStatus, NewMessage, Speaker
 from callscribe.ports import free_port
+from callscribe.records import Conversation, ConversationStatus, NewMessage, Speaker
 from callscribe.storage import Storage, open_storage
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from callscribe.actions import Actions, verify_signature
 from callscribe.errors import NotFound
-from callscribe.insights.model import Insight, Person
+from callscribe.insights.records import Insight, Person
 from callscribe.storage import Storage, StoredInsight, open_storage
 from tests.actions.conftest import completed_conversation, make_settings
 from tests.actions.receiver import webhook_receiver

@@ -10,7 +10,7 @@ from callscribe.actions import LinkCheck, PageLinks, base_url, parse_actions
 from callscribe.actions.backoff import RetryPolicy
 from callscribe.config import Settings
 from callscribe.errors import ValidationFailed
-from callscribe.model import Conversation, ConversationStatus
+from callscribe.records import Conversation, ConversationStatus
 
 
 def _conv(cid: str) -> Conversation:

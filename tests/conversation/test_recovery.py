@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from callscribe.conversation.recovery import FINISH, recover
-from callscribe.model import ConversationStatus, JobStatus
+from callscribe.records import ConversationStatus, JobStatus
 from callscribe.storage import Storage
 
 T0 = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from callscribe.insights.model import (
+from callscribe.insights.pairing import WINDOW, accept, requests_in
+from callscribe.insights.records import (
     DueDate,
     Insight,
     MessageAnalysis,
@@ -12,7 +13,6 @@ from callscribe.insights.model import (
     Person,
     Sentiment,
 )
-from callscribe.insights.pairing import WINDOW, accept, requests_in
 
 AT = datetime(2026, 11, 30, 15, tzinfo=UTC)
 PRIYA, MARCUS, DANA = Person("Priya"), Person("Marcus"), Person("Dana")

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from callscribe.errors import CallscribeError
 from callscribe.jobs import JobRunner
-from callscribe.model import ConversationStatus, Job, JobStatus
+from callscribe.records import ConversationStatus, Job, JobStatus
 from callscribe.storage import Storage
 
 T0 = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)

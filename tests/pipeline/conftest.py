@@ -15,9 +15,9 @@ from callscribe.conversation.analyzer import NlpWorker
 from callscribe.conversation.processing import ConversationProcessor
 from callscribe.events import InProcessBus
 from callscribe.events import live as ev
-from callscribe.model import Conversation, Speaker
 from callscribe.pipeline.deps import LiveDeps
 from callscribe.pipeline.session import LiveSession
+from callscribe.records import Conversation, Speaker
 from callscribe.storage import Storage, open_storage
 from callscribe.testing.nlp import HashingEncoder, WordEngine
 from callscribe.testing.speech import ScriptedSource

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from callscribe.asr.types import Transcript, Word
-from callscribe.model import Speaker
 from callscribe.pipeline.assembly import Assembled, AssemblyConfig, MessageAssembler, assemble
 from callscribe.pipeline.timeline import SpeakerTimeline
+from callscribe.records import Speaker
 
 from .words import said
 

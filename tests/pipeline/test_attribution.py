@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import itertools
 
-from callscribe.model import Speaker
 from callscribe.pipeline.attribution import AttributionConfig, Turn, attribute
 from callscribe.pipeline.timeline import SpeakerTimeline
+from callscribe.records import Speaker
 
 from .words import said
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from callscribe.insights.model import Insight, MessageAnalysis, Person, Sentiment
-from callscribe.model import Member, Message, Speaker
+from callscribe.insights.records import Insight, MessageAnalysis, Person, Sentiment
 from callscribe.pipeline.relabel import Stretch, plan, relabelled
-from callscribe.storage.records import renamed
+from callscribe.records import Member, Message, Speaker
+from callscribe.storage.convert import renamed
 
 T0 = datetime(2026, 11, 30, 15, 0, tzinfo=UTC)
 

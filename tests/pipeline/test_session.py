@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 
 from callscribe.events import live as ev
-from callscribe.model import ConversationStatus
 from callscribe.pipeline.deps import LiveDeps
 from callscribe.pipeline.session import LiveSession
+from callscribe.records import ConversationStatus
 from callscribe.testing.speech import ScriptedSource
 
 from .conftest import ANN, BOB, World, at, collect, until

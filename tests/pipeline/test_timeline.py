@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from callscribe.model import Speaker
 from callscribe.pipeline.timeline import SpeakerTimeline
+from callscribe.records import Speaker
 
 ANN, BOB = Speaker("Ann", "ann@example.com"), Speaker("Bob", "bob@example.com")
 

@@ -11,9 +11,9 @@ import pytest
 
 from callscribe.conversation.documents import ANALYTICS
 from callscribe.events import live as ev
-from callscribe.insights.model import Analytics
-from callscribe.model import Speaker
+from callscribe.insights.records import Analytics
 from callscribe.pipeline.session import LiveSession
+from callscribe.records import Speaker
 from callscribe.speakers.encoder import VoiceEncoder, shared_encoder
 from callscribe.speakers.separator import SeparationConfig
 from callscribe.testing.voices import RATE, Line, by, transcript_of

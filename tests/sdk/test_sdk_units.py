@@ -32,8 +32,8 @@ from callscribe_sdk._retry import RetryPolicy, parse_retry_after
 from callscribe.asr.types import Transcript, Word
 from callscribe.auth.tokens import TokenIssuer
 from callscribe.events import live
-from callscribe.insights.model import DueDate, Insight, Person, Sentiment, Topic, TrackerMatch
-from callscribe.model import Member, Message, Speaker
+from callscribe.insights.records import DueDate, Insight, Person, Sentiment, Topic, TrackerMatch
+from callscribe.records import Member, Message, Speaker
 from callscribe.storage import StoredInsight
 from callscribe.symbl.events import render
 from callscribe.telephony import zoom as server_zoom

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from callscribe.errors import NotFound
-from callscribe.insights.model import Insight, MessageAnalysis, Person, Sentiment
-from callscribe.model import ConversationStatus, JobStatus, NewMessage, Speaker, Word
+from callscribe.insights.records import Insight, MessageAnalysis, Person, Sentiment
+from callscribe.records import ConversationStatus, JobStatus, NewMessage, Speaker, Word
 from callscribe.storage import Storage, open_storage
 
 T0 = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)

@@ -7,7 +7,7 @@ from email import message_from_bytes, policy
 
 from callscribe.actions.email import MailSettings, compose_summary
 from callscribe.actions.report import ConversationReport, TaskLine, TranscriptLine
-from callscribe.model import Conversation, ConversationStatus
+from callscribe.records import Conversation, ConversationStatus
 from callscribe.web import render_page
 from callscribe.web.chart import sentiment_svg
 

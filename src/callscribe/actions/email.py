@@ -17,7 +17,7 @@ from functools import cache
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from callscribe.actions.report import ConversationReport, clock
-from callscribe.model import Conversation
+from callscribe.records import Conversation
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ import time
 from enum import StrEnum
 
 from callscribe.config import Settings
-from callscribe.model import Conversation
+from callscribe.records import Conversation
 
 PAGE_KEY_NAME = "summary-page-key"
 _TOKEN_CHARS = 32

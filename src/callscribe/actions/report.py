@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from callscribe.conversation.documents import ANALYTICS, SUMMARY, TOPICS
-from callscribe.insights.model import Analytics, MessageAnalysis, SummaryItem, Topic
-from callscribe.model import Conversation, ConversationStatus, Message
+from callscribe.insights.records import Analytics, MessageAnalysis, SummaryItem, Topic
+from callscribe.records import Conversation, ConversationStatus, Message
 from callscribe.storage import InsightStore, Repository, StoredInsight
 
 

@@ -33,7 +33,7 @@ from callscribe.config import Settings
 from callscribe.errors import CallscribeError, ServiceError
 from callscribe.log import bind, get_logger
 from callscribe.metrics import DELIVERIES
-from callscribe.model import Conversation, Job, JobStatus, Member
+from callscribe.records import Conversation, Job, JobStatus, Member
 from callscribe.storage import Storage, StoredInsight
 from callscribe.symbl.insights import Members, insight_event_json
 from callscribe.symbl.times import iso_z

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from callscribe.errors import NotFound
-from callscribe.model import new_uuid
+from callscribe.records import new_uuid
 from callscribe.storage.tables import (
     ConversationRow,
     DeliveryRow,

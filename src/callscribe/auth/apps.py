@@ -11,7 +11,7 @@ from callscribe.auth.secrets import hash_secret, verify_secret
 from callscribe.auth.throttle import LoginThrottle
 from callscribe.auth.tokens import IssuedToken, TokenClaims, TokenIssuer
 from callscribe.errors import AuthError
-from callscribe.model import App
+from callscribe.records import App
 from callscribe.storage import Repository
 
 SIGNING_KEY_NAME = "jwt-signing-key"

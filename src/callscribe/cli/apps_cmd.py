@@ -13,7 +13,7 @@ from callscribe.auth import AppCredentials, AppService
 from callscribe.auth.throttle import LoginThrottle
 from callscribe.cli.common import make_settings, run, settings_options
 from callscribe.config import Settings
-from callscribe.model import App
+from callscribe.records import App
 from callscribe.storage import Storage, open_storage
 
 

@@ -9,7 +9,7 @@ from rich.table import Table
 
 from callscribe.api.schemas.conversations import message_out, sentiment_out
 from callscribe.conversation.local import Report
-from callscribe.model import Conversation, ConversationStatus
+from callscribe.records import Conversation, ConversationStatus
 from callscribe.symbl.insights import (
     Members,
     analytics_json,

@@ -21,8 +21,8 @@ from callscribe.conversation.ingest import from_assembled, timed_messages
 from callscribe.conversation.local import Report, analyse
 from callscribe.conversation.processing import llm_endpoint
 from callscribe.conversation.transcripts import is_transcript, read_transcript
-from callscribe.model import NewMessage
 from callscribe.pipeline.assembly import assemble
+from callscribe.records import NewMessage
 
 
 @click.command("process")

@@ -32,10 +32,10 @@ from callscribe.insights import (
 from callscribe.insights.analytics import compute_analytics
 from callscribe.insights.duedate import find_due_date, parse_timezone
 from callscribe.insights.loaders import Encoder
-from callscribe.insights.model import Analytics, DueDate, Insight, SummaryItem, Topic
+from callscribe.insights.records import Analytics, DueDate, Insight, SummaryItem, Topic
 from callscribe.insights.summary import LLMEndpoint, summarize
 from callscribe.insights.topics import TopicTracker
-from callscribe.model import Conversation, Member, Message
+from callscribe.records import Conversation, Member, Message
 
 T = TypeVar("T")
 

@@ -16,9 +16,9 @@ from callscribe.conversation.ingest import from_assembled
 from callscribe.conversation.processing import ConversationProcessor
 from callscribe.conversation.uploads import UploadStore
 from callscribe.log import get_logger
-from callscribe.model import Job
 from callscribe.pipeline.assembly import assemble
 from callscribe.pipeline.timeline import SpeakerTimeline
+from callscribe.records import Job
 from callscribe.speakers.encoder import VoiceEncoder
 from callscribe.speakers.offline import diarize_file
 from callscribe.storage import Repository

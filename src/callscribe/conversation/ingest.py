@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from callscribe.conversation.timing import estimated_duration
-from callscribe.model import NewMessage, Speaker, Word
 from callscribe.pipeline.assembly import Assembled
+from callscribe.records import NewMessage, Speaker, Word
 
 
 @dataclass(frozen=True)

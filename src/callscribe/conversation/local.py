@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from callscribe.conversation.analyzer import ConversationAnalyzer, NlpWorker, person, revise
-from callscribe.insights.model import (
+from callscribe.insights.records import (
     Analytics,
     ConversationContext,
     MessageAnalysis,
@@ -20,7 +20,7 @@ from callscribe.insights.model import (
     Topic,
 )
 from callscribe.insights.summary import LLMEndpoint
-from callscribe.model import Member, Message, NewMessage, new_numeric_id, new_uuid
+from callscribe.records import Member, Message, NewMessage, new_numeric_id, new_uuid
 from callscribe.storage import StoredInsight
 
 Progress = Callable[[int, int], None]

@@ -18,9 +18,9 @@ from callscribe.conversation.call import CallSession
 from callscribe.conversation.registry import LiveRegistry
 from callscribe.errors import NotFound
 from callscribe.log import get_logger
-from callscribe.model import Conversation, Speaker, new_uuid
 from callscribe.pipeline.deps import LiveDeps
 from callscribe.pipeline.session import LiveSession
+from callscribe.records import Conversation, Speaker, new_uuid
 from callscribe.storage import Repository
 from callscribe.telephony import (
     CallController,

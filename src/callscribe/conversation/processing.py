@@ -17,10 +17,10 @@ from callscribe.conversation.analyzer import (
     context_for,
 )
 from callscribe.conversation.documents import ANALYTICS, SUMMARY, TOPICS
-from callscribe.insights.model import MessageAnalysis
+from callscribe.insights.records import MessageAnalysis
 from callscribe.insights.summary import LLMEndpoint
 from callscribe.log import get_logger
-from callscribe.model import Conversation, ConversationStatus, Job, Message
+from callscribe.records import Conversation, ConversationStatus, Job, Message
 from callscribe.storage import InsightStore, Repository
 
 log = get_logger(__name__)

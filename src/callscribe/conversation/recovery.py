@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from callscribe.log import get_logger
-from callscribe.model import Conversation, Job
+from callscribe.records import Conversation, Job
 from callscribe.storage import Repository
 from callscribe.telephony.lifecycle import CallState, EndReason
 

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from callscribe.conversation.ingest import ReceivedText
 from callscribe.errors import ValidationFailed
-from callscribe.model import Speaker
+from callscribe.records import Speaker
 
 _SPEAKER = re.compile(r"^\s*(?:\[[^\]]*\]\s*)?([^:\d][^:]{0,48}):\s+(\S.*)$")
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".srt", ".vtt", ".json"})

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from callscribe.asr.types import Transcript
-from callscribe.insights.model import Topic, TrackerMatch
-from callscribe.model import Member, Message, Speaker
+from callscribe.insights.records import Topic, TrackerMatch
+from callscribe.records import Member, Message, Speaker
 from callscribe.storage import StoredInsight
 
 

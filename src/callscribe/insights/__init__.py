@@ -22,7 +22,7 @@ from callscribe.insights.duedate import find_due_date, parse_timezone
 from callscribe.insights.engine import InsightEngine
 from callscribe.insights.from_symbl import members_of, messages_from_symbl
 from callscribe.insights.loaders import warm_up
-from callscribe.insights.model import (
+from callscribe.insights.records import (
     Analytics,
     ConversationContext,
     CustomEntity,

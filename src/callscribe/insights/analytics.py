@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from callscribe.insights.model import Analytics, MemberAnalytics, MessageInput, Metric, Person
+from callscribe.insights.records import Analytics, MemberAnalytics, MessageInput, Metric, Person
 
 Interval = tuple[float, float]
 

@@ -13,8 +13,8 @@ from typing import Any
 
 from callscribe.insights import cues
 from callscribe.insights.cues import VOCATIVE_REQUEST
-from callscribe.insights.model import Person
 from callscribe.insights.names import closest, first_name, unnamed_voice
+from callscribe.insights.records import Person
 
 _YOU = re.compile(
     r"\b(?:can|could|would|will) you\b|\byou(?:'ll| will)? (?:need to|should|have to|must|"

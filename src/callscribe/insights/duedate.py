@@ -22,7 +22,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from callscribe.errors import ValidationFailed
-from callscribe.insights.model import DueDate
+from callscribe.insights.records import DueDate
 
 CLOSE_OF_BUSINESS = time(17, 0)
 END_OF_DAY_LATE = time(23, 59)

@@ -18,7 +18,9 @@ from callscribe.insights import intent, loaders
 from callscribe.insights.assignee import find_assignee
 from callscribe.insights.duedate import find_due_date, parse_timezone
 from callscribe.insights.entities import find_entities
-from callscribe.insights.model import (
+from callscribe.insights.names import unnamed_voice
+from callscribe.insights.phrases import key_phrases
+from callscribe.insights.records import (
     ConversationContext,
     Entity,
     Insight,
@@ -28,8 +30,6 @@ from callscribe.insights.model import (
     Person,
     Tag,
 )
-from callscribe.insights.names import unnamed_voice
-from callscribe.insights.phrases import key_phrases
 from callscribe.insights.sentiment import score_text
 from callscribe.insights.trackers import match_trackers
 

@@ -13,8 +13,8 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from callscribe.insights.duedate import find_due_date
-from callscribe.insights.model import CustomEntity, Entity, Person
 from callscribe.insights.names import unnamed_voice
+from callscribe.insights.records import CustomEntity, Entity, Person
 
 _SPACY_TYPES = {
     "PERSON": "person",

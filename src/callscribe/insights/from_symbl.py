@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from callscribe.errors import ValidationFailed
-from callscribe.insights.model import MessageInput, Person
+from callscribe.insights.records import MessageInput, Person
 
 
 class _Payload(BaseModel):

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from rapidfuzz.distance import Levenshtein
 
-from callscribe.model import unnamed_voice
+from callscribe.records import unnamed_voice
 
 
 def sounds_like(name: str, known: str) -> bool:

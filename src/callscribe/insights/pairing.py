@@ -30,8 +30,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from callscribe.insights.cues import wordset
-from callscribe.insights.model import DueDate, Insight, MessageAnalysis, MessageInput, Person
 from callscribe.insights.names import first_name
+from callscribe.insights.records import DueDate, Insight, MessageAnalysis, MessageInput, Person
 
 WINDOW = 3
 """An answer comes within this many messages of its request."""

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 
 from callscribe.insights.loaders import vader
-from callscribe.insights.model import Sentiment, SentimentLabel
+from callscribe.insights.records import Sentiment, SentimentLabel
 
 _SENTENCES = re.compile(r"(?<=[.?!])\s+")
 POSITIVE_ABOVE = 0.3

@@ -19,7 +19,7 @@ import numpy as np
 
 from callscribe.insights.cues import CHATTER
 from callscribe.insights.loaders import Encoder, embedder
-from callscribe.insights.model import MessageAnalysis, MessageInput, SummaryItem
+from callscribe.insights.records import MessageAnalysis, MessageInput, SummaryItem
 from callscribe.log import get_logger
 
 log = get_logger(__name__)

@@ -19,7 +19,7 @@ import numpy as np
 
 from callscribe.insights.cues import wordset
 from callscribe.insights.loaders import Encoder, FloatArray, embedder
-from callscribe.insights.model import MessageAnalysis, MessageInput, Topic
+from callscribe.insights.records import MessageAnalysis, MessageInput, Topic
 from callscribe.insights.sentiment import mean_sentiment
 
 MERGE_SIMILARITY = 0.72

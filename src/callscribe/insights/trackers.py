@@ -12,7 +12,7 @@ import re
 
 from rapidfuzz import fuzz
 
-from callscribe.insights.model import Tracker, TrackerMatch
+from callscribe.insights.records import Tracker, TrackerMatch
 
 FUZZY_THRESHOLD = 85.0
 _WORD = re.compile(r"\w+(?:'\w+)?")

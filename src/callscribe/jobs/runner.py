@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from callscribe.errors import CallscribeError
 from callscribe.log import bind, get_logger
 from callscribe.metrics import JOBS
-from callscribe.model import Job, JobStatus
+from callscribe.records import Job, JobStatus
 from callscribe.storage import Repository
 
 log = get_logger(__name__)

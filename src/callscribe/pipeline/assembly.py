@@ -23,10 +23,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from callscribe.asr.types import Transcript, Word, confidence_of
-from callscribe.model import Speaker
 from callscribe.pipeline import sentences
 from callscribe.pipeline.attribution import AttributionConfig, Turn, attribute
 from callscribe.pipeline.timeline import SpeakerTimeline, same_speaker
+from callscribe.records import Speaker
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,8 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from callscribe.asr.types import Word
-from callscribe.model import Speaker
 from callscribe.pipeline.timeline import SpeakerTimeline, same_speaker
+from callscribe.records import Speaker
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from callscribe.asr import LiveEvent as SpeechEvent
 from callscribe.audio.pcm import Samples
 from callscribe.conversation.processing import ConversationProcessor
 from callscribe.events import EventBus
-from callscribe.model import Conversation, Member
+from callscribe.records import Conversation, Member
 from callscribe.speakers.encoder import VoiceEncoder
 from callscribe.storage import InsightStore, Repository, StoredInsight
 

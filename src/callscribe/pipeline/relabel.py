@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from callscribe.insights.model import Insight, MessageAnalysis, Person
-from callscribe.model import Message, Speaker, unnamed_voice
+from callscribe.insights.records import Insight, MessageAnalysis, Person
+from callscribe.records import Message, Speaker, unnamed_voice
 
 
 @dataclass(frozen=True, slots=True)

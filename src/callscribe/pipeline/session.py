@@ -38,13 +38,13 @@ from callscribe.errors import CallscribeError
 from callscribe.events import live as ev
 from callscribe.log import get_logger
 from callscribe.metrics import FINAL_LATENCY
-from callscribe.model import Conversation, Speaker
 from callscribe.pipeline.assembly import Assembled, MessageAssembler
 from callscribe.pipeline.clock import Placement, StreamClock
 from callscribe.pipeline.deps import LiveDeps, SpeechSource
 from callscribe.pipeline.timeline import SpeakerTimeline, same_speaker
 from callscribe.pipeline.voices import VoiceStage
 from callscribe.pipeline.writer import MessageWriter
+from callscribe.records import Conversation, Speaker
 
 log = get_logger(__name__)
 

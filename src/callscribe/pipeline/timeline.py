@@ -20,7 +20,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
-from callscribe.model import Speaker
+from callscribe.records import Speaker
 
 
 def same_speaker(a: Speaker | None, b: Speaker | None) -> bool:

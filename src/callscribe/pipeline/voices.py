@@ -28,9 +28,9 @@ import numpy as np
 from callscribe.asr.types import Transcript
 from callscribe.audio.pcm import Samples
 from callscribe.log import get_logger
-from callscribe.model import Speaker, voice_name
 from callscribe.pipeline.relabel import Stretch
 from callscribe.pipeline.timeline import SpeakerTimeline, same_speaker
+from callscribe.records import Speaker, voice_name
 from callscribe.speakers.channel import is_narrowband
 from callscribe.speakers.encoder import SAMPLE_RATE, VoiceEncoder
 from callscribe.speakers.offline import MARGIN

@@ -17,12 +17,12 @@ from datetime import UTC, datetime, timedelta
 from callscribe.conversation.analyzer import ConversationAnalyzer, Revision, revise
 from callscribe.conversation.ingest import from_assembled
 from callscribe.events import live as ev
-from callscribe.insights.model import MessageAnalysis, Topic
+from callscribe.insights.records import MessageAnalysis, Topic
 from callscribe.log import get_logger
-from callscribe.model import Conversation, ConversationStatus, Message
 from callscribe.pipeline.assembly import Assembled
 from callscribe.pipeline.deps import LiveDeps
 from callscribe.pipeline.relabel import Stretch, plan, relabelled
+from callscribe.records import Conversation, ConversationStatus, Message
 from callscribe.storage import StoredInsight
 
 log = get_logger(__name__)

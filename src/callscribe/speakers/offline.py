@@ -17,8 +17,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from callscribe.asr.types import Transcript, Word
-from callscribe.model import Speaker, voice_name
 from callscribe.pipeline.timeline import SpeakerTimeline
+from callscribe.records import Speaker, voice_name
 from callscribe.speakers.channel import is_narrowband
 from callscribe.speakers.encoder import SAMPLE_RATE, VoiceEncoder, shared_encoder
 from callscribe.speakers.separator import SeparationConfig, VoiceRun, VoiceSeparator

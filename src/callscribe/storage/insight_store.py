@@ -15,8 +15,8 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from callscribe.codec import dump, load
-from callscribe.insights.model import Insight, MessageAnalysis
-from callscribe.model import new_numeric_id
+from callscribe.insights.records import Insight, MessageAnalysis
+from callscribe.records import new_numeric_id
 from callscribe.storage.tables import (
     ConversationDocumentRow,
     InsightRow,

@@ -1,6 +1,6 @@
 """The repository: every read and write of conversations, messages, members, apps and jobs.
 
-Callers never see ORM rows; they get the records of :mod:`callscribe.model`. Each public method
+Callers never see ORM rows; they get the records of :mod:`callscribe.records`. Each public method
 is one transaction, committed before it returns, so whatever a caller was told is stored is on
 disk. Access checks are part of the queries: a conversation of another app is simply not found.
 """
@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from callscribe.errors import NotFound
-from callscribe.model import (
+from callscribe.records import (
     App,
     Conversation,
     ConversationStatus,
@@ -31,7 +31,7 @@ from callscribe.model import (
     new_uuid,
     unnamed_voice,
 )
-from callscribe.storage import records
+from callscribe.storage import convert
 from callscribe.storage.tables import (
     AppRow,
     ConversationDocumentRow,
@@ -123,12 +123,12 @@ class Repository:
         metadata: dict[str, Any] | None = None,
     ) -> Conversation:
         async with self._sessions() as s:
-            row = records.conversation_row(
+            row = convert.conversation_row(
                 app_id, name, source, start_time, timezone, settings or {}, metadata or {}
             )
             s.add(row)
             await s.commit()
-            return records.conversation(row, [])
+            return convert.conversation(row, [])
 
     async def create_with_job(
         self,
@@ -146,14 +146,14 @@ class Repository:
         """A conversation, its messages and the job that will analyse them, in one transaction:
         a crash leaves all of them or none (never a conversation no job will finish)."""
         async with self._sessions() as s:
-            row = records.conversation_row(app_id, name, source, start_time, timezone, settings, {})
+            row = convert.conversation_row(app_id, name, source, start_time, timezone, settings, {})
             s.add(row)
             await s.flush()
             self._stage_messages(s, row.id, messages, 1, {})
-            job = records.job_row(app_id, row.id, kind, params)
+            job = convert.job_row(app_id, row.id, kind, params)
             s.add(job)
             await s.commit()
-            return records.conversation(row, []), records.job(job)
+            return convert.conversation(row, []), convert.job(job)
 
     async def get_conversation(self, app_id: str, conversation_id: str) -> Conversation:
         """The conversation if it belongs to ``app_id``; ``NotFound`` otherwise."""
@@ -164,7 +164,7 @@ class Repository:
                 .where(MemberRow.conversation_id == row.id)
                 .order_by(MemberRow.name)
             )
-            return records.conversation(row, [records.member(m) for m in members])
+            return convert.conversation(row, [convert.member(m) for m in members])
 
     async def list_conversations(
         self, app_id: str, *, limit: int = 100, offset: int = 0
@@ -187,8 +187,8 @@ class Repository:
                     .order_by(MemberRow.name)
                 )
                 for m in members:
-                    by_conv[m.conversation_id].append(records.member(m))
-            return [records.conversation(r, by_conv[r.id]) for r in rows]
+                    by_conv[m.conversation_id].append(convert.member(m))
+            return [convert.conversation(r, by_conv[r.id]) for r in rows]
 
     async def finish_conversation(
         self, conversation_id: str, status: ConversationStatus, end_time: datetime
@@ -276,7 +276,7 @@ class Repository:
                 .where(MemberRow.conversation_id == conversation_id)
                 .order_by(MemberRow.name)
             )
-            return [records.member(r) for r in rows]
+            return [convert.member(r) for r in rows]
 
     async def update_member(
         self,
@@ -301,7 +301,7 @@ class Repository:
                 row.email = email
                 row.user_id = email
             await s.commit()
-            return records.member(row)
+            return convert.member(row)
 
     @staticmethod
     async def _rename_in_insights(
@@ -321,7 +321,7 @@ class Repository:
         )
         for item in [*insights, *analyses]:
             names = {**everywhere, **by_message.get(item.message_id, {})}
-            data = records.renamed(item.data, names) if names else item.data
+            data = convert.renamed(item.data, names) if names else item.data
             if data != item.data:
                 item.data = data
 
@@ -339,7 +339,7 @@ class Repository:
         ``by_message``. Returns the relabelled messages by id."""
         async with self._sessions() as s:
             members = {
-                records.speaker_key(m.user_id, m.name): m
+                convert.speaker_key(m.user_id, m.name): m
                 for m in await s.scalars(
                     select(MemberRow).where(MemberRow.conversation_id == conversation_id)
                 )
@@ -354,7 +354,7 @@ class Repository:
             for row in rows:
                 member = self._resolve_member(s, conversation_id, members, speakers[row.id])
                 row.member_id = member.id if member else None
-                out[row.id] = records.message(row, member)
+                out[row.id] = convert.message(row, member)
             await s.flush()
             used = set(
                 await s.scalars(
@@ -409,7 +409,7 @@ class Repository:
                 or 0
             ) + 1
             members = {
-                records.speaker_key(m.user_id, m.name): m
+                convert.speaker_key(m.user_id, m.name): m
                 for m in await s.scalars(
                     select(MemberRow).where(MemberRow.conversation_id == conversation_id)
                 )
@@ -437,18 +437,18 @@ class Repository:
                 text=new.text,
                 start_time=new.start,
                 end_time=new.end,
-                words=[records.word_json(w) for w in new.words],
+                words=[convert.word_json(w) for w in new.words],
                 confidence=new.confidence,
             )
             s.add(row)
-            out.append(records.message(row, member))
+            out.append(convert.message(row, member))
         return out
 
     @staticmethod
     def _resolve_member(
         s: AsyncSession, conversation_id: str, members: dict[str, MemberRow], speaker: Speaker
     ) -> MemberRow | None:
-        key = records.speaker_key(speaker.user_id, speaker.name)
+        key = convert.speaker_key(speaker.user_id, speaker.name)
         if not key:
             return None
         row = members.get(key)
@@ -472,7 +472,7 @@ class Repository:
                 .where(MessageRow.conversation_id == conversation_id)
                 .order_by(MessageRow.seq)
             )
-            return [records.message(msg, member) for msg, member in result]
+            return [convert.message(msg, member) for msg, member in result]
 
     # --- jobs ------------------------------------------------------------------------------------
 
@@ -486,17 +486,17 @@ class Repository:
         job_id: str | None = None,
     ) -> Job:
         async with self._sessions() as s:
-            row = records.job_row(app_id, conversation_id, kind, params or {}, job_id)
+            row = convert.job_row(app_id, conversation_id, kind, params or {}, job_id)
             s.add(row)
             await s.commit()
-            return records.job(row)
+            return convert.job(row)
 
     async def get_job(self, app_id: str, job_id: str) -> Job:
         async with self._sessions() as s:
             row = await s.get(JobRow, job_id)
             if row is None or row.app_id != app_id:
                 raise NotFound(f"job {job_id} not found")
-            return records.job(row)
+            return convert.job(row)
 
     async def set_job_status(
         self, job_id: str, status: JobStatus, error: str | None = None
@@ -523,7 +523,7 @@ class Repository:
                 .order_by(ConversationRow.created_at.desc())
                 .limit(1)
             )
-            return None if row is None else records.conversation(row, [])
+            return None if row is None else convert.conversation(row, [])
 
     async def orphaned_conversations(self) -> list[Conversation]:
         """Conversations still ``in_progress`` with no job scheduled or running for them: at
@@ -544,7 +544,7 @@ class Repository:
                     .order_by(ConversationRow.created_at)
                 )
             )
-            return [records.conversation(r, []) for r in rows]
+            return [convert.conversation(r, []) for r in rows]
 
     async def fail_job(self, job_id: str, conversation_id: str, error: str) -> None:
         """Fail a job and, in the same transaction, the conversation it was to produce: it
@@ -572,7 +572,7 @@ class Repository:
                 .where(JobRow.status.in_([JobStatus.SCHEDULED.value, JobStatus.IN_PROGRESS.value]))
                 .order_by(JobRow.created_at)
             )
-            return [records.job(r) for r in rows]
+            return [convert.job(r) for r in rows]
 
 
 __all__ = ["Repository"]

@@ -13,7 +13,7 @@ from functools import singledispatch
 from typing import Any
 
 from callscribe.events import live
-from callscribe.model import Member, Message, Speaker, Word
+from callscribe.records import Member, Message, Speaker, Word
 from callscribe.symbl.insights import Members, insight_event_json, topic_event_json
 from callscribe.symbl.times import iso_z, seconds_between
 

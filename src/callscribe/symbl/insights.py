@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from callscribe.insights.model import (
+from callscribe.insights.records import (
     Analytics,
     Entity,
     MessageAnalysis,
@@ -18,7 +18,7 @@ from callscribe.insights.model import (
     SummaryItem,
     Topic,
 )
-from callscribe.model import Member, Message
+from callscribe.records import Member, Message
 from callscribe.storage import StoredInsight
 from callscribe.symbl.times import iso_z
 

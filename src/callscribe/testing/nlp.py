@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from callscribe.insights.loaders import FloatArray
-from callscribe.insights.model import (
+from callscribe.insights.records import (
     ConversationContext,
     Insight,
     MessageAnalysis,

@@ -20,7 +20,7 @@ from callscribe.api.schemas.base import Timezone
 from callscribe.api.schemas.process import JobAccepted
 from callscribe.conversation.fetch import check_url
 from callscribe.errors import Conflict, ValidationFailed
-from callscribe.model import ConversationStatus, new_uuid
+from callscribe.records import ConversationStatus, new_uuid
 from callscribe.services import Services
 
 router = APIRouter(prefix="/v1/process/audio", tags=["async"])

@@ -14,8 +14,8 @@ from fastapi import APIRouter, Query
 from callscribe.api.deps import AppId, ServicesDep
 from callscribe.conversation.documents import ANALYTICS, SUMMARY, TOPICS
 from callscribe.errors import NotFound
-from callscribe.insights.model import Analytics, SummaryItem, Topic
-from callscribe.model import ConversationStatus
+from callscribe.insights.records import Analytics, SummaryItem, Topic
+from callscribe.records import ConversationStatus
 from callscribe.symbl.insights import (
     Members,
     analytics_json,

@@ -11,7 +11,7 @@ from callscribe.api.deps import AppId, ServicesDep
 from callscribe.api.schemas.process import JobAccepted, TextAppend, TextRequest, received
 from callscribe.conversation.ingest import timed_messages
 from callscribe.errors import Conflict
-from callscribe.model import ConversationStatus
+from callscribe.records import ConversationStatus
 from callscribe.services import Services
 
 router = APIRouter(prefix="/v1/process", tags=["async"])

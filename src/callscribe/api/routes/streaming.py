@@ -33,8 +33,8 @@ from callscribe.audio import StreamDecoder
 from callscribe.errors import CallscribeError, Conflict, LimitExceeded, UnsupportedMedia
 from callscribe.events.live import ErrorRaised, Listening, RecognitionStarted
 from callscribe.log import bind, get_logger
-from callscribe.model import Speaker
 from callscribe.pipeline.session import LiveSession
+from callscribe.records import Speaker
 from callscribe.services import Services
 from callscribe.symbl import events as ev
 

@@ -22,7 +22,7 @@ from callscribe.api.schemas.telephony import (
 from callscribe.conversation.call import CallSession
 from callscribe.conversation.phone import speaker_of
 from callscribe.errors import NotFound, ValidationFailed
-from callscribe.model import Conversation, ConversationStatus
+from callscribe.records import Conversation, ConversationStatus
 from callscribe.services import Services
 from callscribe.telephony import DtmfSequence, PstnTarget, SipTarget, Target
 from callscribe.telephony.lifecycle import CallState

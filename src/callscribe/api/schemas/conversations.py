@@ -8,8 +8,8 @@ from pydantic import Field
 
 from callscribe.actions import DEFAULT_EXPIRES_IN, ActionStatus
 from callscribe.api.schemas.base import RequestBody, ResponseBody
-from callscribe.insights.model import Sentiment
-from callscribe.model import Conversation, Member, Message
+from callscribe.insights.records import Sentiment
+from callscribe.records import Conversation, Member, Message
 from callscribe.symbl.times import iso_z, seconds_between
 
 

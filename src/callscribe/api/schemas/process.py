@@ -10,7 +10,7 @@ from pydantic import AnyHttpUrl, AwareDatetime, Field, model_validator
 from callscribe.actions import ActionRequest
 from callscribe.api.schemas.base import RequestBody, ResponseBody, Timezone
 from callscribe.conversation.ingest import ReceivedText
-from callscribe.model import Speaker
+from callscribe.records import Speaker
 
 
 class Payload(RequestBody):

@@ -1,4 +1,4 @@
-"""Between ORM rows and the records of :mod:`callscribe.model`: building rows for new objects
+"""Between ORM rows and the records of :mod:`callscribe.records`: building rows for new objects
 and reading records out of stored ones (the repository's only translation layer)."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from callscribe.model import (
+from callscribe.records import (
     Conversation,
     ConversationStatus,
     Job,
