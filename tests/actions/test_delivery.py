@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from callscribe.actions import Actions, ActionStatus
+from callscribe.actions import Actions, ActionStatus, LinkCheck
 from callscribe.storage import Storage, open_storage
 from tests.actions.conftest import LINES, SmtpServer, completed_conversation, make_settings
 
@@ -219,4 +219,22 @@ async def test_invalid_stored_actions_do_not_break_completion(
     await actions.conversation_completed(conv)  # no addresses: ignored, logged
     assert await actions.status(bad.id) == []
     assert await actions.status(conv.id) == []
+    await actions.close()
+
+
+async def test_a_webhook_after_links_were_revoked_carries_a_link_that_opens(
+    tmp_path: Path, storage: Storage
+) -> None:
+    """Links revoked while the conversation ran (the caller's record is from before): the
+    ``conversation.completed`` webhook links with the epoch as stored now."""
+    actions = await Actions.create(make_settings(tmp_path), storage)
+    stale = await completed_conversation(storage, [])
+    await actions.store.add_subscription(
+        stale.app_id, "https://hooks.example.com/x", ["conversation.completed"]
+    )
+    await storage.repository.revoke_links(stale.app_id, stale.id)
+    await actions.conversation_completed(stale)
+    (delivery,) = await actions.store.for_conversation(stale.id, "webhook")
+    token = delivery.payload["body"]["summaryUrl"].rsplit("/", 1)[1]
+    assert actions.links.check(stale.id, token, epoch=1) is LinkCheck.VALID
     await actions.close()

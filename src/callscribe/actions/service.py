@@ -15,7 +15,7 @@ import contextlib
 import hashlib
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -141,6 +141,10 @@ class Actions:
         Never raises: the conversation is already stored as completed, and a failure here must
         not turn a finished job into a failed one (it is logged)."""
         with _contained("recording the completion actions failed"):
+            # Its summary links may have been revoked while it ran: link with the epoch now.
+            owner = await self.store.page_owner(conversation.id)
+            if owner is not None:
+                conversation = replace(conversation, link_epoch=owner[1])
             await self._record_emails(conversation, "stop")
             body = {
                 "conversationId": conversation.id,

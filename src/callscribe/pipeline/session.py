@@ -34,7 +34,7 @@ from datetime import datetime
 
 from callscribe.asr import Final, Interim, SpeechStarted
 from callscribe.audio.pcm import Samples
-from callscribe.errors import CallscribeError
+from callscribe.errors import CallscribeError, NotFound
 from callscribe.events import live as ev
 from callscribe.log import get_logger
 from callscribe.metrics import FINAL_LATENCY
@@ -326,6 +326,12 @@ class LiveSession:
                 except Exception:
                     log.exception("relabelling by the second pass failed; live labels kept")
             await self._writer.complete(self.stream_time)
+            # As stored now (its summary links may have been revoked during the call): the
+            # link below, and the one the stop answer carries, must open.
+            with contextlib.suppress(NotFound):  # deleted meanwhile: the event still goes
+                conv = self.conversation = await self.deps.repository.get_conversation(
+                    conv.app_id, conv.id
+                )
             await self.publish(ev.ConversationCompleted(conv.id, self.deps.summary_url(conv)))
         except Exception:
             log.exception("completing the conversation failed")
