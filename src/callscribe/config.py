@@ -177,6 +177,28 @@ class Settings(BaseSettings):
     )
     audio_url_timeout: float = Field(300.0, gt=0, description="Seconds to download an audio URL.")
 
+    # --- recordings and retention ---------------------------------------------------------------
+    keep_audio: bool = Field(
+        False,
+        description="Keep every conversation's audio unless a request says keepAudio=false "
+        "(calls, streams and uploads; downloaded at GET /v1/conversations/{id}/audio).",
+    )
+    keep_audio_format: Literal["opus", "flac"] = Field(
+        "opus",
+        description="opus: Ogg/Opus at 32 kb/s (~14 MB an hour); flac: lossless 16 kHz (~4x).",
+    )
+    retention_days: float | None = Field(
+        None,
+        gt=0,
+        description="Delete kept audio (or whole conversations, see retention_scope) this many "
+        "days after the conversation ended; unset keeps them for ever.",
+    )
+    retention_scope: Literal["audio", "conversation"] = Field(
+        "audio",
+        description="What retention_days deletes: the audio only, or the whole conversation "
+        "(with a conversation.deleted webhook).",
+    )
+
     # --- insights -------------------------------------------------------------------------------
     preload_models: bool = Field(
         True, description="Load the NLP models in the background at start, not on first use."

@@ -31,6 +31,7 @@ from callscribe.events import InProcessBus
 from callscribe.jobs import JobRunner
 from callscribe.log import get_logger
 from callscribe.pipeline.deps import LiveDeps
+from callscribe.recordings import RecordingFiles, Recordings, Retention
 from callscribe.speakers.encoder import VoiceEncoder, shared_encoder
 from callscribe.speakers.encoder import check_installed as check_voice_model
 from callscribe.storage import Repository, Storage, open_storage
@@ -67,6 +68,8 @@ class Services:
     uploads: UploadStore
     fetch_policy: FetchPolicy
     actions: Actions
+    recordings: Recordings
+    retention: Retention
     phone: PhoneService = field(init=False)
 
     def __post_init__(self) -> None:
@@ -105,10 +108,31 @@ class Services:
             settings.max_upload_bytes,
             settings.audio_url_timeout,
         )
+        recordings = Recordings(
+            storage.recordings,
+            RecordingFiles(settings.data_dir / "recordings"),
+            settings.keep_audio_format,
+            settings.keep_audio,
+        )
         audio = AudioJobs(
-            storage.repository, processor, speech.scheduler, uploads, policy, voice_model
+            storage.repository,
+            processor,
+            speech.scheduler,
+            uploads,
+            policy,
+            voice_model,
+            recordings,
         )
         actions = await Actions.create(settings, storage)
+        retention = Retention(
+            recordings,
+            storage.repository,
+            lambda item, reason: actions.conversation_deleted(
+                item.app_id, item.conversation_id, item.name, reason
+            ),
+            settings.retention_days,
+            settings.retention_scope,
+        )
         processor.on_completed = actions.conversation_completed
         jobs = JobRunner(
             storage.repository,
@@ -132,6 +156,8 @@ class Services:
             uploads,
             policy,
             actions,
+            recordings,
+            retention,
         )
 
     def job_params(self, webhook_url: object | None) -> dict[str, Any]:
@@ -144,6 +170,16 @@ class Services:
         except ValidationFailed as exc:
             raise ValidationFailed(f"webhookUrl: {exc.message}") from exc
         return {"webhookUrl": url}
+
+    async def delete_conversation(self, app_id: str, conversation_id: str) -> None:
+        """Delete a conversation, everything derived from it and its audio; its
+        ``conversation.deleted`` webhooks are recorded first."""
+        conversation = await self.repository.get_conversation(app_id, conversation_id)
+        await self.actions.conversation_deleted(
+            app_id, conversation_id, conversation.name, "request"
+        )
+        await self.repository.delete_conversation(app_id, conversation_id)
+        await self.recordings.remove(conversation_id)
 
     async def trackers_for(
         self, app_id: str, requested: list[dict[str, Any]], enable_all: bool
@@ -169,17 +205,20 @@ class Services:
             summary_url=self.actions.summary_url,
             on_insights=self.actions.insights_created,
             voices=voice_model if self.settings.speaker_separation else None,
+            recordings=self.recordings,
         )
 
     async def run(self) -> None:
         """The background work of a server process; runs until cancelled."""
         await recover(self.repository)  # before the runner resumes stored jobs
+        await self.recordings.recover()  # before a resumed audio job appends to one
         async with asyncio.TaskGroup() as tg:
             if self.settings.preload_models:
                 tg.create_task(self._warm_up())
             tg.create_task(self.jobs.run())
             tg.create_task(self.live.supervise())
             tg.create_task(self.actions.run())
+            tg.create_task(self.retention.run())
 
     async def _warm_up(self) -> None:
         await self.processor.worker.warm_up()

@@ -158,6 +158,29 @@ class Actions:
             )
         self._wake.set()
 
+    async def conversation_deleted(
+        self, app_id: str, conversation_id: str, name: str, reason: str
+    ) -> None:
+        """Record the ``conversation.deleted`` webhooks (before the conversation goes, so a
+        crash between the two cannot lose them; deduplicated per conversation). ``reason``:
+        ``retention`` or ``request``."""
+        body = {"conversationId": conversation_id, "name": name, "reason": reason}
+        for sub in await self.store.subscriptions(app_id, "conversation.deleted"):
+            await self.store.add(
+                NewDelivery(
+                    app_id=app_id,
+                    conversation_id=None,  # the conversation is going: the call outlives it
+                    subscription_id=sub.id,
+                    kind=WEBHOOK,
+                    name="conversation.deleted",
+                    invoke_on=None,
+                    target=sub.url,
+                    payload={"event": "conversation.deleted", "body": body},
+                    dedupe_key=f"{sub.id}:deleted:{conversation_id}",
+                )
+            )
+        self._wake.set()
+
     async def insights_created(
         self,
         conversation: Conversation,

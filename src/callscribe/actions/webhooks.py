@@ -8,8 +8,8 @@ off-the-shelf verifiers (the ``standardwebhooks`` libraries, Svix) accept it:
 * ``webhook-signature``: ``v1,`` + base64 HMAC-SHA256 of ``"{id}.{timestamp}.{raw body}"``,
   keyed with the subscription's ``whsec_`` secret (absent on a job's ``webhookUrl``, which has
   no secret);
-* ``X-Callscribe-Event``: the event name (``conversation.completed``, ``insight.created``,
-  ``job.finished``), which the body's ``type`` also carries.
+* ``X-Callscribe-Event``: the event name (``conversation.completed``,
+  ``conversation.deleted``, ``insight.created``, ``job.finished``).
 
 A receiver verifies in three lines::
 
@@ -41,7 +41,7 @@ EVENT_HEADER = "X-Callscribe-Event"
 ID_HEADER = "webhook-id"
 TIMESTAMP_HEADER = "webhook-timestamp"
 SIGNATURE_HEADER = "webhook-signature"
-EVENTS = frozenset({"conversation.completed", "insight.created"})
+EVENTS = frozenset({"conversation.completed", "conversation.deleted", "insight.created"})
 
 
 def sign(secret: str, delivery_id: str, timestamp: int, body: bytes) -> str:

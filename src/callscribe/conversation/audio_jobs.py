@@ -18,6 +18,7 @@ from callscribe.conversation.uploads import UploadStore
 from callscribe.log import get_logger
 from callscribe.pipeline.assembly import assemble
 from callscribe.pipeline.timeline import SpeakerTimeline
+from callscribe.recordings import Recordings
 from callscribe.records import Job
 from callscribe.speakers.encoder import VoiceEncoder
 from callscribe.speakers.offline import diarize_file
@@ -29,7 +30,8 @@ log = get_logger(__name__)
 class AudioJobs:
     """Handler of ``audio`` jobs (``params``: ``path`` of an upload or ``url`` to fetch, and
     ``offset``, the seconds after the conversation start where this audio begins; with
-    ``diarization``: ``{"speakers": N or None}``, speakers from voices)."""
+    ``diarization``: ``{"speakers": N or None}``, speakers from voices; with ``keepAudio``,
+    the audio is kept as the conversation's recording, at its offset)."""
 
     def __init__(
         self,
@@ -39,6 +41,7 @@ class AudioJobs:
         uploads: UploadStore,
         policy: FetchPolicy,
         voices: Callable[[], Awaitable[VoiceEncoder]],
+        recordings: Recordings,
     ) -> None:
         self._repo = repository
         self._processor = processor
@@ -46,6 +49,7 @@ class AudioJobs:
         self._uploads = uploads
         self._policy = policy
         self._voices = voices
+        self._recordings = recordings
 
     async def process_job(self, job: Job) -> None:
         path = await self._audio_of(job)
@@ -56,6 +60,9 @@ class AudioJobs:
             transcripts, timeline = await asyncio.to_thread(
                 _recognise, path, recognizer, encoder, (wanted or {}).get("speakers")
             )
+            if job.params.get("keepAudio"):
+                offset = float(job.params.get("offset", 0))
+                await self._recordings.keep_file(job.conversation_id, path, offset, job.id)
         finally:
             self._uploads.remove(path)
         conversation = await self._repo.get_conversation(job.app_id, job.conversation_id)

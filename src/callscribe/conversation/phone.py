@@ -141,8 +141,10 @@ class PhoneService:
         timezone: str,
         settings: dict[str, Any],
         insight_types: list[str],
+        keep_audio: bool = False,
     ) -> CallSession:
-        """Validate, create the conversation, and place the call in the background."""
+        """Validate, create the conversation, and place the call in the background
+        (``keep_audio``: record what the call hears)."""
         plan = plan_dial(target, self.config)  # ValidationFailed (400) before anything is made
         self._registry.check_capacity(app_id)
         backend = await self.backend(plan)  # the user agent starts with the first call
@@ -156,7 +158,11 @@ class PhoneService:
             settings={**settings, "connectionId": connection_id},
         )
         session = LiveSession(
-            self._deps(), conversation, connection_id, insight_types=insight_types
+            self._deps(),
+            conversation,
+            connection_id,
+            insight_types=insight_types,
+            keep_audio=keep_audio,
         )
         call = CallSession(session)
         controller = CallController(

@@ -11,6 +11,7 @@ from callscribe.asr import LiveEvent as SpeechEvent
 from callscribe.audio.pcm import Samples
 from callscribe.conversation.processing import ConversationProcessor
 from callscribe.events import EventBus
+from callscribe.recordings import Recordings
 from callscribe.records import Conversation, Member
 from callscribe.speakers.encoder import VoiceEncoder
 from callscribe.storage import InsightStore, Repository, StoredInsight
@@ -50,6 +51,8 @@ class LiveDeps:
     on_insights: InsightsHook | None = None
     voices: Callable[[], Awaitable[VoiceEncoder]] | None = None
     """The speaker-embedding model (loaded on first use); None: speaker separation is off."""
+    recordings: Recordings | None = None
+    """Where sessions asked to keep their audio record it."""
 
 
 __all__ = ["InsightsHook", "LiveDeps", "SpeechSource"]

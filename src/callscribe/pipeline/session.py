@@ -33,7 +33,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from callscribe.asr import Final, Interim, SpeechStarted
-from callscribe.audio.pcm import Samples
+from callscribe.audio.pcm import TARGET_RATE, Samples
 from callscribe.errors import CallscribeError, NotFound
 from callscribe.events import live as ev
 from callscribe.log import get_logger
@@ -44,11 +44,14 @@ from callscribe.pipeline.deps import LiveDeps, SpeechSource
 from callscribe.pipeline.timeline import SpeakerTimeline, same_speaker
 from callscribe.pipeline.voices import VoiceStage
 from callscribe.pipeline.writer import MessageWriter
+from callscribe.recordings import LiveRecorder
 from callscribe.records import Conversation, Speaker
 
 log = get_logger(__name__)
 
 INSIGHT_TYPES = frozenset({"question", "action_item", "follow_up"})
+EARLY_SECONDS = 120.0
+"""Audio held while the recogniser loads, at most (a cold start takes a few seconds)."""
 
 
 class _Turn:
@@ -70,9 +73,11 @@ class LiveSession:
         speaker: Speaker | None = None,
         insight_types: Sequence[str] = tuple(INSIGHT_TYPES),
         separate_voices: bool | None = None,
+        keep_audio: bool = False,
     ) -> None:
         """``separate_voices``: tell speakers apart by their voices (None: when the process
-        has speaker separation on and no ``speaker`` is given for the whole stream)."""
+        has speaker separation on and no ``speaker`` is given for the whole stream);
+        ``keep_audio``: record the audio the session hears (``keepAudio``)."""
         self.deps = deps
         self.conversation = conversation
         self.connection_id = connection_id
@@ -89,7 +94,11 @@ class LiveSession:
             if separate_voices and deps.voices is not None
             else None
         )
+        self.keep_audio = keep_audio and deps.recordings is not None
+        self.recorder: LiveRecorder | None = None
         self._source: SpeechSource | None = None
+        self._early: list[Samples] = []
+        self._early_samples = 0
         self._ready = asyncio.Event()
         self._ended = False
         self._recognised: asyncio.Queue[SpeechStarted | Final | _Turn | None] = asyncio.Queue()
@@ -106,12 +115,25 @@ class LiveSession:
         return self.connection_id
 
     def feed(self, samples: Samples) -> None:
-        """Mono float32 audio at 16 kHz from the transport; dropped after :meth:`end`."""
-        if self._ended or self._source is None or not len(samples):
+        """Mono float32 audio at 16 kHz from the transport; dropped after :meth:`end`. Audio
+        that comes while the recogniser loads is held (up to ``EARLY_SECONDS``) and passed on
+        when it is ready, so a call's first words are heard and recorded."""
+        if self._ended or not len(samples):
             return
+        if self._source is None:
+            if self._early_samples + len(samples) <= EARLY_SECONDS * TARGET_RATE:
+                self._early.append(samples)
+                self._early_samples += len(samples)
+            return
+        self._pass(samples)
+
+    def _pass(self, samples: Samples) -> None:
+        assert self._source is not None
         self.clock.fed(len(samples), time.time())
         if self.voices is not None:
             self.voices.feed(samples)
+        if self.recorder is not None:
+            self.recorder.feed(samples)
         self._source.feed(samples)
 
     @property
@@ -129,6 +151,8 @@ class LiveSession:
         self._ended = True
         if self._source is not None:
             self._source.end()
+        if self.recorder is not None:
+            self.recorder.stop()
         self._ready.set()
 
     def speaker_started(self, speaker: Speaker, timestamp: datetime | None = None) -> Placement:
@@ -197,6 +221,8 @@ class LiveSession:
                 await self.fail("recognition_failed", exc.message)
             else:
                 async with asyncio.TaskGroup() as tg:
+                    if self.recorder is not None:
+                        tg.create_task(self.recorder.run())
                     if self.voices is not None:
                         tg.create_task(self.voices.run())
                     tg.create_task(self._label())
@@ -212,14 +238,23 @@ class LiveSession:
             await self.fail("internal_error", f"internal error: {type(exc).__name__}")
         self._ended = True
         self._ready.set()
+        if self.recorder is not None:
+            await self.recorder.finish()
         await self._complete(settle=True)
 
     async def _start(self) -> None:
         try:
             await self._writer.start()
+            if self.keep_audio and self.deps.recordings is not None:
+                self.recorder = await self.deps.recordings.live(self.conversation.id)
             self._source = await self.deps.open_source(self.connection_id)
+            early, self._early = self._early, []
+            for samples in early:
+                self._pass(samples)
             if self._ended:
                 self._source.end()
+                if self.recorder is not None:
+                    self.recorder.stop()
         finally:
             self._ready.set()
 
@@ -241,6 +276,8 @@ class LiveSession:
             log.exception("recognition failed")
             await self.fail("internal_error", f"internal error: {type(exc).__name__}")
         finally:
+            if self.recorder is not None:
+                self.recorder.stop()
             self._recognised.put_nowait(None)
 
     async def _label(self) -> None:
@@ -310,6 +347,8 @@ class LiveSession:
             await self._writer.keep(batch + self._assembler.flush())
         except Exception:
             log.exception("keeping what was recognised failed")
+        if self.recorder is not None:
+            await self.recorder.finish()
         self._ready.set()
         await self._complete()
 

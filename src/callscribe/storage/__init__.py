@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from callscribe.storage.database import create_async, migrate
 from callscribe.storage.insight_store import InsightStore, StoredInsight
+from callscribe.storage.recording_store import Recording, RecordingStatus, RecordingStore
 from callscribe.storage.repository import Repository
 from callscribe.storage.tracker_store import StoredTracker, TrackerStore
 
@@ -20,6 +21,7 @@ class Storage:
     repository: Repository
     insights: InsightStore
     trackers: TrackerStore
+    recordings: RecordingStore
     engine: AsyncEngine
 
     async def close(self) -> None:
@@ -30,11 +32,20 @@ async def open_storage(url: str) -> Storage:
     """Migrate the schema (in a thread: Alembic is synchronous) and open the async engine."""
     await asyncio.to_thread(migrate, url)
     engine, sessions = create_async(url)
-    return Storage(Repository(sessions), InsightStore(sessions), TrackerStore(sessions), engine)
+    return Storage(
+        Repository(sessions),
+        InsightStore(sessions),
+        TrackerStore(sessions),
+        RecordingStore(sessions),
+        engine,
+    )
 
 
 __all__ = [
     "InsightStore",
+    "Recording",
+    "RecordingStatus",
+    "RecordingStore",
     "Repository",
     "Storage",
     "StoredInsight",

@@ -41,6 +41,7 @@ from callscribe.storage.tables import (
     MemberRow,
     MessageAnalysisRow,
     MessageRow,
+    RecordingRow,
     ServerKey,
     TrackerRow,
     utcnow,
@@ -256,6 +257,7 @@ class Repository:
             MessageRow,
             JobRow,
             MemberRow,
+            RecordingRow,
         ):
             await s.execute(delete(table).where(table.conversation_id.in_(id_list)))
         await s.execute(delete(ConversationRow).where(ConversationRow.id.in_(id_list)))

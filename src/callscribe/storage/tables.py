@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     DateTime,
     Float,
     ForeignKey,
@@ -197,6 +198,27 @@ class TrackerRow(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     __table_args__ = (Index("ix_trackers_app_name", "app_id", "name", unique=True),)
+
+
+class RecordingRow(Base):
+    """A conversation's kept audio (``keepAudio``): which file, how long, and its state.
+
+    ``recording`` while audio is being written, ``kept`` once whole, ``expired`` after the
+    retention policy deleted the file (kept so a download can say so)."""
+
+    __tablename__ = "recordings"
+
+    conversation_id: Mapped[str] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), primary_key=True
+    )
+    format: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default="recording")
+    seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    bytes: Mapped[int] = mapped_column(BigInteger, default=0)
+    parts: Mapped[list[Any]] = mapped_column(default=list)
+    """Ids of the audio jobs whose audio the file holds (a job run again adds nothing)."""
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
 class WebhookSubscriptionRow(Base):

@@ -22,6 +22,7 @@ from callscribe.conversation.fetch import check_url
 from callscribe.errors import Conflict, ValidationFailed
 from callscribe.records import ConversationStatus, new_uuid
 from callscribe.services import Services
+from callscribe.storage import RecordingStatus
 
 router = APIRouter(prefix="/v1/process/audio", tags=["async"])
 
@@ -41,6 +42,15 @@ SpeakerCount = Annotated[
         ge=1,
         le=20,
         description="How many people speak (with enableSpeakerDiarization=true).",
+    ),
+]
+KeepAudio = Annotated[
+    bool | None,
+    Query(
+        alias="keepAudio",
+        description="Keep the audio as the conversation's recording (GET "
+        "/v1/conversations/{id}/audio); default: the server's KEEP_AUDIO, and for appends "
+        "whether the conversation's audio is kept.",
     ),
 ]
 
@@ -106,8 +116,11 @@ async def _new_conversation(
     return conversation.id
 
 
-async def _appendable(services: Services, app_id: str, conversation_id: str) -> dict[str, Any]:
-    """Job params for appending: the audio starts where the conversation's messages end."""
+async def _appendable(
+    services: Services, app_id: str, conversation_id: str, keep_audio: bool | None
+) -> dict[str, Any]:
+    """Job params for appending: the audio starts where the conversation's messages end, or
+    where its kept audio ends if later (so the recording's times are the transcript's)."""
     conversation = await services.repository.get_conversation(app_id, conversation_id)
     if conversation.source != "audio":
         raise Conflict(
@@ -116,9 +129,18 @@ async def _appendable(services: Services, app_id: str, conversation_id: str) -> 
         )
     messages = await services.repository.list_messages(conversation_id)
     end = messages[-1].end if messages else conversation.start_time
+    offset = (end - conversation.start_time).total_seconds() + 1.0
+    recording = await services.recordings.store.get(conversation_id)
+    kept = recording is not None and recording.status is not RecordingStatus.EXPIRED
+    if recording is not None and kept:
+        offset = max(offset, recording.seconds)
     if conversation.status is not ConversationStatus.IN_PROGRESS:
         await services.repository.reopen_conversation(conversation_id)
-    return {"offset": (end - conversation.start_time).total_seconds() + 1.0}
+    return {"offset": offset, **_keep(services, kept if keep_audio is None else keep_audio)}
+
+
+def _keep(services: Services, requested: bool | None) -> dict[str, Any]:
+    return {"keepAudio": True} if services.recordings.wanted(requested) else {}
 
 
 @router.post(
@@ -138,9 +160,14 @@ async def process_audio(
     timezone: Annotated[Timezone | None, Query()] = None,
     diarize: Diarize = False,
     speakers: SpeakerCount = None,
+    keep_audio: KeepAudio = None,
 ) -> JobAccepted:
     """A recording as the raw body (``Content-Type: audio/...``) or a multipart ``file``."""
-    params = {**services.job_params(webhook_url), **diarization(diarize, speakers)}
+    params = {
+        **services.job_params(webhook_url),
+        **diarization(diarize, speakers),
+        **_keep(services, keep_audio),
+    }
     trackers = await services.trackers_for(app_id, [], enable_all_trackers)
     conversation_id = await _new_conversation(
         services, app_id, name, {"detectPhrases": detect_phrases, "trackers": trackers}, timezone
@@ -165,9 +192,10 @@ async def append_audio(
     services: ServicesDep,
     diarize: Diarize = False,
     speakers: SpeakerCount = None,
+    keep_audio: KeepAudio = None,
 ) -> JobAccepted:
     extra = diarization(diarize, speakers)
-    params = {**await _appendable(services, app_id, conversation_id), **extra}
+    params = {**await _appendable(services, app_id, conversation_id, keep_audio), **extra}
     return await _accept(services, app_id, conversation_id, params, request)
 
 
@@ -183,12 +211,14 @@ async def process_audio_url(
     services: ServicesDep,
     diarize: Diarize = False,
     speakers: SpeakerCount = None,
+    keep_audio: KeepAudio = None,
 ) -> JobAccepted:
     """A recording by URL: checked against the allow-list now, fetched by the job."""
     check_url(str(body.url), services.fetch_policy)
     params: dict[str, Any] = {
         **services.job_params(body.webhook_url),
         **diarization(diarize, speakers),
+        **_keep(services, keep_audio),
         "url": str(body.url),
     }
     trackers = await services.trackers_for(
@@ -217,9 +247,10 @@ async def append_audio_url(
     services: ServicesDep,
     diarize: Diarize = False,
     speakers: SpeakerCount = None,
+    keep_audio: KeepAudio = None,
 ) -> JobAccepted:
     check_url(str(body.url), services.fetch_policy)
     extra = diarization(diarize, speakers)
-    params = {**await _appendable(services, app_id, conversation_id), **extra}
+    params = {**await _appendable(services, app_id, conversation_id, keep_audio), **extra}
     params["url"] = str(body.url)
     return await _accept(services, app_id, conversation_id, params, None)

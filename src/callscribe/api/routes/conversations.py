@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from fastapi.responses import FileResponse
 
 from callscribe.api.deps import AppId, ServicesDep
 from callscribe.api.schemas.conversations import (
@@ -63,8 +64,27 @@ async def delete_conversation(
     conversation_id: str, app_id: AppId, services: ServicesDep
 ) -> MessageResponse:
     """Delete the conversation and everything derived from it."""
-    await services.repository.delete_conversation(app_id, conversation_id)
+    await services.delete_conversation(app_id, conversation_id)
     return MessageResponse(message=f"successfully deleted the conversation {conversation_id}")
+
+
+@router.get(
+    "/{conversation_id}/audio",
+    response_class=FileResponse,
+    operation_id="get_conversation_audio",
+    responses={200: {"content": {"audio/ogg": {}, "audio/flac": {}}}},
+)
+async def get_audio(conversation_id: str, app_id: AppId, services: ServicesDep) -> FileResponse:
+    """The conversation's kept audio (``keepAudio``), Ogg/Opus or FLAC; HTTP ranges are
+    honoured, so players can seek and downloads can resume."""
+    await services.repository.get_conversation(app_id, conversation_id)  # 404 if not the app's
+    audio = await services.recordings.download(conversation_id)
+    return FileResponse(
+        audio.path,
+        media_type=audio.media_type,
+        filename=audio.filename,
+        headers={"X-Audio-Duration": f"{audio.seconds:.3f}"},
+    )
 
 
 @router.post(

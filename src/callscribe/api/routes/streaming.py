@@ -128,6 +128,7 @@ async def streaming(ws: WebSocket, connection_id: str) -> None:
         connection_id,
         speaker=speaker,
         insight_types=start.insight_types,
+        keep_audio=services.recordings.wanted(start.keep_audio),
     )
     try:
         services.live.open(app_id, connection_id, session)

@@ -77,6 +77,7 @@ async def connect(
         timezone=body.timezone or "UTC",
         settings=settings,
         insight_types=list(body.insight_types),
+        keep_audio=services.recordings.wanted(body.keep_audio),
     )
     await services.actions.conversation_started(call.session.conversation)  # invokeOn "start"
     base, ws = _base_urls(request, services)

@@ -19,12 +19,12 @@ from callscribe.api.schemas.base import RequestBody, ResponseBody
 
 router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
 
-EventName = Literal["conversation.completed", "insight.created"]
+EventName = Literal["conversation.completed", "conversation.deleted", "insight.created"]
 
 
 class WebhookCreate(RequestBody):
     url: str = Field(min_length=1, max_length=2000)
-    events: list[EventName] = Field(min_length=1, max_length=2)
+    events: list[EventName] = Field(min_length=1, max_length=3)
 
 
 class WebhookOut(ResponseBody):

@@ -42,3 +42,6 @@ class StartRequest(RequestBody):
     enable_all_trackers: bool = False
     no_connection_timeout: int = Field(0, ge=0, le=3600)
     disconnect_on_stop_request: bool = True
+    keep_audio: bool | None = Field(
+        None, description="Keep the stream's audio (default: the server's KEEP_AUDIO)."
+    )

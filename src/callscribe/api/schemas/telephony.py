@@ -61,6 +61,9 @@ class ConnectRequest(RequestBody):
     )
     trackers: list[TrackerSpec] = Field(default_factory=list, max_length=100)
     push_speaker_events: bool = False
+    keep_audio: bool | None = Field(
+        None, description="Keep the call's audio (default: the server's KEEP_AUDIO)."
+    )
 
     @model_validator(mode="after")
     def _operation(self) -> ConnectRequest:

@@ -1,0 +1,195 @@
+"""Kept audio of conversations (``keepAudio``): written live or from uploads, downloaded,
+deleted with its conversation or by the retention policy.
+
+A recording's row is stored before its file is opened and marked ``kept`` after the file is
+closed, so at start a row still ``recording`` is a file a stopped process was writing: it is
+measured and kept as far as it got (Ogg pages and FLAC frames decode up to where they stop).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from callscribe.audio.files import iter_file
+from callscribe.audio.pcm import TARGET_RATE
+from callscribe.errors import CallscribeError, Conflict, Gone, NotFound
+from callscribe.log import get_logger
+from callscribe.recordings.files import RecordingFiles
+from callscribe.recordings.live import LiveRecorder
+from callscribe.recordings.writer import CODECS, AudioWriter, Format
+from callscribe.storage import Recording, RecordingStatus, RecordingStore
+from callscribe.symbl.times import iso_z
+
+log = get_logger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Download:
+    path: Path
+    media_type: str
+    filename: str
+    seconds: float
+
+
+class Recordings:
+    def __init__(
+        self, store: RecordingStore, files: RecordingFiles, fmt: Format, keep_by_default: bool
+    ) -> None:
+        self.store = store
+        self.files = files
+        self.format: Format = fmt
+        self.keep_by_default = keep_by_default
+
+    def wanted(self, requested: bool | None) -> bool:
+        """Whether to keep a conversation's audio: as requested, else the server default."""
+        return self.keep_by_default if requested is None else requested
+
+    # --- writing ----------------------------------------------------------------------------
+
+    async def live(self, conversation_id: str) -> LiveRecorder:
+        """A recorder for a live call or stream (its row is stored first)."""
+        await self.store.start(conversation_id, self.format)
+        self.files.ensure()
+        path = self.files.path_for(conversation_id, self.format)
+        writer = await asyncio.to_thread(AudioWriter, path, self.format)
+
+        async def closed(seconds: float) -> None:
+            await self._finished(conversation_id, path, seconds)
+
+        return LiveRecorder(writer, closed)
+
+    async def keep_file(
+        self, conversation_id: str, source: Path, offset: float, part: str
+    ) -> float:
+        """Keep an uploaded recording's audio (job ``part``), starting ``offset`` seconds into
+        the conversation, after audio kept before (appends); returns the recording's length.
+        A part already kept (a job run again after a crash) is not added twice."""
+        before = await self.store.get(conversation_id)
+        if before is not None and part in before.parts:
+            return before.seconds
+        fmt: Format = self.format
+        if before is not None and before.status is not RecordingStatus.EXPIRED:
+            fmt = before.format  # type: ignore[assignment]
+        else:
+            before = None
+        await self.store.start(conversation_id, fmt)
+        self.files.ensure()
+        path = self.files.path_for(conversation_id, fmt)
+        seconds = await asyncio.to_thread(
+            self._rebuild, conversation_id, fmt, source, offset, path if before else None
+        )
+        await self._finished(conversation_id, path, seconds, part)
+        return seconds
+
+    def _rebuild(
+        self, conversation_id: str, fmt: Format, source: Path, offset: float, old: Path | None
+    ) -> float:
+        """Old audio, silence up to ``offset``, the new audio: a new file replacing the old."""
+        partial = self.files.partial_for(conversation_id, fmt)
+        writer = AudioWriter(partial, fmt)
+        try:
+            if old is not None and old.is_file():
+                writer.write_file(old)
+            writer.write_silence(offset - writer.seconds)
+            writer.write_file(source)
+        finally:
+            writer.close()
+        self.files.commit(partial, self.files.path_for(conversation_id, fmt))
+        return writer.seconds
+
+    async def _finished(
+        self, conversation_id: str, path: Path, seconds: float, part: str | None = None
+    ) -> None:
+        size = await asyncio.to_thread(_size, path)
+        await self.store.finish(conversation_id, seconds, size, part)
+        log.info("audio kept", conversation_id=conversation_id, seconds=round(seconds, 2))
+
+    async def recover(self) -> int:
+        """Keep, as far as they got, the recordings a stopped process was writing."""
+        recovered = 0
+        for rec in await self.store.unfinished():
+            path = self.files.path_for(rec.conversation_id, rec.format)  # type: ignore[arg-type]
+            seconds = await asyncio.to_thread(_length, path)
+            partial = self.files.partial_for(rec.conversation_id, rec.format)  # type: ignore[arg-type]
+            partial.unlink(missing_ok=True)  # an append cut short: the job runs it again
+            await self._finished(rec.conversation_id, path, seconds)
+            log.warning(
+                "kept the audio a stopped process was writing",
+                conversation_id=rec.conversation_id,
+                seconds=round(seconds, 2),
+            )
+            recovered += 1
+        return recovered
+
+    # --- reading ----------------------------------------------------------------------------
+
+    async def download(self, conversation_id: str) -> Download:
+        """The kept audio of a conversation (already checked to be the caller's)."""
+        rec = await self.store.get(conversation_id)
+        if rec is None:
+            raise NotFound(
+                f"conversation {conversation_id} has no audio: it is kept only when asked "
+                "(keepAudio=true) or when the server keeps audio by default (KEEP_AUDIO)"
+            )
+        if rec.status is RecordingStatus.RECORDING:
+            raise Conflict(
+                f"the audio of conversation {conversation_id} is still being recorded; "
+                "it can be downloaded when the conversation has ended"
+            )
+        if rec.status is RecordingStatus.EXPIRED:
+            raise Gone(
+                f"the audio of conversation {conversation_id} was deleted on "
+                f"{iso_z(rec.updated_at)} by the retention policy (RETENTION_DAYS)"
+            )
+        path = self._path(rec)
+        if not await asyncio.to_thread(path.is_file):
+            if rec.seconds == 0:
+                raise NotFound(f"conversation {conversation_id} received no audio to keep")
+            raise NotFound(f"the audio file of conversation {conversation_id} is missing")
+        codec = CODECS[rec.format]
+        name = f"{conversation_id}.{codec.extension}"
+        return Download(path, codec.media_type, name, rec.seconds)
+
+    def _path(self, rec: Recording) -> Path:
+        return self.files.path_for(rec.conversation_id, rec.format)  # type: ignore[arg-type]
+
+    # --- deleting ---------------------------------------------------------------------------
+
+    async def remove(self, conversation_id: str) -> None:
+        """Delete the files of a deleted conversation (its row went with it)."""
+        await asyncio.to_thread(self.files.remove, conversation_id)
+
+    async def expire(self, conversation_id: str) -> None:
+        """The retention policy: the audio goes, the row says when."""
+        await asyncio.to_thread(self.files.remove, conversation_id)
+        await self.store.mark_expired(conversation_id)
+
+    async def remove_orphans(self) -> int:
+        """Delete files whose conversation or recording is gone (a deletion cut short)."""
+        on_disk = await asyncio.to_thread(self.files.conversation_ids)
+        wanted = await self.store.with_files(on_disk)
+        orphans = on_disk - wanted
+        for conversation_id in orphans:
+            await asyncio.to_thread(self.files.remove, conversation_id)
+        if orphans:
+            log.info("deleted audio of deleted conversations", files=len(orphans))
+        return len(orphans)
+
+
+def _size(path: Path) -> int:
+    return path.stat().st_size if path.is_file() else 0
+
+
+def _length(path: Path) -> float:
+    """Seconds of audio a (possibly cut short) file decodes to; 0 if none."""
+    samples = 0
+    with contextlib.suppress(CallscribeError):
+        for block in iter_file(path):
+            samples += len(block)
+    return samples / TARGET_RATE
+
+
+__all__ = ["Download", "Recordings"]
