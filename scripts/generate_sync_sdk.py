@@ -37,6 +37,8 @@ REPLACEMENTS = {
     "AsyncLiveSocket": "LiveSocket",
     "AsyncStream": "Stream",
     "_AsyncLive": "_Live",
+    "aiter_bytes": "iter_bytes",  # httpx.Response
+    "aread": "read",
 }
 
 ASYNC_ONLY = re.compile(r"^\s*# unasync: async-only\s*$")

@@ -117,8 +117,15 @@ def audio_url_body(
     }
 
 
-def audio_params(name: str | None, detect_phrases: bool, webhook_url: str | None) -> Json:
+def audio_params(
+    name: str | None,
+    detect_phrases: bool,
+    webhook_url: str | None,
+    keep_audio: bool | None = None,
+) -> Json:
     params: Json = {"detectPhrases": "true" if detect_phrases else "false"}
+    if keep_audio is not None:
+        params["keepAudio"] = "true" if keep_audio else "false"
     if name is not None:
         params["name"] = name
     if webhook_url is not None:
@@ -156,6 +163,7 @@ def start_request(
     trackers: Mapping[str, Sequence[str]] | None,
     language_code: str = "en-US",
     timezone_offset: int | None = None,
+    keep_audio: bool | None = None,
 ) -> Json:
     """The Streaming API's first message."""
     unknown = [t for t in insight_types if t not in INSIGHT_TYPES]
@@ -181,6 +189,8 @@ def start_request(
     }
     if speaker_name or speaker_user_id:
         body["speaker"] = {"name": speaker_name, "userId": speaker_user_id}
+    if keep_audio is not None:
+        body["keepAudio"] = keep_audio
     return body
 
 

@@ -10,6 +10,7 @@
     │   ├── BadRequest            400 (and 422): a field is missing or invalid
     │   ├── AuthenticationError   401: wrong app id/secret, or a token the server refused twice
     │   ├── NotFound              404: unknown id, or not ready yet (a summary in progress)
+    │   │   └── Gone              410: it was there and is no more (an expired link, deleted audio)
     │   ├── Conflict              409: the object is in the wrong state
     │   ├── PayloadTooLarge       413
     │   ├── UnsupportedMedia      415: audio the server cannot decode
@@ -73,6 +74,10 @@ class NotFound(APIError):
     """404: unknown id (or another app's), or a result that is not ready yet."""
 
 
+class Gone(NotFound):
+    """410: it existed and is gone for good (an expired summary link, audio past retention)."""
+
+
 class Conflict(APIError):
     """409: the object exists but its state does not allow the operation."""
 
@@ -120,6 +125,7 @@ _BY_STATUS: dict[int, type[APIError]] = {
     401: AuthenticationError,
     404: NotFound,
     409: Conflict,
+    410: Gone,
     413: PayloadTooLarge,
     415: UnsupportedMedia,
     422: BadRequest,
@@ -148,6 +154,7 @@ __all__ = [
     "CallscribeError",
     "Conflict",
     "ConnectError",
+    "Gone",
     "JobFailed",
     "NotFound",
     "PayloadTooLarge",

@@ -123,14 +123,17 @@ class AsyncClient:
         content_type: str | None = None,
         detect_phrases: bool = False,
         webhook_url: str | None = None,
+        keep_audio: bool | None = None,
     ) -> AsyncJob:
-        """Upload a recording (any format the server decodes: WAV, MP3, M4A, Ogg, FLAC…)."""
+        """Upload a recording (any format the server decodes: WAV, MP3, M4A, Ogg, FLAC…).
+        ``keep_audio``: keep it as the conversation's audio (``conversation.download_audio``);
+        None: as the server's ``KEEP_AUDIO`` says."""
         file = Path(path)
         if not await run_blocking(file.is_file):
             raise ValueError(f"path: {file} is not a file")
         headers = {"content-type": content_type or _bodies.content_type_for(file.suffix)}
         params = _bodies.audio_params(
-            name if name is not None else file.stem, detect_phrases, webhook_url
+            name if name is not None else file.stem, detect_phrases, webhook_url, keep_audio
         )
         fh = await run_blocking(_open_binary, file)
         try:
@@ -155,8 +158,10 @@ class AsyncClient:
         trackers: Mapping[str, Sequence[str]] | None = None,
         confidence_threshold: float | None = None,
         webhook_url: str | None = None,
+        keep_audio: bool | None = None,
     ) -> AsyncJob:
-        """Have the server fetch a recording by URL (it must be on the server's allow-list)."""
+        """Have the server fetch a recording by URL (it must be on the server's allow-list);
+        ``keep_audio`` as for :meth:`process_audio_file`."""
         body = _bodies.audio_url_body(
             url,
             name=name,
@@ -165,7 +170,10 @@ class AsyncClient:
             confidence_threshold=confidence_threshold,
             webhook_url=webhook_url,
         )
-        return self._job(await self._http.request("POST", "/v1/process/audio/url", json=body))
+        params = None if keep_audio is None else {"keepAudio": "true" if keep_audio else "false"}
+        return self._job(
+            await self._http.request("POST", "/v1/process/audio/url", json=body, params=params)
+        )
 
     # --- Streaming API ------------------------------------------------------------------------
 
@@ -184,12 +192,14 @@ class AsyncClient:
         connection_id: str | None = None,
         realtime: bool = False,
         chunk_ms: int = 100,
+        keep_audio: bool | None = None,
     ) -> AsyncStream:
         """Stream audio (a WAV path, PCM bytes, or an iterable of PCM chunks) and receive live
         events. The blocking client returns it open (recognition started); in asyncio
         ``await`` it, or ``async with`` it, to open it. Sending goes on in the background (at
         the audio's own pace with ``realtime=True``); an async iterable of chunks needs the
-        asyncio client."""
+        asyncio client. ``keep_audio``: keep the stream's audio (None: the server's default).
+        """
         fmt, chunks = open_audio(
             audio, sample_rate=sample_rate, channels=channels, encoding=encoding, chunk_ms=chunk_ms
         )
@@ -202,6 +212,7 @@ class AsyncClient:
             speaker_user_id=speaker_user_id,
             insight_types=insight_types,
             trackers=trackers,
+            keep_audio=keep_audio,
         )
         stream = AsyncStream(
             self._http, connection_id or str(uuid.uuid4()), fmt, chunks, start, realtime=realtime
@@ -238,7 +249,8 @@ class AsyncClient:
 
         ``summary_emails`` adds Symbl's ``sendSummaryEmail`` action; ``name`` is the session
         name; ``options`` adds other start-request fields (``trackers``, ``insightTypes``,
-        ``timezone``, ``languages``, ``pushSpeakerEvents``) as the server spells them."""
+        ``timezone``, ``languages``, ``pushSpeakerEvents``, ``keepAudio``) as the server
+        spells them."""
         return await self._connect(
             _telephony.pstn_body(
                 phone_number,

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import time
+from pathlib import Path
+from typing import IO
 
 from callscribe_sdk import _parse
 from callscribe_sdk._async.http import AsyncHTTP
-from callscribe_sdk._backend_async import sleep
+from callscribe_sdk._backend_async import run_blocking, sleep
 from callscribe_sdk._exceptions import JobFailed, Timeout
 from callscribe_sdk.models import (
     ActionItem,
@@ -106,6 +109,23 @@ class AsyncConversation:
         """End every summary link made so far (the e-mailed ones too); later ones work."""
         await self._http.request("DELETE", f"{self._path}/experiences")
 
+    async def download_audio(self, path: str | os.PathLike[str]) -> Path:
+        """Save the conversation's kept audio (``keep_audio=True`` when it was made; Ogg/Opus
+        or FLAC, as the server keeps it) to ``path``; returns it. The file appears only when
+        whole. ``NotFound`` when no audio was kept, ``Gone`` once retention deleted it."""
+        target = Path(path)
+        partial = target.with_name(target.name + ".part")
+        fh = await run_blocking(_open_for_writing, partial)
+        try:
+            await self._http.download(f"{self._path}/audio", fh.write)
+        except BaseException:
+            await run_blocking(fh.close)
+            await run_blocking(partial.unlink, True)
+            raise
+        await run_blocking(fh.close)
+        await run_blocking(partial.replace, target)
+        return target
+
     async def delete(self) -> None:
         """Delete the conversation and everything derived from it."""
         await self._http.request("DELETE", self._path)
@@ -141,3 +161,7 @@ class AsyncJob:
                 raise Timeout(f"job {self.job_id} still {status.status} after {timeout:g} s")
             await sleep(min(interval, max(0.0, deadline - time.monotonic())))
             interval = min(poll_interval, interval * 1.5)
+
+
+def _open_for_writing(path: Path) -> IO[bytes]:
+    return path.open("wb")

@@ -12,12 +12,13 @@ from typing import Any
 import httpx
 
 from callscribe_sdk._auth import Token, token_request
-from callscribe_sdk._backend_sync import Lock, sleep
+from callscribe_sdk._backend_sync import Lock, run_blocking, sleep
 from callscribe_sdk._http import (
     CONNECT_FAILURES,
     USER_AGENT,
     Settings,
     decode,
+    error_from,
     next_step,
     transport_error,
 )
@@ -128,6 +129,25 @@ class SyncHTTP:
                 attempt += 1
                 continue
             return decode(response)
+
+    def download(self, path: str, write: Callable[[bytes], Any]) -> int:
+        """GET ``path`` as bytes, handing each chunk to ``write`` (blocking: it runs in a
+        worker thread in asyncio) as it arrives; returns the bytes received, or raises the
+        matching ``APIError``. No retries: a download cut short is started again by the
+        caller."""
+        headers = {"x-api-key": self.token()}
+        received = 0
+        try:
+            with self._http.stream("GET", path, headers=headers) as response:
+                if not response.is_success:
+                    response.read()
+                    raise error_from(response)
+                for chunk in response.iter_bytes():
+                    run_blocking(write, chunk)
+                    received += len(chunk)
+        except httpx.HTTPError as exc:
+            raise transport_error(exc, self.settings.base_url) from exc
+        return received
 
     def _invalidate(self) -> None:
         self._token = None
