@@ -86,6 +86,23 @@ def test_page_links_expire_and_are_revoked_by_the_epoch() -> None:
         assert links.check("1234567890123456", junk, epoch=0) is LinkCheck.INVALID
 
 
+def test_an_owners_link_cannot_be_made_from_a_shared_one() -> None:
+    links = PageLinks("k" * 64, "https://calls.example.com")
+    conv = "1234567890123456"
+    owner = links.token(conv, owner=True)
+    shared = links.token(conv)
+    assert links.is_owner(owner)
+    assert not links.is_owner(shared)
+    assert links.check(conv, owner, epoch=0) is LinkCheck.VALID
+    # claiming ownership with a shared link's MAC fails; so does dropping the claim
+    assert links.check(conv, "o." + shared, epoch=0) is LinkCheck.INVALID
+    assert links.check(conv, owner.removeprefix("o."), epoch=0) is LinkCheck.INVALID
+    expiring = links.token(conv, owner=True, expires_at=2_000_000_000)
+    assert links.check(conv, expiring, epoch=0, now=1_000) is LinkCheck.VALID
+    assert links.check(conv, expiring, epoch=0, now=2_000_000_000) is LinkCheck.EXPIRED
+    assert links.check(conv, owner, epoch=1) is LinkCheck.INVALID  # revoked with the rest
+
+
 def test_base_url_falls_back_to_host_and_port() -> None:
     assert base_url(Settings(host="10.0.0.5", port=9000)) == "http://10.0.0.5:9000"
     assert base_url(Settings(public_url="https://x.example/")) == "https://x.example"

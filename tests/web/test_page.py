@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 
 from callscribe.actions.email import MailSettings, compose_summary
-from callscribe.actions.report import ConversationReport, TaskLine, TranscriptLine
+from callscribe.actions.report import ConversationReport, QuestionLine, TaskLine, TranscriptLine
 from callscribe.records import Conversation, ConversationStatus
-from callscribe.web import render_page
+from callscribe.web import LiveLinks, render_page
 from callscribe.web.chart import sentiment_svg
 
 START = datetime(2026, 3, 11, 18, 0, tzinfo=UTC)
@@ -43,7 +44,7 @@ def _report(lines: int = 3, *, completed: bool = True) -> ConversationReport:
         summary=("We agreed on the plan.",),
         action_items=(TaskLine("Send the deck", "Bob", START + timedelta(days=2)),),
         follow_ups=(TaskLine("Check in with legal", None, None),),
-        questions=("Is the budget approved?",),
+        questions=(QuestionLine("Is the budget approved?"),),
         topics=("budget", "launch"),
         members=(),
         transcript=transcript,
@@ -63,10 +64,28 @@ def test_page_escapes_what_people_said() -> None:
     assert 'http-equiv="refresh"' not in html
 
 
-def test_a_live_page_refreshes_itself() -> None:
-    html = render_page(_report(completed=False), refresh_seconds=7)
-    assert '<meta http-equiv="refresh" content="7">' in html
-    assert "live" in html
+def test_a_live_page_follows_the_conversation() -> None:
+    html = render_page(
+        _report(completed=False),
+        live=LiveLinks("/c/1/t/live", "/c/1/t/stop"),
+        refresh_seconds=7,
+    )
+    config = json.loads(html.split('id="live-config">')[1].split("</script>")[0])
+    assert config == {"socket": "/c/1/t/live", "stop": "/c/1/t/stop", "pollSeconds": 7}
+    assert "new WebSocket(" in html
+    assert 'id="stop"' in html
+    assert 'id="pending"' in html
+    # Without JavaScript it still refreshes itself.
+    assert '<noscript><meta http-equiv="refresh" content="7"></noscript>' in html
+
+
+def test_a_shared_live_page_has_no_stop_button_and_a_finished_page_no_script() -> None:
+    shared = render_page(_report(completed=False), live=LiveLinks("/c/1/t/live"))
+    assert 'id="stop"' not in shared
+    assert "new WebSocket(" in shared
+    finished = render_page(_report(), live=LiveLinks("/c/1/t/live", "/c/1/t/stop"))
+    assert "live-config" not in finished
+    assert 'id="stop"' not in finished
 
 
 def test_chart_plots_each_point_and_colours_by_bucket() -> None:

@@ -24,6 +24,14 @@ class TaskLine:
     text: str
     assignee: str | None
     due: datetime | None
+    id: str = ""
+    """The insight's id (the live page updates the item it names)."""
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionLine:
+    text: str
+    id: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +48,8 @@ class TranscriptLine:
     offset: float  # seconds from the conversation start
     text: str
     sentiment: float | None
+    id: str = ""
+    """The message's id (the live page adds only messages it does not show yet)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +60,7 @@ class ConversationReport:
     summary: tuple[str, ...]
     action_items: tuple[TaskLine, ...]
     follow_ups: tuple[TaskLine, ...]
-    questions: tuple[str, ...]
+    questions: tuple[QuestionLine, ...]
     topics: tuple[str, ...]
     members: tuple[MemberLine, ...]
     transcript: tuple[TranscriptLine, ...]
@@ -62,6 +72,7 @@ def _task(item: StoredInsight) -> TaskLine:
         text=i.text,
         assignee=i.assignee.name if i.assignee else None,
         due=i.due_by.value if i.due_by else None,
+        id=item.id,
     )
 
 
@@ -90,6 +101,7 @@ def build_report(
             offset=max(0.0, (m.start - origin).total_seconds()),
             text=m.text,
             sentiment=analyses[m.id].sentiment.score if m.id in analyses else None,
+            id=m.id,
         )
         for m in messages
     )
@@ -100,7 +112,9 @@ def build_report(
         summary=tuple(s.text for s in summary),
         action_items=tuple(_task(i) for i in insights if i.insight.type == "action_item"),
         follow_ups=tuple(_task(i) for i in insights if i.insight.type == "follow_up"),
-        questions=tuple(i.insight.text for i in insights if i.insight.type == "question"),
+        questions=tuple(
+            QuestionLine(i.insight.text, i.id) for i in insights if i.insight.type == "question"
+        ),
         topics=tuple(t.text for t in topics),
         members=members,
         transcript=transcript,
@@ -135,6 +149,7 @@ def clock(seconds: float) -> str:
 __all__ = [
     "ConversationReport",
     "MemberLine",
+    "QuestionLine",
     "TaskLine",
     "TranscriptLine",
     "build_report",

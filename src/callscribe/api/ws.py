@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 from typing import Any
@@ -71,4 +72,37 @@ async def forward(subscription: Subscription, ws: WebSocket) -> None:
     async for event in subscription:
         for message in ev.render(event):
             if not await send(ws, message):
+                return
+
+
+async def relay(subscription: Subscription, ws: WebSocket) -> None:
+    """Forward events until the channel closes or the client leaves, whichever is first
+    (answering Symbl's keep-alive meanwhile)."""
+    async with asyncio.TaskGroup() as tg:
+        relaying = tg.create_task(forward(subscription, ws))
+        watcher = tg.create_task(_until_client_leaves(ws))
+        relaying.add_done_callback(lambda _t: watcher.cancel())
+        watcher.add_done_callback(lambda _t: relaying.cancel())
+
+
+def follows(services: Services, app_id: str, connection_id: str) -> bool:
+    """The connection is this app's: live, or ended with its events still retained."""
+    connection = services.live.find(connection_id, app_id)
+    return connection is not None and (connection.live or services.bus.known(connection_id))
+
+
+async def _until_client_leaves(ws: WebSocket) -> None:
+    """Answer Symbl's keep-alive (``__PING__`` -> ``__PONG__``), ignore anything else, until
+    the client leaves."""
+    while True:
+        try:
+            message = await ws.receive()
+        except (WebSocketDisconnect, RuntimeError):
+            return
+        if message["type"] == "websocket.disconnect":
+            return
+        if message.get("text") == "__PING__":
+            try:
+                await ws.send_text("__PONG__")
+            except (WebSocketDisconnect, RuntimeError, OSError):
                 return

@@ -112,6 +112,12 @@ async def run_call(
                 f"conversation [bold]{started['conversationId']}[/]  "
                 f"(live events: {started['resultWebSocketUrl']})"
             )
+            page = await http.post(
+                f"/v1/conversations/{started['conversationId']}/experiences",
+                json={"name": "verbose-text-summary", "owner": True},
+            )
+            if page.status_code == 200:  # the page is an extra: the call goes on without it
+                console.print(f"live page (with a stop button; yours only): {page.json()['url']}")
             view = LiveView(console)
             stop = asyncio.Event()
             loop = asyncio.get_running_loop()

@@ -1,5 +1,5 @@
 """The server-rendered summary page of a conversation (Jinja templates shipped here)."""
 
-from callscribe.web.page import render_page
+from callscribe.web.page import LiveLinks, render_page
 
-__all__ = ["render_page"]
+__all__ = ["LiveLinks", "render_page"]

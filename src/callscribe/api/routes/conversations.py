@@ -104,7 +104,9 @@ async def create_experience(
         )
     conversation = await services.repository.get_conversation(app_id, conversation_id)
     expires_in = body.summary_url_expires_in
-    url, expires_at = services.actions.links.summary_link(conversation, expires_in)
+    url, expires_at = services.actions.links.summary_link(
+        conversation, expires_in, owner=body.owner
+    )
     return ExperienceOut(
         name=body.name,
         url=url,

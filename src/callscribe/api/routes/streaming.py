@@ -24,8 +24,10 @@ from callscribe.api.ws import (
     TRY_LATER,
     authenticate,
     close,
+    follows,
     forward,
     refuse,
+    relay,
     send,
     services_of,
 )
@@ -35,7 +37,6 @@ from callscribe.events.live import ErrorRaised, Listening, RecognitionStarted
 from callscribe.log import bind, get_logger
 from callscribe.pipeline.session import LiveSession
 from callscribe.records import Speaker
-from callscribe.services import Services
 from callscribe.symbl import events as ev
 
 router = APIRouter(tags=["streaming"])
@@ -225,36 +226,9 @@ async def subscribe(ws: WebSocket, connection_id: str) -> None:
     if app_id is None:
         return
     services = services_of(ws)
-    if not _owns(services, app_id, connection_id):
+    if not follows(services, app_id, connection_id):
         await refuse(ws, "not_found", f"no conversation with connection id {connection_id}")
         return
-    async with services.bus.subscribe(connection_id) as subscription, asyncio.TaskGroup() as tg:
-        relay = tg.create_task(forward(subscription, ws))
-        watcher = tg.create_task(_until_client_leaves(ws))
-        # Whichever ends first (conversation over, or client gone) ends the other.
-        relay.add_done_callback(lambda _t: watcher.cancel())
-        watcher.add_done_callback(lambda _t: relay.cancel())
+    async with services.bus.subscribe(connection_id) as subscription:
+        await relay(subscription, ws)
     await close(ws, 1000, "conversation completed")
-
-
-def _owns(services: Services, app_id: str, connection_id: str) -> bool:
-    """The connection is this app's: live, or ended with its events still retained."""
-    connection = services.live.find(connection_id, app_id)
-    return connection is not None and (connection.live or services.bus.known(connection_id))
-
-
-async def _until_client_leaves(ws: WebSocket) -> None:
-    """Answer Symbl's keep-alive (``__PING__`` -> ``__PONG__``), ignore anything else, until
-    the client leaves."""
-    while True:
-        try:
-            message = await ws.receive()
-        except (WebSocketDisconnect, RuntimeError):
-            return
-        if message["type"] == "websocket.disconnect":
-            return
-        if message.get("text") == "__PING__":
-            try:
-                await ws.send_text("__PONG__")
-            except (WebSocketDisconnect, RuntimeError, OSError):
-                return

@@ -108,7 +108,8 @@ MAX_EXPIRES_IN = 10 * 365 * 24 * 3600
 
 class ExperienceRequest(RequestBody):
     """Symbl's Experience API body. Its styling fields (``logo``, ``color``, ``font``…) are
-    ignored as every unknown field is: the page keeps its own look, and is always read-only."""
+    ignored as every unknown field is: the page keeps its own look, and is read-only unless
+    ``owner`` is asked for."""
 
     name: str = Field(max_length=64)
     summary_url_expires_in: int = Field(
@@ -117,6 +118,11 @@ class ExperienceRequest(RequestBody):
         ge=0,
         le=MAX_EXPIRES_IN,
         description="Seconds until the link expires; 0: never (Symbl's default: 30 days).",
+    )
+    owner: bool = Field(
+        False,
+        description="callscribe extension: the link also shows a stop button while the call "
+        "or stream is live (for whoever started it; never share it).",
     )
 
 
