@@ -3,6 +3,12 @@
     .venv/bin/python -m bench.asr                         # both sets, default engine
     .venv/bin/python -m bench.asr --engine moonshine-base --set g722 --limit 60
     .venv/bin/python -m bench.asr --concurrency 4,6,8 --seconds 60   # live latency under load
+    .venv/bin/python -m bench.asr --set spanish           # Spanish: live pipeline and Async API
+
+Spanish (``--set spanish``, Debian asterisk-core-sounds-es): the same WER/RTF run with the
+multilingual engine told the language, beside the English engine on the same audio (what a
+``languageCode`` ignored gave); then a real server's Async Audio API with ``languageCode=es-MX``
+against the same upload without it, scored on the stored transcript.
 
 WER/RTF: the filtered Asterisk prompts are laid end to end with 1 s gaps, as one call, and fed
 through ``LiveRecognizer`` (resample → VAD end-pointing → scheduler → engine) as fast as it
@@ -16,35 +22,58 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import tempfile
 import time
+import wave
+from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
 
-from bench.asr import corpus
+from bench import machine
+from bench.asr import corpus, spanish
 from callscribe.asr import Final, LiveRecognizer, RecognitionScheduler, create_recognizer
 from callscribe.audio.files import decode_file
 from callscribe.audio.pcm import Normalizer
 from callscribe.audio.segmenter import SegmenterConfig
+from callscribe.testing.server import ApiClient, ServerProcess
+
+Spoken = corpus.Prompt | spanish.SpanishPrompt
 
 
-def _call(prompts: list[corpus.Prompt], kind: str) -> tuple[NDArray[np.float32], int]:
+def _call(prompts: Sequence[Spoken], kind: str) -> tuple[NDArray[np.float32], int]:
     """The prompts end to end with 1 s gaps, at the set's native rate."""
-    rate = 8000 if kind == "wav8k" else 16000
+    rate = 16000 if kind == "g722" else 8000
     gap = np.zeros(rate, dtype=np.float32)
     parts: list[NDArray[np.float32]] = [gap]
     for p in prompts:
-        clip = decode_file(p.wav, rate=8000) if kind == "wav8k" else corpus.load_g722(p.g722)
+        clip = (
+            corpus.load_g722(p.g722)
+            if isinstance(p, corpus.Prompt) and kind == "g722"
+            else (decode_file(p.wav, rate=8000))
+        )
         parts += [clip, gap]
     return np.concatenate(parts), rate
 
 
 async def wer_rtf(
-    engine: str, kind: str, limit: int | None, threads: int, full_window: bool
+    engine: str,
+    kind: str,
+    limit: int | None,
+    threads: int,
+    full_window: bool,
+    language: str = "en",
 ) -> None:
-    prompts = corpus.prompts()[:limit] if limit else corpus.prompts()
+    prompts: Sequence[Spoken]
+    if kind == "es8k":
+        prompts = spanish.prompts()[:limit] if limit else spanish.prompts()
+    else:
+        prompts = corpus.prompts()[:limit] if limit else corpus.prompts()
     audio, rate = _call(prompts, kind)
-    recognizer = create_recognizer(engine, cpu_threads=threads, full_window=full_window)
+    recognizer = create_recognizer(
+        engine, cpu_threads=threads, full_window=full_window, language=language
+    )
     finals: list[Final] = []
     config = SegmenterConfig(interims=False)
     async with RecognitionScheduler(recognizer) as scheduler:
@@ -69,10 +98,11 @@ async def wer_rtf(
     duration = len(audio) / rate
     hyp = " ".join(f.transcript.text for f in finals)
     ref = " ".join(p.text for p in prompts)
-    error = corpus.wer([ref], [hyp])
+    error = spanish.wer([ref], [hyp]) if kind == "es8k" else corpus.wer([ref], [hyp])
     speech = sum(len(decode_file(p.wav, rate=8000)) for p in prompts) / 8000
     print(
-        f"{engine:18} {kind:6} prompts={len(prompts):4d} utterances={len(finals):4d} "
+        f"{engine:18} {kind:6} lang={language:2} prompts={len(prompts):4d} "
+        f"utterances={len(finals):4d} "
         f"audio={duration:7.1f}s speech={speech:7.1f}s WER={100 * error:5.2f}% "
         f"RTF={elapsed / duration:.3f} (per speech second {elapsed / speech:.3f}) "
         f"wall={elapsed:6.1f}s",
@@ -190,7 +220,12 @@ def latency(engine: str, threads: int, full_window: bool) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.asr", description=__doc__)
     parser.add_argument("--engine", default="whisper-tiny.en")
-    parser.add_argument("--set", choices=["wav8k", "g722", "both", "none"], default="both")
+    parser.add_argument(
+        "--set", choices=["wav8k", "g722", "both", "spanish", "none"], default="both"
+    )
+    parser.add_argument(
+        "--multilingual-engine", default="whisper-base", help="engine for --set spanish"
+    )
     parser.add_argument("--limit", type=int, default=None, help="first N prompts only")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=1)
@@ -205,7 +240,10 @@ def main() -> None:
     os.environ.setdefault("OMP_NUM_THREADS", str(args.threads))
     if not corpus.available():
         raise SystemExit("install Debian asterisk-core-sounds-en, -en-wav and -en-g722 first")
-    print(f"machine: {os.cpu_count()} cores (shared with other jobs while measuring)")
+    print(f"bench.asr: {machine.describe()}")
+    if args.set == "spanish":
+        spanish_sets(args)
+        return
     kinds = {"both": ["wav8k", "g722"], "none": []}.get(args.set, [args.set])
     for kind in kinds:
         asyncio.run(wer_rtf(args.engine, kind, args.limit, args.threads, args.full_window))
@@ -223,6 +261,53 @@ def main() -> None:
                 args.full_window,
             )
         )
+
+
+def spanish_sets(args: argparse.Namespace) -> None:
+    """Spanish through the live pipeline (multilingual engine told the language, and the English
+    engine as a baseline), then through a real server's Async Audio API."""
+    if not spanish.available():
+        raise SystemExit("install Debian asterisk-core-sounds-es and -es-wav first")
+    limit, threads = args.limit or 60, args.threads
+    asyncio.run(wer_rtf(args.multilingual_engine, "es8k", limit, threads, False, "es"))
+    asyncio.run(wer_rtf(args.engine, "es8k", limit, threads, False, "en"))
+    prompts = spanish.prompts()[:limit]
+    with tempfile.TemporaryDirectory(prefix="bench-asr-es-") as work:
+        audio, rate = _call(prompts, "es8k")
+        upload = Path(work) / "spanish.wav"
+        with wave.open(str(upload), "wb") as out:
+            out.setnchannels(1)
+            out.setsampwidth(2)
+            out.setframerate(rate)
+            out.writeframes((np.clip(audio, -1, 1) * 32767).astype("<i2").tobytes())
+        reference = " ".join(p.text for p in prompts)
+        with ServerProcess(Path(work) / "data") as server:
+            api = ApiClient.for_new_app(server)
+            for code in (spanish.LANGUAGE_CODE, None):
+                started = time.perf_counter()
+                params = {"languageCode": code} if code else {}
+                r = api.http.post(
+                    "/v1/process/audio",
+                    content=upload.read_bytes(),
+                    params=params,
+                    headers={"content-type": "audio/wav"},
+                )
+                r.raise_for_status()
+                job = r.json()
+                api.wait_for_job(job["jobId"], timeout=1800)
+                elapsed = time.perf_counter() - started
+                messages = api.http.get(
+                    f"/v1/conversations/{job['conversationId']}/messages"
+                ).json()["messages"]
+                hypothesis = " ".join(m["text"] for m in messages)
+                error = spanish.wer([reference], [hypothesis])
+                print(
+                    f"Async Audio API languageCode={code or '(none)':6} prompts={len(prompts)} "
+                    f"audio={len(audio) / rate:6.1f}s WER={100 * error:5.2f}% "
+                    f"wall={elapsed:6.1f}s insightsAvailable={','.join(job['insightsAvailable'])}",
+                    flush=True,
+                )
+            api.close()
 
 
 if __name__ == "__main__":

@@ -114,6 +114,16 @@ class Settings(BaseSettings):
         "whisper-tiny.en",
         description="whisper-tiny.en, whisper-base, moonshine-base or faster-whisper:<path>.",
     )
+    asr_multilingual_engine: str = Field(
+        "whisper-base",
+        description="Engine for speech in other languages than English (a languageCode): "
+        "whisper-base or faster-whisper:<path> of a multilingual model.",
+    )
+    detect_language: bool = Field(
+        False,
+        description="With no languageCode, detect each utterance's language with the "
+        "multilingual engine (slower than the English engine) instead of assuming English.",
+    )
     asr_threads: int = Field(1, ge=1, le=64, description="CPU threads for each recognition worker.")
     asr_beam_size: int = Field(5, ge=1, le=10)
     asr_workers: int = Field(

@@ -87,6 +87,8 @@ class Services:
             beam_size=settings.asr_beam_size,
             workers=settings.asr_workers,
             full_window=settings.asr_full_window,
+            multilingual_engine=settings.asr_multilingual_engine,
+            detect_language=settings.detect_language,
         )
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         storage = await open_storage(settings.sqlalchemy_url)
@@ -170,6 +172,12 @@ class Services:
         except ValidationFailed as exc:
             raise ValidationFailed(f"webhookUrl: {exc.message}") from exc
         return {"webhookUrl": url}
+
+    def language_settings(self, code: str | None, field: str = "languageCode") -> dict[str, Any]:
+        """A conversation's ``languageCode`` as asked and ``language`` as recognised (ISO
+        639-1; None: detected per utterance); ``ValidationFailed`` (400) naming the code when
+        no installed engine recognises it."""
+        return {"languageCode": code, "language": self.speech.language_for(code, field)}
 
     async def delete_conversation(self, app_id: str, conversation_id: str) -> None:
         """Delete a conversation, everything derived from it and its audio; its

@@ -91,7 +91,14 @@ def start_call(api: ApiClient, endpoint: dict[str, Any], name: str = "Call") -> 
     )
     assert r.status_code == 201, r.text
     body: dict[str, Any] = r.json()
-    assert set(body) == {"connectionId", "conversationId", "resultWebSocketUrl", "eventUrl"}
+    assert set(body) == {
+        "connectionId",
+        "conversationId",
+        "resultWebSocketUrl",
+        "eventUrl",
+        "languageCode",
+        "insightsAvailable",
+    }
     return body
 
 

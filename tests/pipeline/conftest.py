@@ -43,7 +43,7 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
     worker = NlpWorker(engine, HashingEncoder())
     processor = ConversationProcessor(storage.repository, storage.insights, worker)
 
-    async def open_source(_connection_id: str) -> ScriptedSource:
+    async def open_source(_connection_id: str, _language: str | None) -> ScriptedSource:
         return source
 
     deps = LiveDeps(storage.repository, storage.insights, processor, bus, open_source)

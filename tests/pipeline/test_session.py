@@ -104,7 +104,7 @@ async def test_a_recogniser_failure_is_published_and_the_conversation_completes(
 
     broken = Broken()
 
-    async def open_broken(_connection_id: str) -> Broken:
+    async def open_broken(_connection_id: str, _language: str | None) -> Broken:
         return broken
 
     deps = LiveDeps(

@@ -42,11 +42,22 @@ class EngineOptions:
     num_workers: int = 1
     beam_size: int = 5
     full_window: bool = False
+    language: str | None = "en"
+    """ISO 639-1 code of the speech (None: detect it); English-only engines take only "en"."""
+
+
+def _english_only(name: str, options: EngineOptions) -> None:
+    if options.language != "en":
+        raise EngineUnavailable(
+            f"{name} recognises English only, not {options.language or 'detected languages'}"
+        )
 
 
 def _whisper(
     model: str | Path, name: str, options: EngineOptions, *, english_only: bool = True
 ) -> Recognizer:
+    if english_only:
+        _english_only(name, options)
     return WhisperRecognizer(
         model,
         name=name,
@@ -55,6 +66,7 @@ def _whisper(
         beam_size=options.beam_size,
         full_window=options.full_window,
         english_only=english_only,
+        language=options.language,
     )
 
 
@@ -101,10 +113,11 @@ def assemble_whisper_base(target: Path | None = None) -> Path:
 
 
 def _base(options: EngineOptions) -> Recognizer:
-    return _whisper(assemble_whisper_base(), "whisper-base", options)
+    return _whisper(assemble_whisper_base(), "whisper-base", options, english_only=False)
 
 
 def _moonshine(options: EngineOptions) -> Recognizer:
+    _english_only("moonshine-base", options)
     return MoonshineRecognizer(cpu_threads=options.cpu_threads)
 
 
@@ -127,15 +140,18 @@ def create_recognizer(
     num_workers: int = 1,
     beam_size: int = 5,
     full_window: bool = False,
+    language: str | None = "en",
 ) -> Recognizer:
     """The engine called ``name``; its model loads lazily and is shared within the process.
 
     ``full_window`` makes Whisper encode its whole trained 30 s window for every call, as
     faster-whisper does, instead of only the audio (slower; for comparison and odd models).
+    ``language``: what is spoken (ISO 639-1; None: detect per utterance); an English-only
+    engine asked for another raises ``EngineUnavailable``.
     """
     if cpu_threads < 1 or num_workers < 1 or beam_size < 1:
         raise ValidationFailed("cpu_threads, num_workers and beam_size must be at least 1")
-    options = EngineOptions(cpu_threads, num_workers, beam_size, full_window)
+    options = EngineOptions(cpu_threads, num_workers, beam_size, full_window, language)
     if name in _ENGINES:
         return _ENGINES[name](options)
     prefix = "faster-whisper:"

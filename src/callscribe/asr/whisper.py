@@ -138,7 +138,10 @@ class WhisperRecognizer:
         compute_type: str = "int8",
         english_only: bool = True,
         full_window: bool = False,
+        language: str | None = None,
     ) -> None:
+        """``english_only``: an English model (``.en``), always told English; otherwise
+        ``language`` (ISO 639-1) is the language spoken, None to detect it per utterance."""
         _require_faster_whisper()
         self.model_path = str(model)
         self.name = name or f"faster-whisper:{model}"
@@ -146,7 +149,7 @@ class WhisperRecognizer:
         self.num_workers = num_workers
         self.beam_size = beam_size
         self.compute_type = compute_type
-        self.language = "en" if english_only else None
+        self.language = "en" if english_only else language
         self.full_window = full_window
 
     def _model(self) -> Any:

@@ -13,6 +13,7 @@ import signal
 from collections.abc import AsyncIterator, Callable, Coroutine
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import click
 import httpx
@@ -117,7 +118,9 @@ async def run_call(
                 json={"name": "verbose-text-summary", "owner": True},
             )
             if page.status_code == 200:  # the page is an extra: the call goes on without it
-                console.print(f"live page (with a stop button; yours only): {page.json()['url']}")
+                # At the server this command talks to (an embedded one has its own port).
+                live_page = endpoint.base_url.rstrip("/") + urlsplit(page.json()["url"]).path
+                console.print(f"live page (with a stop button; yours only): {live_page}")
             view = LiveView(console)
             stop = asyncio.Event()
             loop = asyncio.get_running_loop()

@@ -32,9 +32,17 @@ from callscribe.insights import (
 from callscribe.insights.analytics import compute_analytics
 from callscribe.insights.duedate import find_due_date, parse_timezone
 from callscribe.insights.loaders import Encoder
-from callscribe.insights.records import Analytics, DueDate, Insight, SummaryItem, Topic
+from callscribe.insights.records import (
+    Analytics,
+    DueDate,
+    Insight,
+    Sentiment,
+    SummaryItem,
+    Topic,
+)
 from callscribe.insights.summary import LLMEndpoint, summarize
 from callscribe.insights.topics import TopicTracker
+from callscribe.insights.trackers import match_trackers
 from callscribe.records import Conversation, Member, Message
 
 T = TypeVar("T")
@@ -143,10 +151,15 @@ class ConversationAnalyzer:
     _requests: list[pairing.Request] = field(default_factory=list)
     _request_ids: dict[int, str] = field(default_factory=dict)
     _revisions: list[Revision] = field(default_factory=list)
+    english: bool = True
+    """The extractors read English: a conversation in another language gets only what does
+    not depend on it (tracker phrases, analytics), not misread insights."""
 
     @classmethod
-    def create(cls, worker: NlpWorker, context: ConversationContext) -> ConversationAnalyzer:
-        return cls(worker, context, TopicTracker(worker.encoder))
+    def create(
+        cls, worker: NlpWorker, context: ConversationContext, *, english: bool = True
+    ) -> ConversationAnalyzer:
+        return cls(worker, context, TopicTracker(worker.encoder), english=english)
 
     def with_members(self, members: Sequence[Member]) -> None:
         """Learn about new members (a new speaker joined), for assignees and entities."""
@@ -165,6 +178,13 @@ class ConversationAnalyzer:
         """Analyse messages (in order) off the event loop and feed the topic tracker."""
         inputs = [message_input(m) for m in messages]
         context = self.context
+        if not self.english:
+            return [
+                MessageAnalysis(
+                    item.id, UNREAD, tracker_matches=match_trackers(item.text, context.trackers)
+                )
+                for item in inputs
+            ]
         engine = self.worker.engine
         fresh = self._last is None
 
@@ -249,6 +269,9 @@ class ConversationAnalyzer:
     ) -> ConversationResults:
         """The conversation-level results: topics, summary and talk-time analytics."""
         inputs = [message_input(m) for m in messages]
+        if not self.english:
+            analytics = compute_analytics(inputs, start=start, end=end)
+            return ConversationResults((), (), analytics)
         topics = await self.current_topics()
         encoder = self.worker.encoder
         summary = await self.worker.run(
@@ -256,6 +279,15 @@ class ConversationAnalyzer:
         )
         analytics = compute_analytics(inputs, start=start, end=end)
         return ConversationResults(tuple(topics), tuple(summary), analytics)
+
+
+UNREAD = Sentiment(0.0, "neutral")
+"""The sentiment recorded for a message the extractors could not read (another language)."""
+
+
+def conversation_is_english(conversation: Conversation) -> bool:
+    """Spoken in English, or in languages detected per utterance (read as English)."""
+    return conversation.settings.get("language", "en") in ("en", None)
 
 
 def _with(analysis: MessageAnalysis, before: Insight, after: Insight) -> MessageAnalysis:

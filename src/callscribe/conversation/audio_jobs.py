@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from callscribe.asr import RecognitionScheduler, Recognizer, Transcript, transcribe_file
+from callscribe.asr.languages import ENGLISH
 from callscribe.conversation.fetch import FetchPolicy, download
 from callscribe.conversation.ingest import from_assembled
 from callscribe.conversation.processing import ConversationProcessor
@@ -31,13 +32,14 @@ class AudioJobs:
     """Handler of ``audio`` jobs (``params``: ``path`` of an upload or ``url`` to fetch, and
     ``offset``, the seconds after the conversation start where this audio begins; with
     ``diarization``: ``{"speakers": N or None}``, speakers from voices; with ``keepAudio``,
-    the audio is kept as the conversation's recording, at its offset)."""
+    the audio is kept as the conversation's recording, at its offset; ``language``: what is
+    spoken, ISO 639-1, English when absent, None to detect it)."""
 
     def __init__(
         self,
         repository: Repository,
         processor: ConversationProcessor,
-        scheduler: Callable[[], Awaitable[RecognitionScheduler]],
+        scheduler: Callable[[str | None], Awaitable[RecognitionScheduler]],
         uploads: UploadStore,
         policy: FetchPolicy,
         voices: Callable[[], Awaitable[VoiceEncoder]],
@@ -55,7 +57,8 @@ class AudioJobs:
         path = await self._audio_of(job)
         wanted = job.params.get("diarization")
         try:
-            recognizer = (await self._scheduler()).recognizer
+            language = job.params.get("language", ENGLISH)  # None: detected per utterance
+            recognizer = (await self._scheduler(language)).recognizer
             encoder = await self._voices() if wanted is not None else None
             transcripts, timeline = await asyncio.to_thread(
                 _recognise, path, recognizer, encoder, (wanted or {}).get("speakers")

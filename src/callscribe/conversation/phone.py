@@ -142,9 +142,11 @@ class PhoneService:
         settings: dict[str, Any],
         insight_types: list[str],
         keep_audio: bool = False,
+        language: str | None = "en",
     ) -> CallSession:
         """Validate, create the conversation, and place the call in the background
-        (``keep_audio``: record what the call hears)."""
+        (``keep_audio``: record what the call hears; ``language``: what is spoken, ISO
+        639-1, None to detect it)."""
         plan = plan_dial(target, self.config)  # ValidationFailed (400) before anything is made
         self._registry.check_capacity(app_id)
         backend = await self.backend(plan)  # the user agent starts with the first call
@@ -163,6 +165,7 @@ class PhoneService:
             connection_id,
             insight_types=insight_types,
             keep_audio=keep_audio,
+            language=language,
         )
         call = CallSession(session)
         controller = CallController(

@@ -15,6 +15,7 @@ from callscribe.conversation.analyzer import (
     ConversationAnalyzer,
     NlpWorker,
     context_for,
+    conversation_is_english,
 )
 from callscribe.conversation.documents import ANALYTICS, SUMMARY, TOPICS
 from callscribe.insights.records import MessageAnalysis
@@ -54,7 +55,9 @@ class ConversationProcessor:
         self.on_completed: Callable[[Conversation], Awaitable[None]] | None = None
 
     async def analyzer_for(self, conversation: Conversation) -> ConversationAnalyzer:
-        return ConversationAnalyzer.create(self.worker, context_for(conversation))
+        return ConversationAnalyzer.create(
+            self.worker, context_for(conversation), english=conversation_is_english(conversation)
+        )
 
     async def process_job(self, job: Job) -> None:
         """Handler for ``text`` jobs: analyse all stored messages, then complete."""

@@ -26,6 +26,10 @@ class Listening:
 @dataclass(frozen=True, slots=True)
 class RecognitionStarted:
     conversation_id: str
+    language_code: str | None = None
+    """The language recognised (BCP-47 as asked), None when detected or not said."""
+    insights_available: tuple[str, ...] = ()
+    """What the conversation gets in that language (empty: not said)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,8 +45,9 @@ class LiveDeps:
     insights: InsightStore
     processor: ConversationProcessor
     bus: EventBus
-    open_source: Callable[[str], Awaitable[SpeechSource]]
-    """A speech source for a connection id (loads the recogniser on first use)."""
+    open_source: Callable[[str, str | None], Awaitable[SpeechSource]]
+    """A speech source for a connection id in a language (ISO 639-1; None: detected), which
+    loads the language's recogniser on first use."""
     summary_url: Callable[[Conversation], str | None] = lambda _c: None
     on_insights: InsightsHook | None = None
     voices: Callable[[], Awaitable[VoiceEncoder]] | None = None

@@ -74,10 +74,12 @@ class LiveSession:
         insight_types: Sequence[str] = tuple(INSIGHT_TYPES),
         separate_voices: bool | None = None,
         keep_audio: bool = False,
+        language: str | None = "en",
     ) -> None:
         """``separate_voices``: tell speakers apart by their voices (None: when the process
         has speaker separation on and no ``speaker`` is given for the whole stream);
-        ``keep_audio``: record the audio the session hears (``keepAudio``)."""
+        ``keep_audio``: record the audio the session hears (``keepAudio``); ``language``:
+        what is spoken (ISO 639-1, None: detect it)."""
         self.deps = deps
         self.conversation = conversation
         self.connection_id = connection_id
@@ -95,6 +97,7 @@ class LiveSession:
             else None
         )
         self.keep_audio = keep_audio and deps.recordings is not None
+        self.language = language
         self.recorder: LiveRecorder | None = None
         self._source: SpeechSource | None = None
         self._early: list[Samples] = []
@@ -247,7 +250,7 @@ class LiveSession:
             await self._writer.start()
             if self.keep_audio and self.deps.recordings is not None:
                 self.recorder = await self.deps.recordings.live(self.conversation.id)
-            self._source = await self.deps.open_source(self.connection_id)
+            self._source = await self.deps.open_source(self.connection_id, self.language)
             early, self._early = self._early, []
             for samples in early:
                 self._pass(samples)

@@ -33,7 +33,11 @@ def _(event: live.Listening) -> list[Json]:
 
 @render.register
 def _(event: live.RecognitionStarted) -> list[Json]:
-    return [message_event("recognition_started", data={"conversationId": event.conversation_id})]
+    data: Json = {"conversationId": event.conversation_id}
+    if event.insights_available:
+        data["languageCode"] = event.language_code
+        data["insightsAvailable"] = list(event.insights_available)
+    return [message_event("recognition_started", data=data)]
 
 
 @render.register

@@ -17,7 +17,8 @@ from starlette.datastructures import UploadFile
 from callscribe.api.deps import AppId, ServicesDep
 from callscribe.api.schemas.audio import AudioUrlAppend, AudioUrlRequest
 from callscribe.api.schemas.base import Timezone
-from callscribe.api.schemas.process import JobAccepted
+from callscribe.api.schemas.process import AudioJobAccepted
+from callscribe.asr.languages import ENGLISH, insights_available
 from callscribe.conversation.fetch import check_url
 from callscribe.errors import Conflict, ValidationFailed
 from callscribe.records import ConversationStatus, new_uuid
@@ -42,6 +43,15 @@ SpeakerCount = Annotated[
         ge=1,
         le=20,
         description="How many people speak (with enableSpeakerDiarization=true).",
+    ),
+]
+LanguageCode = Annotated[
+    str | None,
+    Query(
+        alias="languageCode",
+        max_length=35,
+        description="BCP-47 language of the speech (en-US, es-ES…); none: English (or, for "
+        "appends, the conversation's language), or detected with DETECT_LANGUAGE.",
     ),
 ]
 KeepAudio = Annotated[
@@ -83,7 +93,7 @@ async def _accept(
     conversation_id: str,
     params: dict[str, Any],
     request: Request | None,
-) -> JobAccepted:
+) -> AudioJobAccepted:
     """Store the upload (if any) under the job's name, then schedule the job."""
     job_id = new_uuid()
     if request is not None:
@@ -95,7 +105,13 @@ async def _accept(
         app_id, conversation_id, "audio", params, job_id=job_id
     )
     services.jobs.submit(job)
-    return JobAccepted(conversation_id=conversation_id, job_id=job.id)
+    language = params.get("language", ENGLISH)
+    return AudioJobAccepted(
+        conversation_id=conversation_id,
+        job_id=job.id,
+        language_code=params.get("languageCode"),
+        insights_available=insights_available(language),
+    )
 
 
 async def _new_conversation(
@@ -117,7 +133,11 @@ async def _new_conversation(
 
 
 async def _appendable(
-    services: Services, app_id: str, conversation_id: str, keep_audio: bool | None
+    services: Services,
+    app_id: str,
+    conversation_id: str,
+    keep_audio: bool | None,
+    language_code: str | None,
 ) -> dict[str, Any]:
     """Job params for appending: the audio starts where the conversation's messages end, or
     where its kept audio ends if later (so the recording's times are the transcript's)."""
@@ -136,7 +156,19 @@ async def _appendable(
         offset = max(offset, recording.seconds)
     if conversation.status is not ConversationStatus.IN_PROGRESS:
         await services.repository.reopen_conversation(conversation_id)
-    return {"offset": offset, **_keep(services, kept if keep_audio is None else keep_audio)}
+    if language_code is not None:
+        language = services.language_settings(language_code)
+    else:
+        stored = conversation.settings
+        language = {
+            "languageCode": stored.get("languageCode"),
+            "language": stored.get("language", ENGLISH),
+        }
+    return {
+        "offset": offset,
+        **_keep(services, kept if keep_audio is None else keep_audio),
+        **language,
+    }
 
 
 def _keep(services: Services, requested: bool | None) -> dict[str, Any]:
@@ -146,7 +178,7 @@ def _keep(services: Services, requested: bool | None) -> dict[str, Any]:
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
-    response_model=JobAccepted,
+    response_model=AudioJobAccepted,
     operation_id="process_audio",
 )
 async def process_audio(
@@ -161,17 +193,19 @@ async def process_audio(
     diarize: Diarize = False,
     speakers: SpeakerCount = None,
     keep_audio: KeepAudio = None,
-) -> JobAccepted:
+    language_code: LanguageCode = None,
+) -> AudioJobAccepted:
     """A recording as the raw body (``Content-Type: audio/...``) or a multipart ``file``."""
+    language = services.language_settings(language_code)
     params = {
         **services.job_params(webhook_url),
         **diarization(diarize, speakers),
         **_keep(services, keep_audio),
+        **language,
     }
     trackers = await services.trackers_for(app_id, [], enable_all_trackers)
-    conversation_id = await _new_conversation(
-        services, app_id, name, {"detectPhrases": detect_phrases, "trackers": trackers}, timezone
-    )
+    settings = {"detectPhrases": detect_phrases, "trackers": trackers, **language}
+    conversation_id = await _new_conversation(services, app_id, name, settings, timezone)
     try:
         return await _accept(services, app_id, conversation_id, params, request)
     except BaseException:
@@ -182,7 +216,7 @@ async def process_audio(
 @router.put(
     "/{conversation_id}",
     status_code=status.HTTP_201_CREATED,
-    response_model=JobAccepted,
+    response_model=AudioJobAccepted,
     operation_id="append_audio",
 )
 async def append_audio(
@@ -193,16 +227,18 @@ async def append_audio(
     diarize: Diarize = False,
     speakers: SpeakerCount = None,
     keep_audio: KeepAudio = None,
-) -> JobAccepted:
+    language_code: LanguageCode = None,
+) -> AudioJobAccepted:
     extra = diarization(diarize, speakers)
-    params = {**await _appendable(services, app_id, conversation_id, keep_audio), **extra}
+    appended = await _appendable(services, app_id, conversation_id, keep_audio, language_code)
+    params = {**appended, **extra}
     return await _accept(services, app_id, conversation_id, params, request)
 
 
 @router.post(
     "/url",
     status_code=status.HTTP_201_CREATED,
-    response_model=JobAccepted,
+    response_model=AudioJobAccepted,
     operation_id="process_audio_url",
 )
 async def process_audio_url(
@@ -212,13 +248,16 @@ async def process_audio_url(
     diarize: Diarize = False,
     speakers: SpeakerCount = None,
     keep_audio: KeepAudio = None,
-) -> JobAccepted:
+    language_code: LanguageCode = None,
+) -> AudioJobAccepted:
     """A recording by URL: checked against the allow-list now, fetched by the job."""
     check_url(str(body.url), services.fetch_policy)
+    language = services.language_settings(language_code)
     params: dict[str, Any] = {
         **services.job_params(body.webhook_url),
         **diarization(diarize, speakers),
         **_keep(services, keep_audio),
+        **language,
         "url": str(body.url),
     }
     trackers = await services.trackers_for(
@@ -228,7 +267,7 @@ async def process_audio_url(
         services,
         app_id,
         body.name,
-        {"detectPhrases": body.detect_phrases, "trackers": trackers},
+        {"detectPhrases": body.detect_phrases, "trackers": trackers, **language},
         body.timezone,
     )
     return await _accept(services, app_id, conversation_id, params, None)
@@ -237,7 +276,7 @@ async def process_audio_url(
 @router.put(
     "/url/{conversation_id}",
     status_code=status.HTTP_201_CREATED,
-    response_model=JobAccepted,
+    response_model=AudioJobAccepted,
     operation_id="append_audio_url",
 )
 async def append_audio_url(
@@ -248,9 +287,11 @@ async def append_audio_url(
     diarize: Diarize = False,
     speakers: SpeakerCount = None,
     keep_audio: KeepAudio = None,
-) -> JobAccepted:
+    language_code: LanguageCode = None,
+) -> AudioJobAccepted:
     check_url(str(body.url), services.fetch_policy)
     extra = diarization(diarize, speakers)
-    params = {**await _appendable(services, app_id, conversation_id, keep_audio), **extra}
+    appended = await _appendable(services, app_id, conversation_id, keep_audio, language_code)
+    params = {**appended, **extra}
     params["url"] = str(body.url)
     return await _accept(services, app_id, conversation_id, params, None)

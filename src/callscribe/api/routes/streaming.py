@@ -31,6 +31,7 @@ from callscribe.api.ws import (
     send,
     services_of,
 )
+from callscribe.asr.languages import insights_available
 from callscribe.audio import StreamDecoder
 from callscribe.errors import CallscribeError, Conflict, LimitExceeded, UnsupportedMedia
 from callscribe.events.live import ErrorRaised, Listening, RecognitionStarted
@@ -95,6 +96,7 @@ async def streaming(ws: WebSocket, connection_id: str) -> None:
         decoder = StreamDecoder(
             recognition.encoding, recognition.sample_rate_hertz, recognition.audio_channel_count
         )
+        language = services.language_settings(start.config.language_code, "config.languageCode")
         services.live.check_available(app_id, connection_id)
         services.live.check_capacity(app_id)
     except LimitExceeded as exc:
@@ -121,6 +123,7 @@ async def streaming(ws: WebSocket, connection_id: str) -> None:
             ),
             "insightTypes": list(start.insight_types),
             "connectionId": connection_id,
+            **language,
         },
     )
     session = LiveSession(
@@ -130,6 +133,7 @@ async def streaming(ws: WebSocket, connection_id: str) -> None:
         speaker=speaker,
         insight_types=start.insight_types,
         keep_audio=services.recordings.wanted(start.keep_audio),
+        language=language["language"],
     )
     try:
         services.live.open(app_id, connection_id, session)
@@ -156,7 +160,13 @@ async def _stream(
 ) -> None:
     services = services_of(ws)
     async with services.bus.subscribe(session.channel) as subscription:
-        for event in (Listening(), RecognitionStarted(session.conversation.id)):
+        conversation = session.conversation
+        started = RecognitionStarted(
+            conversation.id,
+            conversation.settings.get("languageCode"),
+            tuple(insights_available(session.language)),
+        )
+        for event in (Listening(), started):
             for message in ev.render(event):
                 await send(ws, message)
         async with asyncio.TaskGroup() as tg:

@@ -19,6 +19,7 @@ from callscribe.api.schemas.telephony import (
     Stopped,
     SummaryLink,
 )
+from callscribe.asr.languages import insights_available
 from callscribe.conversation.call import CallSession
 from callscribe.conversation.phone import speaker_of
 from callscribe.errors import NotFound, ValidationFailed
@@ -59,6 +60,8 @@ async def connect(
     assert endpoint is not None
     target = _target(endpoint)
     dtmf = DtmfSequence.parse(endpoint.dtmf, field="endpoint.dtmf")
+    code = body.languages[0] if body.languages else None
+    language = services.language_settings(code, "languages[0]")  # 400 before anything is made
     settings: dict[str, Any] = {
         "actions": [a.model_dump(by_alias=True) for a in body.actions],
         "trackers": await services.trackers_for(
@@ -68,6 +71,7 @@ async def connect(
         "endpoint": {"type": endpoint.type, "target": endpoint.phone_number or endpoint.uri},
         "pushSpeakerEvents": body.push_speaker_events,
         "languages": body.languages,
+        **language,
     }
     call = await services.phone.start_call(
         app_id=app_id,
@@ -78,6 +82,7 @@ async def connect(
         settings=settings,
         insight_types=list(body.insight_types),
         keep_audio=services.recordings.wanted(body.keep_audio),
+        language=language["language"],
     )
     await services.actions.conversation_started(call.session.conversation)  # invokeOn "start"
     base, ws = _base_urls(request, services)
@@ -87,6 +92,8 @@ async def connect(
         conversation_id=call.session.conversation.id,
         result_web_socket_url=f"{ws}/v1/subscribe/{call.connection_id}",
         event_url=f"{base}/v1/event/{call.connection_id}",
+        language_code=code,
+        insights_available=insights_available(language["language"]),
     )
 
 

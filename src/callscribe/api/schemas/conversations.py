@@ -8,6 +8,7 @@ from pydantic import Field
 
 from callscribe.actions import DEFAULT_EXPIRES_IN, ActionStatus
 from callscribe.api.schemas.base import RequestBody, ResponseBody
+from callscribe.asr.languages import ENGLISH, insights_available
 from callscribe.insights.records import Sentiment
 from callscribe.records import Conversation, Member, Message
 from callscribe.symbl.times import iso_z, seconds_between
@@ -82,6 +83,12 @@ class ConversationOut(ResponseBody):
     members: list[MemberOut]
     metadata: dict[str, Any]
     actions: list[ActionOut] = Field(default_factory=list)
+    language_code: str | None = Field(
+        None, description="The language recognised, as asked (null: English or detected)."
+    )
+    insights_available: list[str] = Field(
+        default_factory=list, description="What the conversation gets in its language."
+    )
 
 
 class ConversationsOut(ResponseBody):
@@ -167,6 +174,8 @@ def conversation_out(c: Conversation) -> ConversationOut:
         end_time=iso_z(c.end_time) if c.end_time else None,
         members=[member_out(m) for m in c.members],
         metadata=c.metadata,
+        language_code=c.settings.get("languageCode"),
+        insights_available=insights_available(c.settings.get("language", ENGLISH)),
     )
 
 

@@ -65,6 +65,15 @@ class JobAccepted(ResponseBody):
     job_id: str
 
 
+class AudioJobAccepted(JobAccepted):
+    language_code: str | None = Field(
+        None, description="The language recognised, as asked (null: English or detected)."
+    )
+    insights_available: list[str] = Field(
+        default_factory=list, description="What the conversation gets in that language."
+    )
+
+
 class JobStatusResponse(ResponseBody):
     id: str
     status: Literal["scheduled", "in_progress", "completed", "failed"]

@@ -18,7 +18,12 @@ class SpeechRecognition(RequestBody):
 
 class StreamConfig(RequestBody):
     confidence_threshold: float | None = Field(None, ge=0.0, le=1.0)
-    language_code: str = "en-US"
+    language_code: str | None = Field(
+        None,
+        max_length=35,
+        description="BCP-47 language of the speech (en-US, es-ES…); none: English, or detected "
+        "with DETECT_LANGUAGE.",
+    )
     timezone_offset: int | None = Field(None, ge=-840, le=840, description="Minutes from UTC.")
     meeting_title: str | None = Field(None, max_length=500)
     speech_recognition: SpeechRecognition = Field(default_factory=SpeechRecognition)

@@ -55,7 +55,12 @@ class ConnectRequest(RequestBody):
     data: Data = Field(default_factory=Data)
     timezone: Timezone | None = None
     enable_all_trackers: bool = False
-    languages: list[str] = Field(default_factory=lambda: ["en-US"])
+    languages: list[str] = Field(
+        default_factory=list,
+        max_length=10,
+        description="BCP-47 language of the call's speech, first one used (none: English, or "
+        "detected with DETECT_LANGUAGE).",
+    )
     insight_types: list[Literal["question", "action_item", "follow_up"]] = Field(
         default_factory=lambda: ["question", "action_item", "follow_up"]  # type: ignore[arg-type]
     )
@@ -79,6 +84,12 @@ class Connected(ResponseBody):
     conversation_id: str
     result_web_socket_url: str
     event_url: str
+    language_code: str | None = Field(
+        None, description="The language recognised, as asked (null: English or detected)."
+    )
+    insights_available: list[str] = Field(
+        default_factory=list, description="What the conversation gets in that language."
+    )
 
 
 class SummaryLink(ResponseBody):
