@@ -174,3 +174,23 @@ async def test_a_stream_in_an_unknown_language_is_refused(
         event = json.loads(await ws.recv())
     assert event["message"]["type"] == "error"
     assert "'tlh'" in event["message"]["error"]["message"]
+
+
+def test_with_detection_on_speech_without_a_code_is_recognised_in_its_language(
+    tmp_path: Path, speech: tuple[np.ndarray, str]
+) -> None:
+    audio, said = speech
+    env = {"CALLSCRIBE_DETECT_LANGUAGE": "true"}
+    with ServerProcess(tmp_path / "data", env) as proc:
+        api = ApiClient.for_new_app(proc)
+        r = api.http.post(
+            "/v1/process/audio",
+            content=wav_bytes(audio, tmp_path),
+            headers={"content-type": "audio/wav"},
+        )
+        assert r.status_code == 201, r.text
+        job = r.json()
+        assert job["languageCode"] is None
+        assert api.wait_for_job(job["jobId"], timeout=300)["status"] == "completed"
+        assert spanish.wer([said], [transcript(api, job["conversationId"])]) <= 0.25
+        api.close()
