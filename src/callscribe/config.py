@@ -197,6 +197,16 @@ class Settings(BaseSettings):
         "opus",
         description="opus: Ogg/Opus at 32 kb/s (~14 MB an hour); flac: lossless 16 kHz (~4x).",
     )
+    recordings_url: str | None = Field(
+        None,
+        description="s3://bucket[/prefix]: finished recordings go to S3-compatible storage "
+        "(credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or a profile); unset: the "
+        "data directory.",
+    )
+    s3_endpoint_url: str | None = Field(
+        None, description="The S3 API's URL for storage other than AWS (MinIO, Ceph, R2…)."
+    )
+    s3_region: str | None = Field(None, description="The bucket's region (AWS).")
     retention_days: float | None = Field(
         None,
         gt=0,

@@ -66,6 +66,16 @@ class UnsupportedMedia(InputError):
     status_code = 415
 
 
+class RangeNotSatisfiable(InputError):
+    """An HTTP ``Range`` past the end of what is asked for; ``size`` is its length."""
+
+    status_code = 416
+
+    def __init__(self, message: str, *, size: int) -> None:
+        super().__init__(message)
+        self.size = size
+
+
 class AuthError(CallscribeError):
     """Missing, invalid or expired credentials."""
 
@@ -122,6 +132,7 @@ __all__ = [
     "LimitExceeded",
     "NotFound",
     "PayloadTooLarge",
+    "RangeNotSatisfiable",
     "ServiceError",
     "UnsupportedMedia",
     "ValidationFailed",

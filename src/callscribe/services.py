@@ -32,6 +32,7 @@ from callscribe.jobs import JobRunner
 from callscribe.log import get_logger
 from callscribe.pipeline.deps import LiveDeps
 from callscribe.recordings import RecordingFiles, Recordings, Retention
+from callscribe.recordings.remote import Location, S3Store
 from callscribe.speakers.encoder import VoiceEncoder, shared_encoder
 from callscribe.speakers.encoder import check_installed as check_voice_model
 from callscribe.storage import Repository, Storage, open_storage
@@ -51,6 +52,8 @@ def check_settings(settings: Settings) -> None:
     resolve_urls(settings.sqlalchemy_url)
     telephony_config(settings)
     create_recognizer(settings.asr_engine, cpu_threads=settings.asr_threads)
+    if settings.recordings_url:
+        Location.parse(settings.recordings_url)
     if settings.speaker_separation:
         check_voice_model()
 
@@ -110,11 +113,19 @@ class Services:
             settings.max_upload_bytes,
             settings.audio_url_timeout,
         )
+        remote = None
+        if settings.recordings_url:
+            remote = S3Store(
+                Location.parse(settings.recordings_url),
+                endpoint_url=settings.s3_endpoint_url,
+                region=settings.s3_region,
+            )
         recordings = Recordings(
             storage.recordings,
             RecordingFiles(settings.data_dir / "recordings"),
             settings.keep_audio_format,
             settings.keep_audio,
+            remote,
         )
         audio = AudioJobs(
             storage.repository,

@@ -17,6 +17,7 @@ from websockets.asyncio.client import connect
 
 from bench.asr import corpus
 from callscribe.audio.files import decode_file
+from callscribe.ports import free_port
 from callscribe.testing.server import ApiClient, ServerProcess, token_for
 from peers.sipp_peer import free_udp_port, sipp
 from tests.actions.receiver import Receiver, webhook_receiver
@@ -264,4 +265,84 @@ def test_whole_conversations_expire_with_a_webhook(tmp_path: Path) -> None:
             assert api.http.get(f"/v1/conversations/{conv}").status_code == 404
         assert not list((proc.data_dir / "recordings").glob("*.ogg"))
         assert {b["reason"] for b in deletions()} == {"retention"}
+        api.close()
+
+
+@pytest.fixture
+def s3(tmp_path: Path) -> Iterator[dict[str, str]]:
+    """An S3-compatible server (moto) on loopback with a bucket, and the settings to use it."""
+    import subprocess
+    import sys
+
+    import boto3
+
+    port = free_port()
+    credentials = {
+        "AWS_ACCESS_KEY_ID": "callscribe-test",
+        "AWS_SECRET_ACCESS_KEY": "callscribe-test-secret",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    endpoint = f"http://127.0.0.1:{port}"
+    try:
+        client = boto3.client("s3", endpoint_url=endpoint, **_boto(credentials))
+        wait_for(lambda: _answers(client), 30, "the S3 server")
+        client.create_bucket(Bucket="calls")
+        yield {
+            **credentials,
+            "CALLSCRIBE_RECORDINGS_URL": "s3://calls/kept/audio",
+            "CALLSCRIBE_S3_ENDPOINT_URL": endpoint,
+        }
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def _boto(credentials: dict[str, str]) -> dict[str, str]:
+    return {
+        "aws_access_key_id": credentials["AWS_ACCESS_KEY_ID"],
+        "aws_secret_access_key": credentials["AWS_SECRET_ACCESS_KEY"],
+        "region_name": credentials["AWS_DEFAULT_REGION"],
+    }
+
+
+def _answers(client: Any) -> bool:
+    try:
+        client.list_buckets()
+    except Exception:
+        return False
+    return True
+
+
+def test_recordings_in_s3_compatible_storage(s3: dict[str, str], tmp_path: Path) -> None:
+    import boto3
+
+    bucket = boto3.client("s3", endpoint_url=s3["CALLSCRIBE_S3_ENDPOINT_URL"], **_boto(s3))
+    with ServerProcess(tmp_path / "data", s3) as proc:
+        api = ApiClient.for_new_app(proc)
+        wav = prompts(1)[0]
+        conv = upload(api, wav, keepAudio="true")["conversationId"]
+        keys = [o["Key"] for o in bucket.list_objects_v2(Bucket="calls")["Contents"]]
+        assert keys == [f"kept/audio/{conv}.ogg"]
+        assert not list((proc.data_dir / "recordings").glob("*.ogg"))  # not kept twice
+
+        _, seconds = download(api, conv, tmp_path)
+        assert seconds == pytest.approx(seconds_of(wav), abs=0.05)
+        size = bucket.head_object(Bucket="calls", Key=keys[0])["ContentLength"]
+        r = api.http.get(f"/v1/conversations/{conv}/audio", headers={"range": "bytes=10-109"})
+        assert r.status_code == 206
+        assert r.headers["content-range"] == f"bytes 10-109/{size}"
+        assert len(r.content) == 100
+        r = api.http.get(
+            f"/v1/conversations/{conv}/audio", headers={"range": f"bytes={size + 10}-"}
+        )
+        assert r.status_code == 416
+        assert r.headers["content-range"] == f"bytes */{size}"
+
+        assert api.http.delete(f"/v1/conversations/{conv}").status_code == 200
+        assert "Contents" not in bucket.list_objects_v2(Bucket="calls")
         api.close()

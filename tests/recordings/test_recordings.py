@@ -14,9 +14,12 @@ import numpy as np
 import pytest
 
 from callscribe.audio.files import decode_file, probe
-from callscribe.errors import Conflict, Gone, NotFound
+from callscribe.config import Settings
+from callscribe.errors import ConfigError, Conflict, Gone, NotFound
 from callscribe.recordings import AudioWriter, RecordingFiles, Recordings, Retention
+from callscribe.recordings.remote import Location
 from callscribe.records import ConversationStatus
+from callscribe.services import check_settings
 from callscribe.storage import RecordingStatus, Storage
 from callscribe.storage.recording_store import Expiring
 
@@ -242,3 +245,18 @@ async def test_files_left_by_a_deletion_cut_short_are_removed(
     assert await recordings.remove_orphans() == 1
     assert not (tmp_path / f"{deleted}.ogg").exists()
     assert (tmp_path / f"{kept}.ogg").is_file()
+
+
+@pytest.mark.parametrize(
+    ("url", "bucket", "prefix"),
+    [("s3://calls", "calls", ""), ("s3://calls/a/b/", "calls", "a/b/")],
+)
+def test_s3_locations(url: str, bucket: str, prefix: str) -> None:
+    location = Location.parse(url)
+    assert (location.bucket, location.prefix) == (bucket, prefix)
+
+
+@pytest.mark.parametrize("url", ["calls", "https://calls.example.com/x", "s3:///x", "s3://b?x=1"])
+def test_a_recordings_url_that_is_not_s3_stops_the_start(url: str) -> None:
+    with pytest.raises(ConfigError, match="recordings_url"):
+        check_settings(Settings(recordings_url=url))

@@ -22,6 +22,12 @@ _NAME = re.compile(
 )
 
 
+def recording_id(name: str) -> str | None:
+    """The conversation a file name is the recording of (None: not a recording's name)."""
+    match = _NAME.fullmatch(name)
+    return match[1] if match else None
+
+
 class RecordingFiles:
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -60,7 +66,11 @@ class RecordingFiles:
         as recordings are not ours and are never counted."""
         if not self.root.is_dir():
             return set()
-        return {m[1] for p in self.root.iterdir() if p.is_file() and (m := _NAME.fullmatch(p.name))}
+        return {
+            i
+            for p in self.root.iterdir()
+            if p.is_file() and (i := recording_id(p.name)) is not None
+        }
 
 
-__all__ = ["RecordingFiles"]
+__all__ = ["RecordingFiles", "recording_id"]

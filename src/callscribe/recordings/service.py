@@ -15,10 +15,11 @@ from pathlib import Path
 
 from callscribe.audio.files import iter_file
 from callscribe.audio.pcm import TARGET_RATE
-from callscribe.errors import CallscribeError, Conflict, Gone, NotFound
+from callscribe.errors import CallscribeError, Conflict, Gone, NotFound, ServiceError
 from callscribe.log import get_logger
-from callscribe.recordings.files import RecordingFiles
+from callscribe.recordings.files import RecordingFiles, recording_id
 from callscribe.recordings.live import LiveRecorder
+from callscribe.recordings.remote import Part, S3Store
 from callscribe.recordings.writer import CODECS, AudioWriter, Format
 from callscribe.storage import Recording, RecordingStatus, RecordingStore
 from callscribe.symbl.times import iso_z
@@ -28,7 +29,8 @@ log = get_logger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class Download:
-    path: Path
+    path: Path | None
+    """The file in the data directory; None when it is in S3 (read it with :meth:`read`)."""
     media_type: str
     filename: str
     seconds: float
@@ -36,12 +38,19 @@ class Download:
 
 class Recordings:
     def __init__(
-        self, store: RecordingStore, files: RecordingFiles, fmt: Format, keep_by_default: bool
+        self,
+        store: RecordingStore,
+        files: RecordingFiles,
+        fmt: Format,
+        keep_by_default: bool,
+        remote: S3Store | None = None,
     ) -> None:
+        """``remote``: where finished recordings go (None: they stay in ``files``)."""
         self.store = store
         self.files = files
         self.format: Format = fmt
         self.keep_by_default = keep_by_default
+        self.remote = remote
 
     def wanted(self, requested: bool | None) -> bool:
         """Whether to keep a conversation's audio: as requested, else the server default."""
@@ -78,6 +87,8 @@ class Recordings:
         await self.store.start(conversation_id, fmt)
         self.files.ensure()
         path = self.files.path_for(conversation_id, fmt)
+        if before is not None and before.location is not None and self.remote is not None:
+            await asyncio.to_thread(self.remote.download, path.name, path)
         seconds = await asyncio.to_thread(
             self._rebuild, conversation_id, fmt, source, offset, path if before else None
         )
@@ -103,9 +114,25 @@ class Recordings:
     async def _finished(
         self, conversation_id: str, path: Path, seconds: float, part: str | None = None
     ) -> None:
+        """Record the finished file; with S3, upload it first and then drop the local copy
+        (an upload that fails leaves it in the data directory, where it is served from)."""
         size = await asyncio.to_thread(_size, path)
-        await self.store.finish(conversation_id, seconds, size, part)
-        log.info("audio kept", conversation_id=conversation_id, seconds=round(seconds, 2))
+        location = None
+        if self.remote is not None and size:
+            try:
+                await asyncio.to_thread(self.remote.upload, path, path.name)
+                location = self.remote.location.url
+            except CallscribeError as exc:
+                log.error("audio kept in the data directory", reason=exc.message)
+        await self.store.finish(conversation_id, seconds, size, part, location)
+        if location is not None:
+            await asyncio.to_thread(path.unlink, True)
+        log.info(
+            "audio kept",
+            conversation_id=conversation_id,
+            seconds=round(seconds, 2),
+            location=location or "data directory",
+        )
 
     async def recover(self) -> int:
         """Keep, as far as they got, the recordings a stopped process was writing."""
@@ -144,14 +171,27 @@ class Recordings:
                 f"the audio of conversation {conversation_id} was deleted on "
                 f"{iso_z(rec.updated_at)} by the retention policy (RETENTION_DAYS)"
             )
+        codec = CODECS[rec.format]
+        name = f"{conversation_id}.{codec.extension}"
+        if rec.location is not None:
+            if self.remote is None or self.remote.location.url != rec.location:
+                raise ServiceError(
+                    f"the audio of conversation {conversation_id} is in {rec.location}, which "
+                    "this server is not configured to read (RECORDINGS_URL)",
+                    retryable=False,
+                )
+            return Download(None, codec.media_type, name, rec.seconds)
         path = self._path(rec)
         if not await asyncio.to_thread(path.is_file):
             if rec.seconds == 0:
                 raise NotFound(f"conversation {conversation_id} received no audio to keep")
             raise NotFound(f"the audio file of conversation {conversation_id} is missing")
-        codec = CODECS[rec.format]
-        name = f"{conversation_id}.{codec.extension}"
         return Download(path, codec.media_type, name, rec.seconds)
+
+    async def read(self, download: Download, byte_range: str | None) -> Part:
+        """A recording kept in S3, or the ``bytes=a-b`` part of it."""
+        assert self.remote is not None
+        return await asyncio.to_thread(self.remote.read, download.filename, byte_range)
 
     def _path(self, rec: Recording) -> Path:
         return self.files.path_for(rec.conversation_id, rec.format)  # type: ignore[arg-type]
@@ -160,20 +200,29 @@ class Recordings:
 
     async def remove(self, conversation_id: str) -> None:
         """Delete the files of a deleted conversation (its row went with it)."""
-        await asyncio.to_thread(self.files.remove, conversation_id)
+        await asyncio.to_thread(self._remove, conversation_id)
 
     async def expire(self, conversation_id: str) -> None:
         """The retention policy: the audio goes, the row says when."""
-        await asyncio.to_thread(self.files.remove, conversation_id)
+        await asyncio.to_thread(self._remove, conversation_id)
         await self.store.mark_expired(conversation_id)
+
+    def _remove(self, conversation_id: str) -> None:
+        self.files.remove(conversation_id)
+        if self.remote is not None:
+            for codec in CODECS.values():
+                self.remote.delete(f"{conversation_id}.{codec.extension}")
 
     async def remove_orphans(self) -> int:
         """Delete files whose conversation or recording is gone (a deletion cut short)."""
         on_disk = await asyncio.to_thread(self.files.conversation_ids)
+        if self.remote is not None:
+            names = await asyncio.to_thread(self.remote.names)
+            on_disk |= {i for n in names if (i := recording_id(n)) is not None}
         wanted = await self.store.with_files(on_disk)
         orphans = on_disk - wanted
         for conversation_id in orphans:
-            await asyncio.to_thread(self.files.remove, conversation_id)
+            await asyncio.to_thread(self._remove, conversation_id)
         if orphans:
             log.info("deleted audio of deleted conversations", files=len(orphans))
         return len(orphans)

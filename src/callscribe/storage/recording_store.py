@@ -34,6 +34,8 @@ class Recording:
     seconds: float
     bytes: int
     parts: tuple[str, ...]
+    location: str | None
+    """None: the data directory; else the ``s3://bucket/prefix`` the file is in."""
     created_at: datetime
     updated_at: datetime
 
@@ -56,6 +58,7 @@ def _recording(row: RecordingRow) -> Recording:
         row.seconds,
         row.bytes,
         tuple(row.parts),
+        row.location,
         row.created_at,
         row.updated_at,
     )
@@ -93,15 +96,21 @@ class RecordingStore:
             return _recording(row)
 
     async def finish(
-        self, conversation_id: str, seconds: float, size: int, part: str | None = None
+        self,
+        conversation_id: str,
+        seconds: float,
+        size: int,
+        part: str | None = None,
+        location: str | None = None,
     ) -> None:
-        """The file is whole: ``seconds`` long, ``size`` bytes, now holding ``part``."""
+        """The file is whole: ``seconds`` long, ``size`` bytes, now holding ``part``, stored
+        at ``location`` (None: the data directory)."""
         async with self._sessions() as s:
             row = await s.get(RecordingRow, conversation_id)
             if row is None:
                 return  # the conversation was deleted meanwhile
             row.status = RecordingStatus.KEPT.value
-            row.seconds, row.bytes = seconds, size
+            row.seconds, row.bytes, row.location = seconds, size, location
             if part is not None and part not in row.parts:
                 row.parts = [*row.parts, part]
             row.updated_at = utcnow()

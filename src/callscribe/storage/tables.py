@@ -217,6 +217,8 @@ class RecordingRow(Base):
     bytes: Mapped[int] = mapped_column(BigInteger, default=0)
     parts: Mapped[list[Any]] = mapped_column(default=list)
     """Ids of the audio jobs whose audio the file holds (a job run again adds nothing)."""
+    location: Mapped[str | None] = mapped_column(String(500))
+    """Where the finished file is: None for the data directory, else ``s3://bucket/prefix``."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query
-from fastapi.responses import FileResponse
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
+from starlette.concurrency import iterate_in_threadpool
 
 from callscribe.api.deps import AppId, ServicesDep
 from callscribe.api.schemas.conversations import (
@@ -27,7 +28,7 @@ from callscribe.api.schemas.conversations import (
     message_out,
     sentiment_out,
 )
-from callscribe.errors import ValidationFailed
+from callscribe.errors import RangeNotSatisfiable, ValidationFailed
 from callscribe.symbl.times import iso_z
 
 router = APIRouter(prefix="/v1/conversations", tags=["conversations"])
@@ -72,18 +73,44 @@ async def delete_conversation(
     "/{conversation_id}/audio",
     response_class=FileResponse,
     operation_id="get_conversation_audio",
-    responses={200: {"content": {"audio/ogg": {}, "audio/flac": {}}}},
+    responses={200: {"content": {"audio/ogg": {}, "audio/flac": {}}}, 206: {}, 416: {}},
 )
-async def get_audio(conversation_id: str, app_id: AppId, services: ServicesDep) -> FileResponse:
+async def get_audio(
+    conversation_id: str, request: Request, app_id: AppId, services: ServicesDep
+) -> Response:
     """The conversation's kept audio (``keepAudio``), Ogg/Opus or FLAC; HTTP ranges are
     honoured, so players can seek and downloads can resume."""
     await services.repository.get_conversation(app_id, conversation_id)  # 404 if not the app's
-    audio = await services.recordings.download(conversation_id)
-    return FileResponse(
-        audio.path,
+    recordings = services.recordings
+    audio = await recordings.download(conversation_id)
+    headers = {"X-Audio-Duration": f"{audio.seconds:.3f}"}
+    if audio.path is not None:
+        return FileResponse(
+            audio.path, media_type=audio.media_type, filename=audio.filename, headers=headers
+        )
+    # In S3: one byte range at most (what players and resuming downloads ask for).
+    wanted = request.headers.get("range")
+    ranged = wanted is not None and wanted.startswith("bytes=") and "," not in wanted
+    try:
+        part = await recordings.read(audio, wanted if ranged else None)
+    except RangeNotSatisfiable as exc:
+        return JSONResponse(
+            {"message": exc.message},
+            status_code=416,
+            headers={"Content-Range": f"bytes */{exc.size}"},
+        )
+    headers |= {
+        "Content-Length": str(part.length),
+        "Accept-Ranges": "bytes",
+        "Content-Disposition": f'attachment; filename="{audio.filename}"',
+    }
+    if part.content_range is not None:
+        headers["Content-Range"] = part.content_range
+    return StreamingResponse(
+        iterate_in_threadpool(part.chunks),
+        status_code=206 if part.content_range is not None else 200,
         media_type=audio.media_type,
-        filename=audio.filename,
-        headers={"X-Audio-Duration": f"{audio.seconds:.3f}"},
+        headers=headers,
     )
 
 
