@@ -86,7 +86,9 @@ class Settings(BaseSettings):
         None, description="SQLAlchemy URL; default is a SQLite file in the data directory."
     )
     redis_url: SecretStr | None = Field(
-        None, description="Redis URL for events between processes; default is in-process."
+        None,
+        description="Redis URL; /health/ready reports whether it answers (live events "
+        "between nodes do not use it yet: they stay on the node holding the call).",
     )
 
     # --- auth -----------------------------------------------------------------------------------
@@ -147,6 +149,13 @@ class Settings(BaseSettings):
         "of CPU per second of speech).",
     )
     max_live: int = Field(50, ge=1, description="Live conversations (calls, streams) at once.")
+    node_lease_seconds: float = Field(
+        30.0,
+        ge=3.0,
+        le=3600.0,
+        description="Nodes on one database: a node silent this long is taken for dead; its "
+        "jobs are run again and its conversations finished (node_lost) by another.",
+    )
     max_live_per_app: int = Field(20, ge=1, description="Live conversations per app at once.")
 
     # --- telephony ------------------------------------------------------------------------------

@@ -135,6 +135,8 @@ class Conversation:
     metadata: dict[str, Any] = field(default_factory=dict)
     link_epoch: int = 0
     """How many times its summary links were revoked (links made before the last stop working)."""
+    node_id: str | None = None
+    """The node that holds it while it is in progress (None: made before nodes existed)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,3 +150,5 @@ class Job:
     params: dict[str, Any]
     created_at: datetime
     updated_at: datetime
+    attempts: int = 0
+    """How many times a node has claimed it (more than one: a node died running it)."""

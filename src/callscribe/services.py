@@ -16,13 +16,14 @@ from callscribe.actions import Actions, validate_url
 from callscribe.asr import create_recognizer
 from callscribe.auth import AppService
 from callscribe.auth.throttle import LoginThrottle
+from callscribe.cluster import Node, node_name
 from callscribe.config import Settings
 from callscribe.conversation.analyzer import NlpWorker
 from callscribe.conversation.audio_jobs import AudioJobs
 from callscribe.conversation.fetch import FetchPolicy
 from callscribe.conversation.phone import PhoneService, telephony_config
 from callscribe.conversation.processing import ConversationProcessor, llm_endpoint
-from callscribe.conversation.recovery import FINISH, recover
+from callscribe.conversation.recovery import FINISH
 from callscribe.conversation.registry import LiveRegistry
 from callscribe.conversation.speech import SpeechEngine
 from callscribe.conversation.uploads import UploadStore
@@ -73,6 +74,7 @@ class Services:
     actions: Actions
     recordings: Recordings
     retention: Retention
+    node: Node
     phone: PhoneService = field(init=False)
 
     def __post_init__(self) -> None:
@@ -95,6 +97,13 @@ class Services:
         )
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         storage = await open_storage(settings.sqlalchemy_url)
+        node = Node(
+            storage.nodes,
+            storage.repository,
+            node_name(settings.data_dir),
+            lease=settings.node_lease_seconds,
+        )
+        storage.repository.node_id = node.id  # the conversations it creates are its own
         secret = settings.jwt_secret.get_secret_value() if settings.jwt_secret else None
         throttle = LoginThrottle(
             settings.login_failures_per_minute, settings.token_checks_per_second
@@ -154,6 +163,9 @@ class Services:
                 "audio": audio.process_job,
                 FINISH: processor.process_job,
             },
+            node=node.id,
+            name=node.name,
+            lease=settings.node_lease_seconds,
             on_finished=actions.job_finished,
         )
         live = LiveRegistry(max_total=settings.max_live, max_per_app=settings.max_live_per_app)
@@ -171,6 +183,7 @@ class Services:
             actions,
             recordings,
             retention,
+            node,
         )
 
     def job_params(self, webhook_url: object | None) -> dict[str, Any]:
@@ -229,8 +242,9 @@ class Services:
 
     async def run(self) -> None:
         """The background work of a server process; runs until cancelled."""
-        await recover(self.repository)  # before the runner resumes stored jobs
-        await self.recordings.recover()  # before a resumed audio job appends to one
+        await self.node.start()  # finishes what this server left before a restart
+        # Before a resumed audio job appends to one:
+        await self.recordings.recover(await self.storage.nodes.live(self.node.lease))
         async with asyncio.TaskGroup() as tg:
             if self.settings.preload_models:
                 tg.create_task(self._warm_up())
@@ -238,6 +252,7 @@ class Services:
             tg.create_task(self.live.supervise())
             tg.create_task(self.actions.run())
             tg.create_task(self.retention.run())
+            tg.create_task(self.node.run())
 
     async def _warm_up(self) -> None:
         await self.processor.worker.warm_up()
@@ -246,6 +261,10 @@ class Services:
 
     async def close(self) -> None:
         await self.phone.close()
+        try:
+            await self.node.stop()
+        except Exception:
+            log.exception("marking this node stopped failed; others wait for its lease")
         await self.actions.close()
         await self.speech.close()
         self.processor.worker.close()

@@ -150,10 +150,10 @@ async def test_a_recording_a_crash_left_open_is_kept_at_start(
     assert (await storage.recordings.get(conv)).status is RecordingStatus.RECORDING  # type: ignore[union-attr]
 
     restarted = recordings_on(storage, tmp_path)
-    assert await restarted.recover() == 1
+    assert await restarted.recover(set()) == 1
     got = await restarted.download(conv)
     assert 2.6 <= got.seconds <= 3.0  # up to a page (0.2 s) and the encoder's delay lost
-    assert await restarted.recover() == 0
+    assert await restarted.recover(set()) == 0
 
 
 async def test_downloads_say_why_there_is_no_audio(storage: Storage, tmp_path: Path) -> None:

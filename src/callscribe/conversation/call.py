@@ -42,6 +42,9 @@ class CallStatus:
     sip_status: int | None = None
     detail: str = ""
     started_at: float = field(default_factory=time.time)
+    listening_at: float | None = None
+    """When the meeting's audio began to be heard (answered, DTMF keyed): what is transcribed
+    and recorded runs from here to ``ended_at``."""
     ended_at: float | None = None
 
 
@@ -80,6 +83,8 @@ class CallSession:
         self.status.reason = update.reason
         self.status.sip_status = update.sip_status
         self.status.detail = update.detail
+        if update.state is CallState.LISTENING and self.status.listening_at is None:
+            self.status.listening_at = time.time()
         if update.state is CallState.ENDED:
             self.status.ended_at = time.time()
             CALLS_ENDED.labels(update.reason.value if update.reason else "unknown").inc()

@@ -197,6 +197,7 @@ class PhoneService:
                         "endReason": status.reason.value if status.reason else None,
                         "sipStatus": status.sip_status,
                         "detail": status.detail,
+                        "listeningAt": status.listening_at,
                     }
                 },
             )

@@ -134,10 +134,11 @@ class Recordings:
             location=location or "data directory",
         )
 
-    async def recover(self) -> int:
-        """Keep, as far as they got, the recordings a stopped process was writing."""
+    async def recover(self, live_nodes: set[str]) -> int:
+        """Keep, as far as they got, the recordings a stopped node was writing (files on
+        another machine's disk are lost with it: they are kept empty)."""
         recovered = 0
-        for rec in await self.store.unfinished():
+        for rec in await self.store.unfinished(live_nodes):
             path = self.files.path_for(rec.conversation_id, rec.format)  # type: ignore[arg-type]
             seconds = await asyncio.to_thread(_length, path)
             partial = self.files.partial_for(rec.conversation_id, rec.format)  # type: ignore[arg-type]

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from callscribe.storage.database import create_async, migrate
 from callscribe.storage.insight_store import InsightStore, StoredInsight
+from callscribe.storage.node_store import NodeInfo, NodeStore
 from callscribe.storage.recording_store import Recording, RecordingStatus, RecordingStore
 from callscribe.storage.repository import Repository
 from callscribe.storage.tracker_store import StoredTracker, TrackerStore
@@ -22,6 +23,7 @@ class Storage:
     insights: InsightStore
     trackers: TrackerStore
     recordings: RecordingStore
+    nodes: NodeStore
     engine: AsyncEngine
 
     async def close(self) -> None:
@@ -37,12 +39,15 @@ async def open_storage(url: str) -> Storage:
         InsightStore(sessions),
         TrackerStore(sessions),
         RecordingStore(sessions),
+        NodeStore(sessions),
         engine,
     )
 
 
 __all__ = [
     "InsightStore",
+    "NodeInfo",
+    "NodeStore",
     "Recording",
     "RecordingStatus",
     "RecordingStore",

@@ -116,6 +116,7 @@ def conversation(row: ConversationRow, members: list[Member]) -> Conversation:
         settings=dict(row.settings),
         metadata=dict(row.metadata_),
         link_epoch=row.link_epoch,
+        node_id=row.node_id,
     )
 
 
@@ -130,6 +131,7 @@ def job(row: JobRow) -> Job:
         params=dict(row.params),
         created_at=row.created_at,
         updated_at=row.updated_at,
+        attempts=row.attempts or 0,
     )
 
 

@@ -121,11 +121,19 @@ class RecordingStore:
             row = await s.get(RecordingRow, conversation_id)
             return None if row is None else _recording(row)
 
-    async def unfinished(self) -> list[Recording]:
-        """Recordings a stopped process was writing (its calls are finished at start)."""
+    async def unfinished(self, live_nodes: set[str]) -> list[Recording]:
+        """Recordings a stopped node was writing: of conversations no live node holds."""
         async with self._sessions() as s:
             rows = await s.scalars(
-                select(RecordingRow).where(RecordingRow.status == RecordingStatus.RECORDING.value)
+                select(RecordingRow)
+                .join(ConversationRow, ConversationRow.id == RecordingRow.conversation_id)
+                .where(
+                    RecordingRow.status == RecordingStatus.RECORDING.value,
+                    or_(
+                        ConversationRow.node_id.is_(None),
+                        ConversationRow.node_id.not_in(live_nodes),
+                    ),
+                )
             )
             return [_recording(r) for r in rows]
 

@@ -90,6 +90,8 @@ class ConversationRow(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
     metadata_: Mapped[dict[str, Any]] = mapped_column("metadata", default=dict)
+    node_id: Mapped[str | None] = mapped_column(String(64))
+    """The server process running it live (a call or stream); None for files and text."""
     link_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
     """Bumped to revoke every summary link made so far (links sign the epoch they were made in)."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -139,8 +141,30 @@ class JobRow(Base):
     status: Mapped[str] = mapped_column(String(32), default="scheduled")
     error: Mapped[str | None] = mapped_column(Text)
     params: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    node_affinity: Mapped[str | None] = mapped_column(String(300))
+    """Only the node of this name may run it (an upload stored in its data directory, which
+    a restart keeps); None: any node."""
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None]
+    """While a node runs it: until when its claim holds without renewal (then any node may)."""
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (Index("ix_jobs_status_created", "status", "created_at"),)
+
+
+class NodeRow(Base):
+    """A server process sharing the database: alive while its heartbeat is recent."""
+
+    __tablename__ = "nodes"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    """Host and data directory: a restart of the same server has the same name."""
+    state: Mapped[str] = mapped_column(String(16), default="active")
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    heartbeat_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class MessageAnalysisRow(Base):

@@ -47,6 +47,8 @@ class EndReason(enum.StrEnum):
     MAX_DURATION = "max_duration"
     ERROR = "error"
     SERVER_RESTART = "server_restart"
+    NODE_LOST = "node_lost"
+    """The server process holding the call died; another node finished its conversation."""
 
 
 class CallEvent(enum.StrEnum):

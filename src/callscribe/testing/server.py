@@ -154,6 +154,15 @@ class ApiClient:
         )
         return cls(server, app_id, secret, http)
 
+    @classmethod
+    def for_app(cls, server: ServerProcess, app_id: str, secret: str) -> ApiClient:
+        """An existing app's client on ``server`` (another node of the same database)."""
+        token = token_for(server.base_url, app_id, secret)
+        http = httpx.Client(
+            base_url=server.base_url, headers={"x-api-key": token}, timeout=30, verify=False
+        )
+        return cls(server, app_id, secret, http)
+
     def wait_for_job(self, job_id: str, timeout: float = 60.0) -> dict[str, Any]:
         """Poll ``GET /v1/job/{id}`` until the job completes or fails."""
         deadline = time.monotonic() + timeout

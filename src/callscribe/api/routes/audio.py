@@ -101,8 +101,14 @@ async def _accept(
         path = await uploads.save(job_id, _body_chunks(request), services.settings.max_upload_bytes)
         await uploads.check_audio(path)
         params = {**params, "path": str(path)}
+    # An upload is in this node's data directory: this node runs its job.
     job = await services.repository.create_job(
-        app_id, conversation_id, "audio", params, job_id=job_id
+        app_id,
+        conversation_id,
+        "audio",
+        params,
+        job_id=job_id,
+        node_affinity=services.node.name if request is not None else None,
     )
     services.jobs.submit(job)
     language = params.get("language", ENGLISH)
