@@ -291,8 +291,9 @@ def s3(tmp_path: Path) -> Iterator[dict[str, str]]:
     endpoint = f"http://127.0.0.1:{port}"
     try:
         client = boto3.client("s3", endpoint_url=endpoint, **_boto(credentials))
-        wait_for(lambda: _answers(client), 30, "the S3 server")
+        wait_for(lambda: _answers(client), 60, "the S3 server")
         client.create_bucket(Bucket="calls")
+        client.close()  # its pooled sockets would otherwise be a ResourceWarning later
         yield {
             **credentials,
             "CALLSCRIBE_RECORDINGS_URL": "s3://calls/kept/audio",
@@ -347,3 +348,4 @@ def test_recordings_in_s3_compatible_storage(s3: dict[str, str], tmp_path: Path)
         assert api.http.delete(f"/v1/conversations/{conv}").status_code == 200
         assert "Contents" not in bucket.list_objects_v2(Bucket="calls")
         api.close()
+    bucket.close()
