@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,20 +44,23 @@ def available() -> bool:
     return TEXTS.is_file() and SOUNDS.is_dir()
 
 
-def prompts() -> list[Prompt]:
-    """The filtered prompt list, sorted by name (stable across runs)."""
-    out: list[Prompt] = []
-    with gzip.open(TEXTS, "rt", encoding="utf-8", errors="replace") as fh:
+def transcripts(path: Path, odd: re.Pattern[str]) -> Iterator[tuple[str, str]]:
+    """(name, text) of each prompt an Asterisk ``core-sounds-*.txt.gz`` lists, keeping those
+    of at least three words that ``odd`` finds nothing in."""
+    with gzip.open(path, "rt", encoding="utf-8", errors="replace") as fh:
         for line in fh:
             match = _LINE.match(line)
             if match is None:
                 continue
             name, text = match.groups()
-            if _ODD.search(text) or len(text.split()) < 3:
-                continue
-            prompt = Prompt(name, text)
-            if prompt.wav.is_file() and prompt.g722.is_file():
-                out.append(prompt)
+            if not odd.search(text) and len(text.split()) >= 3:
+                yield name, text
+
+
+def prompts() -> list[Prompt]:
+    """The filtered prompt list, sorted by name (stable across runs)."""
+    found = (Prompt(name, text) for name, text in transcripts(TEXTS, _ODD))
+    out = [p for p in found if p.wav.is_file() and p.g722.is_file()]
     return sorted(out, key=lambda p: p.name)
 
 

@@ -9,16 +9,16 @@ no ``[...]`` notes and no digits (written "1", spoken "uno").
 
 from __future__ import annotations
 
-import gzip
 import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.asr.corpus import transcripts
+
 SOUNDS = Path("/usr/share/asterisk/sounds/es_MX_f_Allison")
 TEXTS = Path("/usr/share/doc/asterisk-core-sounds-es/core-sounds-es.txt.gz")
 LANGUAGE_CODE = "es-MX"
-_LINE = re.compile(r"^([A-Za-z0-9_/\-]+):\s*(.*\S)\s*$")
 _ODD = re.compile(r"[\[\]<>()@&%$=+/\\\"\d]")
 
 
@@ -38,19 +38,8 @@ def available() -> bool:
 
 def prompts() -> list[SpanishPrompt]:
     """The filtered prompts, sorted by name."""
-    out: list[SpanishPrompt] = []
-    with gzip.open(TEXTS, "rt", encoding="utf-8", errors="replace") as fh:
-        for line in fh:
-            match = _LINE.match(line)
-            if match is None:
-                continue
-            name, text = match.groups()
-            if _ODD.search(text) or len(text.split()) < 3:
-                continue
-            prompt = SpanishPrompt(name, text)
-            if prompt.wav.is_file():
-                out.append(prompt)
-    return sorted(out, key=lambda p: p.name)
+    found = (SpanishPrompt(name, text) for name, text in transcripts(TEXTS, _ODD))
+    return sorted((p for p in found if p.wav.is_file()), key=lambda p: p.name)
 
 
 def normalise(text: str) -> str:

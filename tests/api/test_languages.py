@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,19 +18,6 @@ from callscribe.audio.files import decode_file
 from callscribe.testing.server import ApiClient, ServerProcess, token_for
 
 RATE = 8000
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    with ServerProcess(tmp_path_factory.mktemp("lang") / "data") as proc:
-        yield proc
-
-
-@pytest.fixture(scope="module")
-def api(server: ServerProcess) -> Iterator[ApiClient]:
-    client = ApiClient.for_new_app(server)
-    yield client
-    client.close()
 
 
 @pytest.fixture(scope="module")
@@ -57,17 +43,17 @@ def wav_bytes(audio: np.ndarray, tmp_path: Path) -> bytes:
     return path.read_bytes()
 
 
-def transcript(api: ApiClient, conversation_id: str) -> str:
-    messages = api.http.get(f"/v1/conversations/{conversation_id}/messages").json()["messages"]
+def transcript(client: ApiClient, conversation_id: str) -> str:
+    messages = client.http.get(f"/v1/conversations/{conversation_id}/messages").json()["messages"]
     return " ".join(m["text"] for m in messages)
 
 
 def test_a_spanish_upload_with_its_language_code(
-    api: ApiClient, speech: tuple[np.ndarray, str], tmp_path: Path
+    client: ApiClient, speech: tuple[np.ndarray, str], tmp_path: Path
 ) -> None:
     audio, said = speech
     body = wav_bytes(audio, tmp_path)
-    r = api.http.post(
+    r = client.http.post(
         "/v1/process/audio",
         content=body,
         params={"languageCode": "es-MX"},
@@ -77,36 +63,36 @@ def test_a_spanish_upload_with_its_language_code(
     job = r.json()
     assert job["languageCode"] == "es-MX"
     assert job["insightsAvailable"] == ["transcript", "speakers", "trackers", "analytics"]
-    assert api.wait_for_job(job["jobId"], timeout=300)["status"] == "completed"
-    heard = transcript(api, job["conversationId"])
+    assert client.wait_for_job(job["jobId"], timeout=300)["status"] == "completed"
+    heard = transcript(client, job["conversationId"])
     error = spanish.wer([said], [heard])
     assert error <= 0.25, (error, heard)
-    conv = api.http.get(f"/v1/conversations/{job['conversationId']}").json()
+    conv = client.http.get(f"/v1/conversations/{job['conversationId']}").json()
     assert conv["languageCode"] == "es-MX"
     assert "questions" not in conv["insightsAvailable"]
     # The English extractors did not read Spanish: no insights were made up from it.
-    assert api.http.get(f"/v1/conversations/{job['conversationId']}/questions").json() == {
+    assert client.http.get(f"/v1/conversations/{job['conversationId']}/questions").json() == {
         "questions": []
     }
-    analytics = api.http.get(f"/v1/conversations/{job['conversationId']}/analytics").json()
+    analytics = client.http.get(f"/v1/conversations/{job['conversationId']}/analytics").json()
     assert analytics["metrics"]
 
     # The same audio without a languageCode is taken for English, as before: far worse.
-    r = api.http.post("/v1/process/audio", content=body, headers={"content-type": "audio/wav"})
+    r = client.http.post("/v1/process/audio", content=body, headers={"content-type": "audio/wav"})
     assert r.status_code == 201, r.text
     english = r.json()
     assert english["languageCode"] is None
     assert "questions" in english["insightsAvailable"]
-    assert api.wait_for_job(english["jobId"], timeout=300)["status"] == "completed"
-    assert spanish.wer([said], [transcript(api, english["conversationId"])]) > error + 0.3
+    assert client.wait_for_job(english["jobId"], timeout=300)["status"] == "completed"
+    assert spanish.wer([said], [transcript(client, english["conversationId"])]) > error + 0.3
 
 
 async def test_a_spanish_stream(
-    server: ServerProcess, api: ApiClient, speech: tuple[np.ndarray, str]
+    server: ServerProcess, client: ApiClient, speech: tuple[np.ndarray, str]
 ) -> None:
     audio, said = speech
     pcm = (np.clip(audio, -1, 1) * 32767).astype("<i2").tobytes()
-    token = token_for(server.base_url, api.app_id, api.app_secret)
+    token = token_for(server.base_url, client.app_id, client.app_secret)
     url = server.base_url.replace("http", "ws") + f"/v1/streaming/es-stream?access_token={token}"
     start = {
         "type": "start_request",
@@ -140,9 +126,9 @@ async def test_a_spanish_stream(
 
 @pytest.mark.parametrize("code", ["tlh-KL", "x", "es-ES-" + "a" * 40])
 def test_codes_no_engine_knows_get_400_naming_them(
-    server: ServerProcess, api: ApiClient, code: str
+    server: ServerProcess, client: ApiClient, code: str
 ) -> None:
-    r = api.http.post(
+    r = client.http.post(
         "/v1/process/audio",
         content=b"RIFF",
         params={"languageCode": code},
@@ -152,7 +138,7 @@ def test_codes_no_engine_knows_get_400_naming_them(
     assert "languageCode" in r.json()["message"]
     if len(code) < 35:
         assert code in r.json()["message"]
-    r = api.http.post(
+    r = client.http.post(
         "/v1/endpoint:connect",
         json={
             "operation": "start",
@@ -165,9 +151,9 @@ def test_codes_no_engine_knows_get_400_naming_them(
 
 
 async def test_a_stream_in_an_unknown_language_is_refused(
-    server: ServerProcess, api: ApiClient
+    server: ServerProcess, client: ApiClient
 ) -> None:
-    token = token_for(server.base_url, api.app_id, api.app_secret)
+    token = token_for(server.base_url, client.app_id, client.app_secret)
     url = server.base_url.replace("http", "ws") + f"/v1/streaming/xx-stream?access_token={token}"
     async with connect(url) as ws:
         await ws.send(json.dumps({"type": "start_request", "config": {"languageCode": "tlh"}}))
@@ -182,8 +168,8 @@ def test_with_detection_on_speech_without_a_code_is_recognised_in_its_language(
     audio, said = speech
     env = {"CALLSCRIBE_DETECT_LANGUAGE": "true"}
     with ServerProcess(tmp_path / "data", env) as proc:
-        api = ApiClient.for_new_app(proc)
-        r = api.http.post(
+        client = ApiClient.for_new_app(proc)
+        r = client.http.post(
             "/v1/process/audio",
             content=wav_bytes(audio, tmp_path),
             headers={"content-type": "audio/wav"},
@@ -191,6 +177,6 @@ def test_with_detection_on_speech_without_a_code_is_recognised_in_its_language(
         assert r.status_code == 201, r.text
         job = r.json()
         assert job["languageCode"] is None
-        assert api.wait_for_job(job["jobId"], timeout=300)["status"] == "completed"
-        assert spanish.wer([said], [transcript(api, job["conversationId"])]) <= 0.25
-        api.close()
+        assert client.wait_for_job(job["jobId"], timeout=300)["status"] == "completed"
+        assert spanish.wer([said], [transcript(client, job["conversationId"])]) <= 0.25
+        client.close()
