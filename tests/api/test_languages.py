@@ -180,3 +180,23 @@ def test_with_detection_on_speech_without_a_code_is_recognised_in_its_language(
         assert client.wait_for_job(job["jobId"], timeout=300)["status"] == "completed"
         assert spanish.wer([said], [transcript(client, job["conversationId"])]) <= 0.25
         client.close()
+
+
+def test_a_bad_code_on_an_append_changes_nothing(client: ApiClient, tmp_path: Path) -> None:
+    silence = wav_bytes(np.zeros(RATE, dtype=np.float32), tmp_path)
+    r = client.http.post(
+        "/v1/process/audio", content=silence, headers={"content-type": "audio/wav"}
+    )
+    assert r.status_code == 201, r.text
+    job = r.json()
+    assert client.wait_for_job(job["jobId"], timeout=120)["status"] == "completed"
+    r = client.http.put(
+        f"/v1/process/audio/{job['conversationId']}",
+        content=silence,
+        params={"languageCode": "tlh"},
+        headers={"content-type": "audio/wav"},
+    )
+    assert r.status_code == 400
+    assert "'tlh'" in r.json()["message"]
+    conv = client.http.get(f"/v1/conversations/{job['conversationId']}").json()
+    assert conv["status"] == "completed"  # not reopened by the refused append

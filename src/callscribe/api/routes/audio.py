@@ -153,6 +153,14 @@ async def _appendable(
             f"conversation {conversation_id} came from {conversation.source}, not audio; "
             "only audio conversations can be appended to with this route"
         )
+    if language_code is not None:  # a 400 here changes nothing
+        language = services.language_settings(language_code)
+    else:
+        stored = conversation.settings
+        language = {
+            "languageCode": stored.get("languageCode"),
+            "language": stored.get("language", ENGLISH),
+        }
     messages = await services.repository.list_messages(conversation_id)
     end = messages[-1].end if messages else conversation.start_time
     offset = (end - conversation.start_time).total_seconds() + 1.0
@@ -162,14 +170,6 @@ async def _appendable(
         offset = max(offset, recording.seconds)
     if conversation.status is not ConversationStatus.IN_PROGRESS:
         await services.repository.reopen_conversation(conversation_id)
-    if language_code is not None:
-        language = services.language_settings(language_code)
-    else:
-        stored = conversation.settings
-        language = {
-            "languageCode": stored.get("languageCode"),
-            "language": stored.get("language", ENGLISH),
-        }
     return {
         "offset": offset,
         **_keep(services, kept if keep_audio is None else keep_audio),
