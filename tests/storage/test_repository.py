@@ -216,4 +216,4 @@ async def test_a_conversation_its_messages_and_its_job_are_stored_together_or_no
         await repo.create_with_job(**fields, messages=broken)  # type: ignore[arg-type]
     assert [c.id for c in await repo.list_conversations("app1")] == [conv.id]
     assert [j.id for j in await repo.unfinished_jobs()] == [job.id]
-    assert await repo.orphaned_conversations(set()) == []
+    assert await repo.claims.orphaned_conversations(set()) == []

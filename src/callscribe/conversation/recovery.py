@@ -33,7 +33,7 @@ async def recover(
     (stored: the job runner claims them). ``name``: this node's (a conversation of an earlier
     node of that name ended in a ``server_restart``, of another in ``node_lost``)."""
     live = await nodes.live(lease)
-    orphans = await repository.orphaned_conversations(live)
+    orphans = await repository.claims.orphaned_conversations(live)
     owners = await nodes.get({c.node_id for c in orphans if c.node_id is not None})
     jobs: list[Job] = []
     for conversation in orphans:
@@ -41,7 +41,9 @@ async def recover(
         reason = (
             EndReason.SERVER_RESTART if owner is None or owner.name == name else EndReason.NODE_LOST
         )
-        job = await repository.adopt_with_job(conversation, FINISH, _ended(conversation, reason))
+        job = await repository.claims.adopt_with_job(
+            conversation, FINISH, _ended(conversation, reason)
+        )
         if job is None:
             continue  # another node took it
         log.warning(

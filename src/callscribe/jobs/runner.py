@@ -1,7 +1,7 @@
 """Runs stored jobs in the background, with bounded concurrency, on one or many nodes.
 
 A job is stored (``scheduled``) before the API answers, so a crash loses no accepted work.
-Workers claim jobs from the database (:meth:`Repository.claim_job`: PostgreSQL's ``FOR UPDATE
+Workers claim jobs from the database (:meth:`Claims.claim_job`: PostgreSQL's ``FOR UPDATE
 SKIP LOCKED`` and a conditional update, so each claim goes to exactly one node) for a lease
 they renew while the job runs; a job whose node died is claimed again once its lease lapses.
 Each job moves ``scheduled -> in_progress -> completed | failed``; a handler's exception
@@ -74,7 +74,7 @@ class JobRunner:
         """Return once no job runs here and none is left for this node (shutdown, tests)."""
         kinds = list(self._handlers)
         # The database is the state polled (jobs of other nodes too): no event to wait on.
-        while self._running or await self._repo.has_claimable(self.name, kinds):  # noqa: ASYNC110
+        while self._running or await self._repo.claims.has_claimable(self.name, kinds):  # noqa: ASYNC110
             await asyncio.sleep(0.05)
 
     async def run(self) -> None:
@@ -89,7 +89,9 @@ class JobRunner:
             self._wake.clear()
             self._running += 1  # from the claim on: a job claimed is never unaccounted for
             try:
-                job = await self._repo.claim_job(self.node, kinds, self.lease, name=self.name)
+                job = await self._repo.claims.claim_job(
+                    self.node, kinds, self.lease, name=self.name
+                )
                 if job is not None:
                     self._wake.set()  # there may be more: let another idle worker look
                     await self._run_claimed(job)
@@ -144,7 +146,7 @@ class JobRunner:
     async def _renew(self, job: Job) -> None:
         while True:
             await asyncio.sleep(self.lease / 3)
-            if not await self._repo.renew_job(job.id, self.node, self.lease):
+            if not await self._repo.claims.renew_job(job.id, self.node, self.lease):
                 raise LeaseLost(job.id)
 
 
