@@ -13,6 +13,22 @@ import pytest
 from callscribe.storage import Storage, open_storage
 
 PG_ADMIN_URL = os.environ.get("CALLSCRIBE_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+REDIS_URL = os.environ.get("CALLSCRIBE_TEST_REDIS", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The local Redis (database 15: every key the tests write is named by a fresh id)."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=5)
+    try:
+        client.ping()
+    except redis.RedisError as exc:  # pragma: no cover - depends on the machine
+        pytest.fail(f"Redis at {REDIS_URL} is not reachable: {exc}")
+    finally:
+        client.close()
+    return REDIS_URL
 
 
 @pytest.fixture

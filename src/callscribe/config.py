@@ -87,8 +87,10 @@ class Settings(BaseSettings):
     )
     redis_url: SecretStr | None = Field(
         None,
-        description="Redis URL; /health/ready reports whether it answers (live events "
-        "between nodes do not use it yet: they stay on the node holding the call).",
+        description="Redis URL shared by every node: live events on Redis Streams (a "
+        "subscriber on any node follows a conversation held by any other), requests about a "
+        "call routed to the node holding it, calls placed on a node with room; "
+        "/health/ready reports whether it answers. Unset: one process holds everything.",
     )
 
     # --- auth -----------------------------------------------------------------------------------

@@ -16,10 +16,11 @@ from callscribe.actions import Actions, validate_url
 from callscribe.asr import create_recognizer
 from callscribe.auth import AppService
 from callscribe.auth.throttle import LoginThrottle
-from callscribe.cluster import Node, node_name
+from callscribe.cluster import Cluster, Node, node_name
 from callscribe.config import Settings
 from callscribe.conversation.analyzer import NlpWorker
 from callscribe.conversation.audio_jobs import AudioJobs
+from callscribe.conversation.connections import Connections
 from callscribe.conversation.fetch import FetchPolicy
 from callscribe.conversation.phone import PhoneService, telephony_config
 from callscribe.conversation.processing import ConversationProcessor, llm_endpoint
@@ -28,7 +29,8 @@ from callscribe.conversation.registry import LiveRegistry
 from callscribe.conversation.speech import SpeechEngine
 from callscribe.conversation.uploads import UploadStore
 from callscribe.errors import ValidationFailed
-from callscribe.events import InProcessBus
+from callscribe.events import EventBus, InProcessBus
+from callscribe.events.redis_bus import RedisStreamBus
 from callscribe.jobs import JobRunner
 from callscribe.log import get_logger
 from callscribe.pipeline.deps import LiveDeps
@@ -64,7 +66,7 @@ class Services:
     settings: Settings
     storage: Storage
     apps: AppService
-    bus: InProcessBus
+    bus: EventBus
     jobs: JobRunner
     processor: ConversationProcessor
     speech: SpeechEngine
@@ -75,10 +77,16 @@ class Services:
     recordings: Recordings
     retention: Retention
     node: Node
+    cluster: Cluster | None
+    """Nodes sharing a Redis (None without ``REDIS_URL``: this process holds everything)."""
+    connections: Connections = field(init=False)
     phone: PhoneService = field(init=False)
 
     def __post_init__(self) -> None:
-        self.phone = PhoneService(self.settings, self.repository, self.live, self.live_deps)
+        self.connections = Connections(self.live, self.bus, self.cluster)
+        self.phone = PhoneService(
+            self.settings, self.repository, self.live, self.connections, self.live_deps
+        )
 
     @property
     def repository(self) -> Repository:
@@ -169,11 +177,23 @@ class Services:
             on_finished=actions.job_finished,
         )
         live = LiveRegistry(max_total=settings.max_live, max_per_app=settings.max_live_per_app)
+        cluster = None
+        bus: EventBus = InProcessBus()
+        if settings.redis_url is not None:
+            cluster = Cluster.open(
+                settings.redis_url.get_secret_value(),
+                node_id=node.id,
+                name=node.name,
+                capacity=settings.max_live,
+                lease=settings.node_lease_seconds,
+                live=live.__len__,
+            )
+            bus = RedisStreamBus(cluster.redis)
         return cls(
             settings,
             storage,
             apps,
-            InProcessBus(),
+            bus,
             jobs,
             processor,
             speech,
@@ -184,6 +204,7 @@ class Services:
             recordings,
             retention,
             node,
+            cluster,
         )
 
     def job_params(self, webhook_url: object | None) -> dict[str, Any]:
@@ -253,6 +274,8 @@ class Services:
             tg.create_task(self.actions.run())
             tg.create_task(self.retention.run())
             tg.create_task(self.node.run())
+            if self.cluster is not None:
+                tg.create_task(self.cluster.run())
 
     async def _warm_up(self) -> None:
         await self.processor.worker.warm_up()
@@ -260,6 +283,11 @@ class Services:
         log.info("models loaded")
 
     async def close(self) -> None:
+        if self.cluster is not None:
+            try:
+                await self.cluster.drain()
+            except Exception as exc:
+                log.warning("draining not announced", error=str(exc))
         await self.phone.close()
         try:
             await self.node.stop()
@@ -269,3 +297,5 @@ class Services:
         await self.speech.close()
         self.processor.worker.close()
         await self.storage.close()
+        if self.cluster is not None:
+            await self.cluster.close()

@@ -54,6 +54,8 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         services = await Services.open(settings)
         app.state.services = services
+        if services.cluster is not None:
+            services.cluster.forwarder.app = app  # answers requests other nodes forward
         try:
             async with asyncio.TaskGroup() as tg:
                 background = tg.create_task(services.run())

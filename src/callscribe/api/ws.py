@@ -85,10 +85,18 @@ async def relay(subscription: Subscription, ws: WebSocket) -> None:
         watcher.add_done_callback(lambda _t: relaying.cancel())
 
 
-def follows(services: Services, app_id: str, connection_id: str) -> bool:
-    """The connection is this app's: live, or ended with its events still retained."""
+async def follows(services: Services, app_id: str, connection_id: str) -> bool:
+    """The connection is this app's, on this node or (on a cluster) another: live, or ended
+    with its events still retained."""
     connection = services.live.find(connection_id, app_id)
-    return connection is not None and (connection.live or services.bus.known(connection_id))
+    if connection is not None:
+        return connection.live or await services.bus.known(connection_id)
+    if services.cluster is None:
+        return False
+    placement = await services.cluster.directory.find(connection_id)
+    if placement is None or placement.app_id != app_id:
+        return False
+    return placement.live or await services.bus.known(connection_id)
 
 
 async def _until_client_leaves(ws: WebSocket) -> None:

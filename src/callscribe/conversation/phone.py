@@ -15,6 +15,7 @@ from typing import Any
 
 from callscribe.config import Settings
 from callscribe.conversation.call import CallSession
+from callscribe.conversation.connections import Connections
 from callscribe.conversation.registry import LiveRegistry
 from callscribe.errors import NotFound
 from callscribe.log import get_logger
@@ -71,12 +72,14 @@ class PhoneService:
         settings: Settings,
         repository: Repository,
         registry: LiveRegistry,
+        connections: Connections,
         deps: Callable[[], LiveDeps],
     ) -> None:
         self.config = telephony_config(settings)
         self._settings = settings
         self._repo = repository
         self._registry = registry
+        self._connections = connections
         self._deps = deps
         self._backend: SipBackend | None = None
         self._backend_lock = asyncio.Lock()
@@ -178,7 +181,7 @@ class PhoneService:
             ids={"connection_id": connection_id, "conversation_id": conversation.id},
         )
         call.attach(controller)
-        self._registry.open(app_id, connection_id, session, call)
+        await self._connections.open(app_id, connection_id, session, call)
         self._registry.spawn(lambda: self._run(call, conversation))
         return call
 
@@ -186,7 +189,7 @@ class PhoneService:
         try:
             await call.run()
         finally:
-            self._registry.close(call.connection_id)
+            await self._connections.close(conversation.app_id, call.connection_id)
             status = call.status
             await self._repo.update_conversation_metadata(
                 conversation.id,

@@ -102,6 +102,11 @@ class LiveRegistry:
         for old in ended[: max(0, len(ended) - self._history)]:
             del self._connections[old.connection_id]
 
+    def forget(self, connection_id: str) -> None:
+        """Drop a connection that was opened but could not start (its place is free)."""
+        self.close(connection_id)
+        self._connections.pop(connection_id, None)
+
     def find(self, connection_id: str, app_id: str) -> Connection | None:
         """The app's connection of that id, live or retained."""
         connection = self._connections.get(connection_id)

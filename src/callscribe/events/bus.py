@@ -1,7 +1,7 @@
 """The event bus seam: publish live events on a channel; subscribers read them in order.
 
-A channel is a connection id. The in-process bus serves one server process; the protocol is
-what an implementation across processes must keep.
+A channel is a connection id. The in-process bus serves one server process; nodes sharing a
+Redis use :class:`~callscribe.events.redis_bus.RedisStreamBus`, which keeps the same protocol.
 
 Each channel keeps a bounded history, so a subscriber that connects late (a client that got
 the 201 of a call that failed within milliseconds) still sees what happened, up to and
@@ -31,7 +31,7 @@ class Subscription(Protocol):
 class EventBus(Protocol):
     async def publish(self, channel: str, event: LiveEvent) -> None: ...
 
-    def open_channel(self, channel: str) -> None:
+    async def open_channel(self, channel: str) -> None:
         """A new source starts on ``channel``: the history and end of an earlier, closed one
         are forgotten (an open channel is left as it is)."""
 
@@ -40,6 +40,9 @@ class EventBus(Protocol):
 
     def subscribe(self, channel: str) -> AbstractAsyncContextManager[Subscription]:
         """History, then live events of ``channel``, until it closes."""
+
+    async def known(self, channel: str) -> bool:
+        """True while the channel is open or its history is still retained."""
 
 
 class _End:
@@ -97,7 +100,7 @@ class InProcessBus:
         for sub in tuple(self._subs.get(channel, ())):
             sub.offer(event)
 
-    def open_channel(self, channel: str) -> None:
+    async def open_channel(self, channel: str) -> None:
         if self._closed_at.pop(channel, None) is not None:  # an open one is left as it is
             self._history[channel] = deque(maxlen=self._history_size)
 
@@ -108,7 +111,7 @@ class InProcessBus:
         for sub in self._subs.pop(channel, set()):
             sub.offer(_END)
 
-    def known(self, channel: str) -> bool:
+    async def known(self, channel: str) -> bool:
         """True while the channel is open or its history is still retained."""
         self._forget_expired()
         return channel in self._history

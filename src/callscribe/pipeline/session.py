@@ -108,8 +108,6 @@ class LiveSession:
         self._heard: asyncio.Queue[SpeechStarted | Final | _Turn | None] = asyncio.Queue()
         self._assembled: asyncio.Queue[list[Assembled] | None] = asyncio.Queue()
         self._writer = MessageWriter(deps, conversation, self.insight_types, self.publish)
-        # The session owns its channel from now: a connection id used before starts afresh.
-        deps.bus.open_channel(connection_id)
 
     # --- transport side ---------------------------------------------------------------------
 

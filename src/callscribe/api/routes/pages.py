@@ -10,12 +10,13 @@ events of the subscribe socket, authorised by the same link), and an owner's lin
 
 from __future__ import annotations
 
-from fastapi import APIRouter, WebSocket
+from fastapi import APIRouter, Request, Response, WebSocket
 from fastapi.responses import HTMLResponse
 
 from callscribe.actions.links import LinkCheck
 from callscribe.actions.report import load_report
 from callscribe.api.deps import ServicesDep
+from callscribe.api.routing import at_holder
 from callscribe.api.schemas.conversations import MessageResponse
 from callscribe.api.ws import close, follows, refuse, relay, services_of
 from callscribe.errors import CallscribeError, Conflict, Gone, NotFound
@@ -43,12 +44,13 @@ async def _page_owner(services: Services, conversation_id: str, token: str) -> s
     return app_id
 
 
-def _connection_id(services: Services, conversation: Conversation) -> str | None:
+async def _connection_id(services: Services, conversation: Conversation) -> str | None:
     """The live connection of a call or stream whose events can still be followed."""
     connection_id = conversation.settings.get("connectionId")
     if not isinstance(connection_id, str):
         return None
-    return connection_id if follows(services, conversation.app_id, connection_id) else None
+    followed = await follows(services, conversation.app_id, connection_id)
+    return connection_id if followed else None
 
 
 @router.get(
@@ -63,7 +65,7 @@ async def summary_page(conversation_id: str, token: str, services: ServicesDep) 
     report = await load_report(storage.repository, storage.insights, app_id, conversation_id)
     live = None
     if not report.completed:
-        connection_id = _connection_id(services, report.conversation)
+        connection_id = await _connection_id(services, report.conversation)
         base = f"/c/{conversation_id}/{token}"
         owner = services.actions.links.is_owner(token) and connection_id is not None
         live = LiveLinks(
@@ -84,7 +86,7 @@ async def page_events(ws: WebSocket, conversation_id: str, token: str) -> None:
     except CallscribeError as exc:
         await refuse(ws, "not_found", exc.message)
         return
-    connection_id = _connection_id(services, conversation)
+    connection_id = await _connection_id(services, conversation)
     if connection_id is None:
         await refuse(ws, "not_found", f"conversation {conversation_id} has no live events")
         return
@@ -100,17 +102,20 @@ async def page_events(ws: WebSocket, conversation_id: str, token: str) -> None:
     include_in_schema=False,
 )
 async def stop_from_page(
-    conversation_id: str, token: str, services: ServicesDep
-) -> MessageResponse:
+    conversation_id: str, token: str, request: Request, services: ServicesDep
+) -> MessageResponse | Response:
     """The owner's stop button: end the call (hang up) or stream, keeping what was said."""
     app_id = await _page_owner(services, conversation_id, token)
     if not services.actions.links.is_owner(token):
         raise NotFound("this link cannot stop the conversation: only its owner's link can")
     conversation = await services.repository.get_conversation(app_id, conversation_id)
     connection_id = conversation.settings.get("connectionId")
-    connection = (
-        services.live.find(connection_id, app_id) if isinstance(connection_id, str) else None
-    )
+    if not isinstance(connection_id, str):
+        raise Conflict(f"conversation {conversation_id} is not live: there is nothing to stop")
+    elsewhere = await at_holder(services, request, app_id, connection_id)
+    if elsewhere is not None:
+        return elsewhere
+    connection = services.live.find(connection_id, app_id)
     if connection is None or not connection.live:
         raise Conflict(f"conversation {conversation_id} is not live: there is nothing to stop")
     if connection.call is not None:

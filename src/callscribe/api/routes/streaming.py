@@ -136,7 +136,7 @@ async def streaming(ws: WebSocket, connection_id: str) -> None:
         language=language["language"],
     )
     try:
-        services.live.open(app_id, connection_id, session)
+        await services.connections.open(app_id, connection_id, session)
     except (Conflict, LimitExceeded) as exc:  # another stream took the id or the last place
         await services.repository.delete_conversation(app_id, conversation.id)
         busy = isinstance(exc, LimitExceeded)
@@ -151,7 +151,7 @@ async def streaming(ws: WebSocket, connection_id: str) -> None:
         with bind(connection_id=connection_id, conversation_id=conversation.id):
             await _stream(ws, session, decoder, start)
     finally:
-        services.live.close(connection_id)
+        await services.connections.close(app_id, connection_id)
     log.info("stream finished", conversation_id=conversation.id)
 
 
@@ -236,7 +236,7 @@ async def subscribe(ws: WebSocket, connection_id: str) -> None:
     if app_id is None:
         return
     services = services_of(ws)
-    if not follows(services, app_id, connection_id):
+    if not await follows(services, app_id, connection_id):
         await refuse(ws, "not_found", f"no conversation with connection id {connection_id}")
         return
     async with services.bus.subscribe(connection_id) as subscription:

@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response, status
 
 from callscribe.api.deps import AppId, ServicesDep
+from callscribe.api.routing import at_holder, at_roomier_node
 from callscribe.api.schemas.telephony import (
     Connected,
     ConnectRequest,
@@ -51,11 +52,17 @@ def _base_urls(request: Request, services: Services) -> tuple[str, str]:
 @router.post("/v1/endpoint:connect", operation_id="endpoint_connect", response_model=None)
 async def connect(
     body: ConnectRequest, request: Request, response: Response, app_id: AppId, services: ServicesDep
-) -> Connected | Stopped:
-    """Start a call (201 at once, while it is being placed) or stop one."""
+) -> Connected | Stopped | Response:
+    """Start a call (201 at once, while it is being placed) or stop one. On a cluster a stop
+    goes to the node holding the call, and a call this node has no room for to the node with
+    the most room."""
     if body.operation == "stop":
         assert body.connection_id is not None
-        return await _stop(services, app_id, body.connection_id)
+        elsewhere = await at_holder(services, request, app_id, body.connection_id)
+        return elsewhere or await _stop(services, app_id, body.connection_id)
+    elsewhere = await at_roomier_node(services, request)
+    if elsewhere is not None:
+        return elsewhere
     endpoint = body.endpoint
     assert endpoint is not None
     target = _target(endpoint)
@@ -155,12 +162,18 @@ def _status(call: CallSession) -> dict[str, Any]:
     }
 
 
-@router.get("/v1/endpoint/{connection_id}", operation_id="get_endpoint")
+@router.get(
+    "/v1/endpoint/{connection_id}", operation_id="get_endpoint", response_model=dict[str, Any]
+)
 async def endpoint_status(
-    connection_id: str, app_id: AppId, services: ServicesDep
-) -> dict[str, Any]:
+    connection_id: str, request: Request, app_id: AppId, services: ServicesDep
+) -> dict[str, Any] | Response:
     """The call's state and, once ended, why it ended (from the stored conversation when
-    no process holds the call any more, as after a restart)."""
+    no process holds the call any more, as after a restart; from the node holding it when
+    that is another)."""
+    elsewhere = await at_holder(services, request, app_id, connection_id)
+    if elsewhere is not None:
+        return elsewhere
     try:
         return _status(services.phone.call(app_id, connection_id))
     except NotFound:
@@ -170,13 +183,22 @@ async def endpoint_status(
         return _stored_status(connection_id, stored)
 
 
-@router.post("/v1/event/{connection_id}", operation_id="speaker_event")
+@router.post(
+    "/v1/event/{connection_id}", operation_id="speaker_event", response_model=dict[str, Any]
+)
 async def speaker_event(
-    connection_id: str, body: SpeakerEvent, app_id: AppId, services: ServicesDep
-) -> dict[str, Any]:
+    connection_id: str,
+    body: SpeakerEvent,
+    request: Request,
+    app_id: AppId,
+    services: ServicesDep,
+) -> dict[str, Any] | Response:
     """Attribute speech to a person from the moment they start speaking (``started_speaking``)
     until someone else does, or they stop (``stopped_speaking``). The moment is the event's
     ``timestamp`` placed on the call's audio, or the event's arrival when it has none."""
+    elsewhere = await at_holder(services, request, app_id, connection_id)
+    if elsewhere is not None:
+        return elsewhere
     session = services.live.get(connection_id, app_id)
     if session is None:
         raise NotFound(f"no live conversation with connectionId {connection_id}")

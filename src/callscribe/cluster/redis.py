@@ -1,0 +1,20 @@
+"""The Redis that nodes share: one client per process, and the names of the keys they use.
+
+Every key starts with ``callscribe:`` so one Redis can hold other programs' keys too.
+Replies and payloads are bytes (``decode_responses`` off): events are read back exactly.
+"""
+
+from __future__ import annotations
+
+from redis.asyncio import Redis
+
+PREFIX = "callscribe:"
+
+
+def connect(url: str) -> Redis:
+    """A pooled client for ``url``; it connects on first use (``/health/ready`` says when
+    Redis does not answer)."""
+    return Redis.from_url(url, decode_responses=False, health_check_interval=30)
+
+
+__all__ = ["PREFIX", "connect"]

@@ -1,0 +1,158 @@
+"""Two real ``callscribe serve`` processes on the local PostgreSQL and Redis act as one
+service: a stream on node A is followed live by a subscriber on node B; a call started through
+A is read, given speaker events and stopped through B; a call A has no room for is placed on B
+and answered for through A."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+
+from callscribe.testing.server import ApiClient, ServerProcess, token_for
+from tests.api.test_streaming import kinds, speech, stream_speech
+from tests.cluster.test_nodes import node_env
+from tests.peers.sipp_peer import sipp
+
+pytestmark = [pytest.mark.slow, pytest.mark.redis, pytest.mark.postgres]
+
+
+@pytest.fixture
+def nodes(
+    pg_url: str, redis_url: str, tmp_path: Path
+) -> Iterator[tuple[ServerProcess, ServerProcess]]:
+    with (
+        ServerProcess(
+            tmp_path / "a",
+            node_env(pg_url, CALLSCRIBE_REDIS_URL=redis_url, CALLSCRIBE_MAX_LIVE="1"),
+        ) as a,
+        ServerProcess(tmp_path / "b", node_env(pg_url, CALLSCRIBE_REDIS_URL=redis_url)) as b,
+    ):
+        yield a, b
+
+
+def holder_name(pg_url: str, conversation_id: str) -> str:
+    """The name (host and data directory) of the node whose conversation this is."""
+    with psycopg.connect(pg_url) as db:
+        row = db.execute(
+            "SELECT n.name FROM conversations c JOIN nodes n ON n.id = c.node_id WHERE c.id = %s",
+            (conversation_id,),
+        ).fetchone()
+    assert row is not None
+    return str(row[0])
+
+
+async def test_a_stream_on_one_node_is_followed_live_on_the_other(
+    nodes: tuple[ServerProcess, ServerProcess],
+) -> None:
+    a, _b = nodes
+    app_id, secret = a.create_app("cluster-stream")
+    pcm, _texts, _seconds = speech(3)
+    token = token_for(a.base_url, app_id, secret)
+    ws_a, ws_b = (n.base_url.replace("http", "ws") for n in nodes)
+    events, on_b = await stream_speech(
+        f"{ws_a}/v1/streaming/cluster-1", token, pcm, subscribe_url=f"{ws_b}/v1/subscribe/cluster-1"
+    )
+    finals = [
+        e["message"]["punctuated"]["transcript"]
+        for e in events
+        if kinds([e]) == ["recognition_result"] and e["message"]["isFinal"]
+    ]
+    assert len(finals) >= 2
+    assert kinds(on_b)[-1] == "conversation_completed"
+    assert [
+        e["message"]["punctuated"]["transcript"]
+        for e in on_b
+        if kinds([e]) == ["recognition_result"] and e["message"]["isFinal"]
+    ] == finals
+    insights_a = [e for e in events if e["type"] == "message_response"]
+    insights_b = [e for e in on_b if e["type"] == "message_response"]
+    assert insights_b == insights_a  # every message, in order, as node A sent them
+
+
+def start_call(client: ApiClient, uri: str) -> dict[str, Any]:
+    r = client.http.post(
+        "/v1/endpoint:connect",
+        json={"operation": "start", "endpoint": {"type": "sip", "uri": uri}},
+    )
+    assert r.status_code == 201, r.text
+    body: dict[str, Any] = r.json()
+    return body
+
+
+def wait_for_state(client: ApiClient, connection_id: str, state: str) -> dict[str, Any]:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        r = client.http.get(f"/v1/endpoint/{connection_id}")
+        assert r.status_code == 200, r.text
+        status: dict[str, Any] = r.json()
+        if status["state"] == state:
+            return status
+        time.sleep(0.3)
+    raise AssertionError(f"{connection_id} never reached {state}: {status}")
+
+
+def test_calls_are_placed_and_steered_through_either_node(
+    nodes: tuple[ServerProcess, ServerProcess], pg_url: str, tmp_path: Path
+) -> None:
+    a, b = nodes
+    app_id, secret = a.create_app("cluster-calls")
+    on_a, on_b = (ApiClient.for_app(n, app_id, secret) for n in nodes)
+    with (
+        sipp("stream.xml", tmp_path / "peer1") as peer1,
+        sipp("stream.xml", tmp_path / "peer2") as peer2,
+    ):
+        first = start_call(on_a, peer1.uri)
+        assert str(a.data_dir.resolve()) in holder_name(pg_url, first["conversationId"])
+        # Read through B: the state A holds in memory, not a stored guess.
+        status = wait_for_state(on_b, first["connectionId"], "listening")
+        assert status["endReason"] is None
+
+        r = on_b.http.post(
+            f"/v1/event/{first['connectionId']}",
+            json={"type": "started_speaking", "user": {"userId": "ann@example.com", "name": "Ann"}},
+        )
+        assert r.status_code == 200, r.text
+        assert r.json()["placedBy"] == "arrival"
+
+        # A holds its one call (MAX_LIVE=1): the next one through A is placed on B.
+        second = start_call(on_a, peer2.uri)
+        assert str(b.data_dir.resolve()) in holder_name(pg_url, second["conversationId"])
+        assert second["resultWebSocketUrl"].startswith(a.base_url.replace("http", "ws"))
+        wait_for_state(on_a, second["connectionId"], "listening")
+
+        # Stopped through the node that does not hold each call.
+        for client, call in ((on_b, first), (on_a, second)):
+            r = client.http.post(
+                "/v1/endpoint:connect",
+                json={"operation": "stop", "connectionId": call["connectionId"]},
+            )
+            assert r.status_code == 200, r.text
+            stopped = r.json()
+            assert stopped["status"]["state"] == "ended", stopped
+            assert stopped["status"]["endReason"] == "stopped", stopped
+            assert stopped["conversationId"] == call["conversationId"]
+        for client in (on_a, on_b):
+            status = client.http.get(f"/v1/endpoint/{first['connectionId']}").json()
+            assert (status["state"], status["endReason"]) == ("ended", "stopped")
+
+        # An unknown connection is 404 on either node, and a stop of it names the id.
+        r = on_b.http.post(
+            "/v1/endpoint:connect", json={"operation": "stop", "connectionId": "nope"}
+        )
+        assert r.status_code == 404, r.text
+        assert "nope" in r.json()["message"]
+    on_a.close()
+    on_b.close()
+    forwarded = [
+        json.loads(line)
+        for node in nodes
+        for line in node.log_text().splitlines()
+        if line.startswith("{") and '"request forwarded"' in line
+    ]
+    assert len(forwarded) >= 5
