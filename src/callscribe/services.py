@@ -24,12 +24,13 @@ from callscribe.conversation.connections import Connections
 from callscribe.conversation.fetch import FetchPolicy
 from callscribe.conversation.phone import PhoneService, telephony_config
 from callscribe.conversation.processing import ConversationProcessor, llm_endpoint
-from callscribe.conversation.recovery import FINISH
+from callscribe.conversation.recovery import FINISH, Adopted
 from callscribe.conversation.registry import LiveRegistry
 from callscribe.conversation.speech import SpeechEngine
 from callscribe.conversation.uploads import UploadStore
 from callscribe.errors import ValidationFailed
 from callscribe.events import EventBus, InProcessBus
+from callscribe.events.live import CallStateChanged
 from callscribe.events.redis_bus import RedisStreamBus
 from callscribe.jobs import JobRunner
 from callscribe.log import get_logger
@@ -40,6 +41,7 @@ from callscribe.speakers.encoder import VoiceEncoder, shared_encoder
 from callscribe.speakers.encoder import check_installed as check_voice_model
 from callscribe.storage import Repository, Storage, open_storage
 from callscribe.storage.database import resolve_urls
+from callscribe.telephony.lifecycle import CallState
 
 log = get_logger(__name__)
 
@@ -83,6 +85,7 @@ class Services:
     phone: PhoneService = field(init=False)
 
     def __post_init__(self) -> None:
+        self.node.on_adopted = self._announce_end
         self.connections = Connections(self.live, self.bus, self.cluster)
         self.phone = PhoneService(
             self.settings, self.repository, self.live, self.connections, self.live_deps
@@ -276,6 +279,20 @@ class Services:
             tg.create_task(self.node.run())
             if self.cluster is not None:
                 tg.create_task(self.cluster.run())
+
+    async def _announce_end(self, adopted: Adopted) -> None:
+        """Subscribers of a conversation its node left (on any node, over a shared bus) see
+        it end with the reason, then the end of its events."""
+        connection_id = adopted.conversation.settings.get("connectionId")
+        if not isinstance(connection_id, str) or not await self.bus.known(connection_id):
+            return
+        if adopted.conversation.source == "telephony":
+            detail = "the server holding the call stopped; what was said is kept"
+            await self.bus.publish(
+                connection_id,
+                CallStateChanged(CallState.ENDED.value, adopted.reason.value, None, detail),
+            )
+        await self.bus.close_channel(connection_id)
 
     async def _warm_up(self) -> None:
         await self.processor.worker.warm_up()

@@ -5,6 +5,7 @@ and answered for through A."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import Iterator
@@ -13,10 +14,11 @@ from typing import Any
 
 import psycopg
 import pytest
+from websockets.asyncio.client import connect
 
 from callscribe.testing.server import ApiClient, ServerProcess, token_for
-from tests.api.test_streaming import kinds, speech, stream_speech
-from tests.cluster.test_nodes import node_env
+from tests.api.test_streaming import collect, kinds, speech, stream_speech
+from tests.cluster.test_nodes import LEASE, node_env
 from tests.peers.sipp_peer import sipp
 
 pytestmark = [pytest.mark.slow, pytest.mark.redis, pytest.mark.postgres]
@@ -156,3 +158,31 @@ def test_calls_are_placed_and_steered_through_either_node(
         if line.startswith("{") and '"request forwarded"' in line
     ]
     assert len(forwarded) >= 5
+
+
+async def test_subscribers_on_another_node_see_a_lost_call_end(
+    nodes: tuple[ServerProcess, ServerProcess], tmp_path: Path
+) -> None:
+    """A call's node killed: a subscriber following it through the other node is told it
+    ended (``node_lost``) and its socket closes, within about a lease; not left waiting."""
+    a, b = nodes
+    app_id, secret = a.create_app("cluster-lost")
+    on_a = ApiClient.for_app(a, app_id, secret)
+    token = token_for(b.base_url, app_id, secret)
+    events: list[dict[str, Any]] = []
+    with sipp("stream.xml", tmp_path / "peer") as peer:
+        call = start_call(on_a, peer.uri)
+        wait_for_state(on_a, call["connectionId"], "listening")
+        url = f"{b.base_url.replace('http', 'ws')}/v1/subscribe/{call['connectionId']}"
+        async with connect(f"{url}?access_token={token}") as ws:
+            reader = asyncio.create_task(collect(ws, events))
+            await asyncio.sleep(1.0)
+            a.kill()
+            killed = time.monotonic()
+            await asyncio.wait_for(reader, 3 * LEASE + 20)
+            took = time.monotonic() - killed
+    on_a.close()
+    states = [e["message"]["data"] for e in events if kinds([e]) == ["call_state"]]
+    assert states[-1]["state"] == "ended", states
+    assert states[-1]["reason"] == "node_lost", states
+    assert took <= 2 * LEASE + 10, took

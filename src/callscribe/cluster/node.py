@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from callscribe.conversation.recovery import recover
+from callscribe.conversation.recovery import Adopted, recover
 from callscribe.log import get_logger
 from callscribe.records import new_uuid
 from callscribe.storage import NodeStore, Repository
@@ -30,6 +31,8 @@ class Node:
     def __init__(
         self, nodes: NodeStore, repository: Repository, name: str, *, lease: float = 30.0
     ) -> None:
+        self.on_adopted: Callable[[Adopted], Awaitable[None]] | None = None
+        """Told of each conversation this node took over (its subscribers are told it ended)."""
         self.id = new_uuid()
         self.name = name
         self.lease = lease
@@ -44,7 +47,13 @@ class Node:
         await self.sweep()
 
     async def sweep(self) -> None:
-        await recover(self._repo, self._nodes, name=self.name, lease=self.lease)
+        adopted = await recover(self._repo, self._nodes, name=self.name, lease=self.lease)
+        for item in adopted:
+            if self.on_adopted is not None:
+                try:
+                    await self.on_adopted(item)
+                except Exception:  # the conversation is finished all the same
+                    log.exception("telling subscribers of an adopted conversation failed")
 
     async def run(self) -> None:
         """Beat and sweep until cancelled; a failed beat is retried at the next."""

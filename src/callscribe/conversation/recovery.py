@@ -13,6 +13,7 @@ crash during recovery is recovered by the next pass.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from callscribe.log import get_logger
@@ -26,16 +27,26 @@ FINISH = "finish"
 """The job kind that analyses a conversation's stored messages and completes it."""
 
 
+@dataclass(frozen=True, slots=True)
+class Adopted:
+    """A conversation this node took over, the job that finishes it, and why it ended."""
+
+    conversation: Conversation
+    job: Job
+    reason: EndReason
+
+
 async def recover(
     repository: Repository, nodes: NodeStore, *, name: str, lease: float
-) -> list[Job]:
-    """Schedule a ``finish`` job for every conversation no live node holds; returns the jobs
-    (stored: the job runner claims them). ``name``: this node's (a conversation of an earlier
-    node of that name ended in a ``server_restart``, of another in ``node_lost``)."""
+) -> list[Adopted]:
+    """Schedule a ``finish`` job for every conversation no live node holds; returns what was
+    adopted (the jobs are stored: the job runner claims them). ``name``: this node's (a
+    conversation of an earlier node of that name ended in a ``server_restart``, of another in
+    ``node_lost``)."""
     live = await nodes.live(lease)
     orphans = await repository.claims.orphaned_conversations(live)
     owners = await nodes.get({c.node_id for c in orphans if c.node_id is not None})
-    jobs: list[Job] = []
+    adopted: list[Adopted] = []
     for conversation in orphans:
         owner = owners.get(conversation.node_id or "")
         reason = (
@@ -54,8 +65,8 @@ async def recover(
             lost_node=conversation.node_id,
             job_id=job.id,
         )
-        jobs.append(job)
-    return jobs
+        adopted.append(Adopted(conversation, job, reason))
+    return adopted
 
 
 def _ended(conversation: Conversation, why: EndReason) -> dict[str, Any]:
@@ -70,4 +81,4 @@ def _ended(conversation: Conversation, why: EndReason) -> dict[str, Any]:
     return changes
 
 
-__all__ = ["FINISH", "recover"]
+__all__ = ["FINISH", "Adopted", "recover"]
