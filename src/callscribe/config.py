@@ -159,6 +159,14 @@ class Settings(BaseSettings):
         "jobs are run again and its conversations finished (node_lost) by another.",
     )
     max_live_per_app: int = Field(20, ge=1, description="Live conversations per app at once.")
+    drain_seconds: float = Field(
+        30.0,
+        ge=0.0,
+        le=3600.0,
+        description="A server stopped cleanly takes no new calls, hangs up its calls "
+        "(endReason server_stopped) and waits this long for their conversations to complete "
+        "(summary, e-mail) before it exits.",
+    )
 
     # --- telephony ------------------------------------------------------------------------------
     sip_listen: str = Field(

@@ -9,6 +9,7 @@ first use.
 from __future__ import annotations
 
 import asyncio
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -299,12 +300,28 @@ class Services:
         await self.speech.scheduler()
         log.info("models loaded")
 
-    async def close(self) -> None:
+    def begin_drain(self) -> None:
+        """A stop was asked (called from the signal handler, before open connections close):
+        no new calls from now, and other nodes are told at once."""
+        self.phone.draining = True
+        if self.cluster is not None:
+            self.cluster.board.announce_draining()
+
+    async def drain(self) -> None:
+        """Stopping cleanly, while background work still runs: other nodes stop placing calls
+        here, new calls are refused, live calls are hung up (``server_stopped``) and
+        completed, with their summaries, within ``DRAIN_SECONDS``."""
         if self.cluster is not None:
             try:
                 await self.cluster.drain()
             except Exception as exc:
                 log.warning("draining not announced", error=str(exc))
+        started = time.monotonic()
+        await self.phone.drain(self.settings.drain_seconds)
+        left = self.settings.drain_seconds - (time.monotonic() - started)
+        await self.actions.settle(max(left, 0.0))  # their summary e-mails go out now
+
+    async def close(self) -> None:
         await self.phone.close()
         try:
             await self.node.stop()

@@ -17,6 +17,7 @@ import pytest
 from websockets.asyncio.client import connect
 
 from callscribe.testing.server import ApiClient, ServerProcess, token_for
+from tests.actions.conftest import SmtpServer, smtp  # noqa: F401 (the fixture)
 from tests.api.test_streaming import collect, kinds, speech, stream_speech
 from tests.cluster.test_nodes import LEASE, node_env
 from tests.peers.sipp_peer import sipp
@@ -186,3 +187,69 @@ async def test_subscribers_on_another_node_see_a_lost_call_end(
     assert states[-1]["state"] == "ended", states
     assert states[-1]["reason"] == "node_lost", states
     assert took <= 2 * LEASE + 10, took
+
+
+def test_a_node_stopped_cleanly_drains_its_calls(
+    pg_url: str,
+    redis_url: str,
+    tmp_path: Path,
+    smtp: SmtpServer,  # noqa: F811
+) -> None:
+    """Ctrl-C on a node holding a call: it hangs up (``server_stopped``), completes the
+    conversation with its summary e-mail (sent once) and exits; the other node, which keeps
+    running, answers for the call and takes the next one."""
+    env = {
+        "CALLSCRIBE_REDIS_URL": redis_url,
+        "CALLSCRIBE_SMTP_HOST": "127.0.0.1",
+        "CALLSCRIBE_SMTP_PORT": str(smtp.port),
+        "CALLSCRIBE_SMTP_SECURITY": "none",
+        "CALLSCRIBE_ACTION_RETRY_DELAY": "0.2",
+    }
+    with (
+        sipp("stream.xml", tmp_path / "peer1") as peer1,
+        sipp("stream.xml", tmp_path / "peer2") as peer2,
+        ServerProcess(tmp_path / "a", node_env(pg_url, **env)) as a,
+        ServerProcess(tmp_path / "b", node_env(pg_url, **env, CALLSCRIBE_MAX_LIVE="1")) as b,
+    ):
+        app_id, secret = a.create_app("cluster-drain")
+        on_a, on_b = (ApiClient.for_app(n, app_id, secret) for n in (a, b))
+        r = on_a.http.post(
+            "/v1/endpoint:connect",
+            json={
+                "operation": "start",
+                "endpoint": {"type": "sip", "uri": peer1.uri},
+                "actions": [
+                    {
+                        "invokeOn": "stop",
+                        "name": "sendSummaryEmail",
+                        "parameters": {"emails": ["owner@example.com"]},
+                    }
+                ],
+            },
+        )
+        assert r.status_code == 201, r.text
+        call = r.json()
+        wait_for_state(on_b, call["connectionId"], "listening")
+        time.sleep(3.0)  # some speech is heard
+
+        stopping = time.monotonic()
+        assert a.stop(timeout=60) == 0
+        took = time.monotonic() - stopping
+        status = on_b.http.get(f"/v1/endpoint/{call['connectionId']}").json()
+        assert (status["state"], status["endReason"]) == ("ended", "server_stopped"), status
+        conversation = on_b.http.get(f"/v1/conversations/{call['conversationId']}").json()
+        assert conversation["status"] == "completed", conversation
+        assert "endReason" not in conversation["metadata"], "completed by A, not adopted"
+
+        # B (full with one call) takes the next: A is gone from the board.
+        nxt = start_call(on_b, peer2.uri)
+        assert str(b.data_dir.resolve()) in holder_name(pg_url, nxt["conversationId"])
+        deadline = time.monotonic() + 30
+        while not smtp.inbox.messages and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(2 * LEASE)  # no second e-mail from a node that adopts it
+        on_a.close()
+        on_b.close()
+    assert took < 30, took
+    assert len(smtp.inbox.messages) == 1
+    assert smtp.inbox.messages[0][0] == ["owner@example.com"]

@@ -102,6 +102,7 @@ class Actions:
         self._wake = asyncio.Event()
         # An attempt's longest plausible duration; past it a crashed attempt is due again.
         self._lease = 300.0
+        self._in_flight = 0
 
     @classmethod
     async def create(cls, settings: Settings, storage: Storage) -> Actions:
@@ -308,7 +309,25 @@ class Actions:
             return _IDLE_POLL
         return max(0.0, min(_IDLE_POLL, (nxt - datetime.now(UTC)).total_seconds()))
 
+    async def settle(self, wait: float) -> None:
+        """Send what is due now and wait, up to ``wait`` seconds, until nothing is due or
+        being sent (a server stopping cleanly leaves no summary e-mail behind)."""
+        deadline = time.monotonic() + wait
+        self._wake.set()
+        while time.monotonic() < deadline:
+            if self._in_flight == 0 and not await self.store.due(datetime.now(UTC), 1):
+                return
+            await asyncio.sleep(0.1)
+        log.warning("deliveries still due at shutdown; another node or the next start sends them")
+
     async def _attempt(self, d: Delivery) -> None:
+        self._in_flight += 1
+        try:
+            await self._attempt_claimed(d)
+        finally:
+            self._in_flight -= 1
+
+    async def _attempt_claimed(self, d: Delivery) -> None:
         with bind(delivery_id=d.id, conversation_id=d.conversation_id, kind=d.kind):
             if not await self.store.claim(d, datetime.now(UTC) + timedelta(seconds=self._lease)):
                 return
@@ -316,6 +335,17 @@ class Actions:
             try:
                 where = await self._send(d)
             except asyncio.CancelledError:
+                # Cut short (shutdown): due again at once, for another node or the next start,
+                # not after the claim's lease.
+                release = self.store.record(
+                    d.id,
+                    status=PENDING,
+                    attempts=d.attempts,
+                    error=None,
+                    next_attempt_at=datetime.now(UTC),
+                )
+                with contextlib.suppress(Exception):
+                    await asyncio.shield(release)
                 raise
             except CallscribeError as exc:
                 retryable = isinstance(exc, ServiceError) and exc.retryable

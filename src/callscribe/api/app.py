@@ -62,6 +62,7 @@ def create_app(settings: Settings) -> FastAPI:
                 try:
                     yield
                 finally:
+                    await services.drain()
                     background.cancel()
         finally:
             await services.close()

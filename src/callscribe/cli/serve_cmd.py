@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import sys
 from pathlib import Path
+from types import FrameType
 
 import click
 import uvicorn
+from fastapi import FastAPI
 
 from callscribe.api import KEEP_ALIVE_SECONDS, create_app
 from callscribe.cli.common import make_settings, settings_options
@@ -15,6 +19,9 @@ from callscribe.services import check_settings
 from callscribe.tls import ensure_self_signed
 
 log = get_logger(__name__)
+
+STARTUP_FAILURE = 3
+"""Exit status when the server did not start (as uvicorn's own runner exits)."""
 
 
 @click.command("serve")
@@ -58,8 +65,9 @@ def serve(
         )
     click.echo(f"callscribe API on {scheme}://{shown_host}:{settings.port}  (docs: /docs)")
     click.echo(f"data directory: {settings.data_dir.resolve()}")
-    uvicorn.run(
-        create_app(settings),
+    app = create_app(settings)
+    config = uvicorn.Config(
+        app,
         host=settings.host,
         port=settings.port,
         ssl_certfile=str(certfile) if certfile else None,
@@ -71,3 +79,23 @@ def serve(
         timeout_graceful_shutdown=10,
         timeout_keep_alive=KEEP_ALIVE_SECONDS,
     )
+    server = _DrainingServer(config, app)
+    with contextlib.suppress(KeyboardInterrupt):
+        server.run()
+    if not server.started:  # the port was taken, or start-up failed: said in the log
+        sys.exit(STARTUP_FAILURE)
+
+
+class _DrainingServer(uvicorn.Server):
+    """Uvicorn that tells the services the moment a stop is asked, so draining (no new
+    calls here, other nodes told) starts then, not once open connections have closed."""
+
+    def __init__(self, config: uvicorn.Config, app: FastAPI) -> None:
+        super().__init__(config)
+        self._app = app
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        services = getattr(self._app.state, "services", None)
+        if services is not None:
+            services.begin_drain()
+        super().handle_exit(sig, frame)

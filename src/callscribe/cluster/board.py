@@ -9,6 +9,7 @@ takes a call this node cannot.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -53,6 +54,8 @@ class Board:
         self._lease = lease
         self._live = live
         self.draining = False
+        self._wake = asyncio.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     @staticmethod
     def _key(node_id: str) -> str:
@@ -74,13 +77,22 @@ class Board:
         await self._redis.set(self._key(self.node_id), value, px=round(self._lease * 1000))
 
     async def run(self) -> None:
-        """Keep this node's record fresh until cancelled."""
+        """Keep this node's record fresh until cancelled (at once after :meth:`announce`)."""
+        self._loop = asyncio.get_running_loop()
         while True:
             try:
                 await self.publish()
             except Exception as exc:  # Redis away: readiness says so; try at the next beat
                 log.warning("node load not published", error=str(exc))
-            await asyncio.sleep(self._lease / 3)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self._lease / 3)
+            self._wake.clear()
+
+    def announce_draining(self) -> None:
+        """Safe from a signal handler: drain from now, and say so on the board at once."""
+        self.draining = True
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self._wake.set)
 
     async def leave(self) -> None:
         await self._redis.delete(self._key(self.node_id))

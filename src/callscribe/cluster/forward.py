@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp
 
-from callscribe.cluster.redis import PREFIX
+from callscribe.cluster.redis import BLOCK_SECONDS, PREFIX
 from callscribe.errors import ServiceError
 from callscribe.log import get_logger
 from callscribe.records import new_uuid
@@ -74,7 +74,10 @@ class Forwarder:
             pipe.expire(inbox, round(self._wait))
             await pipe.execute()
         log.info("request forwarded", to_node=node_id, path=request.url.path)
-        answer: Any = await self._redis.blpop([reply], timeout=self._wait)
+        answer: Any = None
+        deadline = time.monotonic() + self._wait
+        while answer is None and time.monotonic() < deadline:
+            answer = await self._redis.blpop([reply], timeout=BLOCK_SECONDS)
         if answer is None:
             raise ServiceError(
                 f"node {node_id}, which holds this connection, did not answer within "
@@ -94,7 +97,7 @@ class Forwarder:
         async with asyncio.TaskGroup() as tg:
             while True:
                 try:
-                    item: Any = await self._redis.blpop([inbox], timeout=5)
+                    item: Any = await self._redis.blpop([inbox], timeout=BLOCK_SECONDS)
                 except Exception as exc:  # Redis away: readiness says so
                     log.warning("forwarded requests not read", error=str(exc))
                     await asyncio.sleep(1.0)

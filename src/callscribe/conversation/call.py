@@ -101,11 +101,14 @@ class CallSession:
         while (event := await self._outbox.get()) is not None:
             await self.session.publish(event)
 
-    def stop(self) -> None:
-        if self.controller is not None:
-            self.controller.stop()
-        else:
+    def stop(self, *, draining: bool = False) -> None:
+        """Hang up (``draining``: because this server is stopping) and complete."""
+        if self.controller is None:
             self.session.end()
+        elif draining:
+            self.controller.drain()
+        else:
+            self.controller.stop()
 
     async def run(self) -> None:
         """Place the call and listen until it ends; then complete the conversation."""

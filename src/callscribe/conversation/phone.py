@@ -9,6 +9,7 @@ queryable after it ends (the registry retains ended connections).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -17,7 +18,7 @@ from callscribe.config import Settings
 from callscribe.conversation.call import CallSession
 from callscribe.conversation.connections import Connections
 from callscribe.conversation.registry import LiveRegistry
-from callscribe.errors import NotFound
+from callscribe.errors import NotFound, ServiceError
 from callscribe.log import get_logger
 from callscribe.pipeline.deps import LiveDeps
 from callscribe.pipeline.session import LiveSession
@@ -86,6 +87,8 @@ class PhoneService:
         self._interface: str | None = None
         self.sip_error: str | None = None
         """Why the SIP user agent last failed to start (None: it did not fail)."""
+        self.draining = False
+        """This server is stopping: it places no new calls."""
 
     @property
     def sip_running(self) -> bool:
@@ -151,6 +154,12 @@ class PhoneService:
         (``keep_audio``: record what the call hears; ``language``: what is spoken, ISO
         639-1, None to detect it)."""
         plan = plan_dial(target, self.config)  # ValidationFailed (400) before anything is made
+        if self.draining:
+            raise ServiceError(
+                "this server is stopping and places no new calls; try again (another node "
+                "takes it, or this one once it has restarted)",
+                retryable=True,
+            )
         self._registry.check_capacity(app_id)
         backend = await self.backend(plan)  # the user agent starts with the first call
         connection_id = new_uuid()
@@ -211,6 +220,28 @@ class PhoneService:
         if connection is None or connection.call is None:
             raise NotFound(f"no call with connectionId {connection_id}")
         return connection.call
+
+    async def drain(self, wait: float) -> None:
+        """Place no new calls; hang up every live call (``server_stopped``) and wait up to
+        ``wait`` seconds for their conversations to complete."""
+        self.draining = True
+        calls = [
+            c.call
+            for c in self._registry.live_connections()
+            if c.call is not None and not c.session.completed.is_set()
+        ]
+        if not calls:
+            return
+        log.info("draining: hanging up live calls", calls=len(calls), wait=wait)
+        for call in calls:
+            call.stop(draining=True)
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(wait):
+                for call in calls:
+                    await call.session.completed.wait()
+        left = sum(not c.session.completed.is_set() for c in calls)
+        if left:
+            log.warning("draining: calls not completed in time", left=left)
 
     async def close(self) -> None:
         if self._backend is not None:

@@ -117,6 +117,9 @@ class LiveRegistry:
         connection = self.find(connection_id, app_id)
         return connection.session if connection is not None and connection.live else None
 
+    def live_connections(self) -> list[Connection]:
+        return [c for c in self._connections.values() if c.live]
+
     def states(self) -> list[tuple[str, str]]:
         """(kind, state) of each live connection: ``call`` and its call state, or
         ``stream`` and ``live``."""

@@ -18,6 +18,7 @@ from typing import Any
 
 from redis.asyncio import Redis
 
+from callscribe.cluster.redis import BLOCK_SECONDS, PREFIX
 from callscribe.events.codec import UndecodableEvent, decode, encode
 from callscribe.events.live import LiveEvent
 from callscribe.log import get_logger
@@ -59,11 +60,11 @@ class RedisStreamBus:
         self,
         redis: Redis,
         *,
-        prefix: str = "callscribe:",
+        prefix: str = PREFIX,
         history: int = 1000,
         retain: float = 300.0,
         open_ttl: float = 6 * 3600.0,
-        block_ms: int = 2000,
+        block_ms: int = round(BLOCK_SECONDS * 1000),
         batch: int = 200,
     ) -> None:
         self._redis = redis

@@ -117,6 +117,10 @@ class CallController:
         """Ask the call to end (reason ``stopped``); a no-op once it has ended."""
         self._apply(CallEvent.STOP, detail="stop requested")
 
+    def drain(self) -> None:
+        """End the call because this server is stopping (reason ``server_stopped``)."""
+        self._apply(CallEvent.DRAIN, detail="the server holding the call is stopping")
+
     def speech_heard(self) -> None:
         """The speech side heard someone speak: push the silence deadline back."""
         self._deadlines.on_speech(self._loop_time())

@@ -49,6 +49,8 @@ class EndReason(enum.StrEnum):
     SERVER_RESTART = "server_restart"
     NODE_LOST = "node_lost"
     """The server process holding the call died; another node finished its conversation."""
+    SERVER_STOPPED = "server_stopped"
+    """The server holding the call was stopped cleanly: it hung up and completed the call."""
 
 
 class CallEvent(enum.StrEnum):
@@ -59,6 +61,7 @@ class CallEvent(enum.StrEnum):
     FAIL = "fail"
     REMOTE_BYE = "remote_bye"
     STOP = "stop"
+    DRAIN = "drain"
     ANSWER_TIMEOUT = "answer_timeout"
     MEDIA_TIMEOUT = "media_timeout"
     SILENCE_TIMEOUT = "silence_timeout"
@@ -83,6 +86,7 @@ PROGRESS: dict[tuple[CallState, CallEvent], CallState] = {
 #: (state, event) -> end reason, for the events that end a call; FAIL is refined by status.
 ENDINGS: dict[tuple[CallState, CallEvent], EndReason] = {
     **{(s, E.STOP): R.STOPPED for s in _LIVE},
+    **{(s, E.DRAIN): R.SERVER_STOPPED for s in _LIVE},
     **{(s, E.MAX_DURATION): R.MAX_DURATION for s in _LIVE},
     **{(s, E.ERROR): R.ERROR for s in _LIVE},
     **{(s, E.FAIL): R.UNREACHABLE for s in _BEFORE_ANSWER},
