@@ -159,6 +159,12 @@ class Settings(BaseSettings):
         "jobs are run again and its conversations finished (node_lost) by another.",
     )
     max_live_per_app: int = Field(20, ge=1, description="Live conversations per app at once.")
+    node_url: str | None = Field(
+        None,
+        description="Where other nodes reach this node's API (a stream a full node cannot "
+        "take is carried here); default http://<host>:<port>, the host's name when listening "
+        "on every address.",
+    )
     drain_seconds: float = Field(
         30.0,
         ge=0.0,

@@ -17,7 +17,7 @@ from callscribe.actions import Actions, validate_url
 from callscribe.asr import create_recognizer
 from callscribe.auth import AppService
 from callscribe.auth.throttle import LoginThrottle
-from callscribe.cluster import Cluster, Node, node_name
+from callscribe.cluster import Cluster, Node, default_node_url, node_name
 from callscribe.config import Settings
 from callscribe.conversation.analyzer import NlpWorker
 from callscribe.conversation.audio_jobs import AudioJobs
@@ -188,6 +188,7 @@ class Services:
                 settings.redis_url.get_secret_value(),
                 node_id=node.id,
                 name=node.name,
+                url=settings.node_url or default_node_url(settings.host, settings.port),
                 capacity=settings.max_live,
                 lease=settings.node_lease_seconds,
                 live=live.__len__,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import secrets
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -50,32 +51,56 @@ def holder_name(pg_url: str, conversation_id: str) -> str:
     return str(row[0])
 
 
-async def test_a_stream_on_one_node_is_followed_live_on_the_other(
-    nodes: tuple[ServerProcess, ServerProcess],
-) -> None:
-    a, _b = nodes
-    app_id, secret = a.create_app("cluster-stream")
-    pcm, _texts, _seconds = speech(3)
-    token = token_for(a.base_url, app_id, secret)
-    ws_a, ws_b = (n.base_url.replace("http", "ws") for n in nodes)
-    events, on_b = await stream_speech(
-        f"{ws_a}/v1/streaming/cluster-1", token, pcm, subscribe_url=f"{ws_b}/v1/subscribe/cluster-1"
-    )
-    finals = [
+def finals_of(events: list[dict[str, Any]]) -> list[str]:
+    return [
         e["message"]["punctuated"]["transcript"]
         for e in events
         if kinds([e]) == ["recognition_result"] and e["message"]["isFinal"]
     ]
-    assert len(finals) >= 2
-    assert kinds(on_b)[-1] == "conversation_completed"
-    assert [
-        e["message"]["punctuated"]["transcript"]
-        for e in on_b
-        if kinds([e]) == ["recognition_result"] and e["message"]["isFinal"]
-    ] == finals
-    insights_a = [e for e in events if e["type"] == "message_response"]
-    insights_b = [e for e in on_b if e["type"] == "message_response"]
-    assert insights_b == insights_a  # every message, in order, as node A sent them
+
+
+async def test_streams_spread_over_nodes_and_are_followed_from_either(
+    nodes: tuple[ServerProcess, ServerProcess], pg_url: str
+) -> None:
+    """Two streams sent to node A, which has room for one: the second is carried to B over
+    the same client socket. Each is followed live by a subscriber on the node not holding it
+    and sees every final and message, in order, as the streaming client did."""
+    a, b = nodes
+    app_id, secret = a.create_app("cluster-stream")
+    pcm, _texts, _seconds = speech(3)
+    token = token_for(a.base_url, app_id, secret)
+    ws_a, ws_b = (n.base_url.replace("http", "ws") for n in nodes)
+    one, two = (f"cluster-{secrets.token_hex(4)}" for _ in range(2))  # ids live on in Redis
+
+    async def second() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        await asyncio.sleep(1.5)  # the first holds A's one place by now
+        return await stream_speech(
+            f"{ws_a}/v1/streaming/{two}",
+            token,
+            pcm,
+            subscribe_url=f"{ws_a}/v1/subscribe/{two}",
+        )
+
+    (events1, on_b), (events2, on_a) = await asyncio.gather(
+        stream_speech(
+            f"{ws_a}/v1/streaming/{one}",
+            token,
+            pcm,
+            subscribe_url=f"{ws_b}/v1/subscribe/{one}",
+        ),
+        second(),
+    )
+    for events, followed in ((events1, on_b), (events2, on_a)):
+        assert "error" not in kinds(events), events
+        assert len(finals_of(events)) >= 2
+        assert kinds(followed)[-1] == "conversation_completed"
+        assert finals_of(followed) == finals_of(events)
+        assert [e for e in followed if e["type"] == "message_response"] == [
+            e for e in events if e["type"] == "message_response"
+        ]  # every message, in order, as the holding node sent them
+    first_id, second_id = (ev[1]["message"]["data"]["conversationId"] for ev in (events1, events2))
+    assert str(a.data_dir.resolve()) in holder_name(pg_url, first_id)
+    assert str(b.data_dir.resolve()) in holder_name(pg_url, second_id)
 
 
 def start_call(client: ApiClient, uri: str) -> dict[str, Any]:

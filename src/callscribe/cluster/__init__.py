@@ -6,6 +6,6 @@ node holding a call, and place calls where there is room."""
 from __future__ import annotations
 
 from callscribe.cluster.mesh import Cluster
-from callscribe.cluster.node import Node, node_name
+from callscribe.cluster.node import Node, default_node_url, node_name
 
-__all__ = ["Cluster", "Node", "node_name"]
+__all__ = ["Cluster", "Node", "default_node_url", "node_name"]

@@ -29,6 +29,8 @@ class NodeLoad:
     live: int
     capacity: int
     draining: bool
+    url: str
+    """Where other nodes reach its API (``NODE_URL``)."""
 
     @property
     def free(self) -> int:
@@ -42,6 +44,7 @@ class Board:
         redis: Redis,
         node_id: str,
         name: str,
+        url: str,
         *,
         capacity: int,
         lease: float,
@@ -50,6 +53,7 @@ class Board:
         self._redis = redis
         self.node_id = node_id
         self._name = name
+        self._url = url
         self._capacity = capacity
         self._lease = lease
         self._live = live
@@ -62,7 +66,9 @@ class Board:
         return f"{PREFIX}nodes:{node_id}"
 
     def load(self) -> NodeLoad:
-        return NodeLoad(self.node_id, self._name, self._live(), self._capacity, self.draining)
+        return NodeLoad(
+            self.node_id, self._name, self._live(), self._capacity, self.draining, self._url
+        )
 
     async def publish(self) -> None:
         record = self.load()
@@ -72,6 +78,7 @@ class Board:
                 "live": record.live,
                 "capacity": record.capacity,
                 "draining": record.draining,
+                "url": record.url,
             }
         )
         await self._redis.set(self._key(self.node_id), value, px=round(self._lease * 1000))
@@ -119,6 +126,7 @@ class Board:
                     int(record["live"]),
                     int(record["capacity"]),
                     bool(record["draining"]),
+                    str(record["url"]),
                 )
             )
         return found

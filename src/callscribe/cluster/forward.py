@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx
 from redis.asyncio import Redis
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response
 from starlette.types import ASGIApp
 
@@ -38,8 +38,9 @@ WAIT = 75.0
 _SKIPPED = {"connection", "keep-alive", "transfer-encoding", "content-length", FORWARDED}
 
 
-def forwarded(request: Request) -> bool:
-    return FORWARDED in request.headers
+def forwarded(connection: HTTPConnection) -> bool:
+    """The request or socket was passed here by another node (it is answered here)."""
+    return FORWARDED in connection.headers
 
 
 class Forwarder:

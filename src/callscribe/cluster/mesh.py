@@ -29,17 +29,18 @@ class Cluster:
     @classmethod
     def open(
         cls,
-        url: str,
+        redis_url: str,
         *,
         node_id: str,
         name: str,
+        url: str,
         capacity: int,
         lease: float,
         live: Callable[[], int],
         retain: float = 300.0,
     ) -> Cluster:
-        redis = connect(url)
-        board = Board(redis, node_id, name, capacity=capacity, lease=lease, live=live)
+        redis = connect(redis_url)
+        board = Board(redis, node_id, name, url, capacity=capacity, lease=lease, live=live)
         return cls(
             redis,
             board,

@@ -22,6 +22,16 @@ from callscribe.storage import NodeStore, Repository
 log = get_logger(__name__)
 
 
+def default_node_url(host: str, port: int) -> str:
+    """Where other nodes reach this one's API when ``NODE_URL`` is not set: the address it
+    listens on, or this host's name when it listens on every address."""
+    if host in ("0.0.0.0", "::", ""):
+        host = socket.gethostname()
+    elif ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
 def node_name(data_dir: Path) -> str:
     """Host and data directory: what stays the same when this server restarts."""
     return f"{socket.gethostname()}:{data_dir.resolve()}"[:300]
@@ -70,4 +80,4 @@ class Node:
         await self._nodes.stop(self.id)
 
 
-__all__ = ["Node", "node_name"]
+__all__ = ["Node", "default_node_url", "node_name"]

@@ -19,6 +19,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from callscribe.api.errors import describe_validation_errors
 from callscribe.api.schemas.streaming import StartRequest
+from callscribe.api.stream_proxy import proxy_stream
 from callscribe.api.ws import (
     POLICY,
     TRY_LATER,
@@ -33,11 +34,14 @@ from callscribe.api.ws import (
 )
 from callscribe.asr.languages import insights_available
 from callscribe.audio import StreamDecoder
+from callscribe.cluster.board import NodeLoad
+from callscribe.cluster.forward import forwarded
 from callscribe.errors import CallscribeError, Conflict, LimitExceeded, UnsupportedMedia
 from callscribe.events.live import ErrorRaised, Listening, RecognitionStarted
 from callscribe.log import bind, get_logger
 from callscribe.pipeline.session import LiveSession
 from callscribe.records import Speaker
+from callscribe.services import Services
 from callscribe.symbl import events as ev
 
 router = APIRouter(tags=["streaming"])
@@ -56,7 +60,7 @@ def _offset(minutes: int | None) -> str:
     return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
-async def _start_request(ws: WebSocket) -> StartRequest | None:
+async def _start_request(ws: WebSocket) -> tuple[StartRequest, str] | None:
     try:
         message = await asyncio.wait_for(ws.receive(), START_TIMEOUT)
     except TimeoutError:
@@ -71,7 +75,7 @@ async def _start_request(ws: WebSocket) -> StartRequest | None:
         await refuse(ws, "bad_request", "audio arrived before start_request: send it first")
         return None
     try:
-        return StartRequest.model_validate(json.loads(raw))
+        return StartRequest.model_validate(json.loads(raw)), raw
     except json.JSONDecodeError as exc:
         await refuse(ws, "bad_request", f"start_request is not valid JSON: {exc}")
     except ValidationError as exc:
@@ -87,9 +91,10 @@ async def streaming(ws: WebSocket, connection_id: str) -> None:
     app_id = await authenticate(ws)
     if app_id is None:
         return
-    start = await _start_request(ws)
-    if start is None:
+    received = await _start_request(ws)
+    if received is None:
         return
+    start, raw_start = received
     services = services_of(ws)
     recognition = start.config.speech_recognition
     try:
@@ -99,8 +104,14 @@ async def streaming(ws: WebSocket, connection_id: str) -> None:
         language = services.language_settings(start.config.language_code, "config.languageCode")
         services.live.check_available(app_id, connection_id)
         services.live.check_capacity(app_id)
+        if services.phone.draining:
+            raise LimitExceeded("this server is stopping and takes no new streams; try again")
     except LimitExceeded as exc:
-        await refuse(ws, "too_many_requests", exc.message, TRY_LATER)
+        node = await _roomier_node(services, ws)
+        if node is not None:
+            await proxy_stream(ws, node.url, services.node.id, raw_start)
+        else:
+            await refuse(ws, "too_many_requests", exc.message, TRY_LATER)
         return
     except Conflict as exc:
         await refuse(ws, "conflict", exc.message)
@@ -153,6 +164,14 @@ async def streaming(ws: WebSocket, connection_id: str) -> None:
     finally:
         await services.connections.close(app_id, connection_id)
     log.info("stream finished", conversation_id=conversation.id)
+
+
+async def _roomier_node(services: Services, ws: WebSocket) -> NodeLoad | None:
+    """Another node with room for a stream this one cannot take (None: no cluster, none has
+    room, or the stream was passed here by another node already)."""
+    if services.cluster is None or forwarded(ws):
+        return None
+    return await services.cluster.board.roomiest_other()
 
 
 async def _stream(
