@@ -283,8 +283,10 @@ class Services:
                 tg.create_task(self.cluster.run())
 
     async def _announce_end(self, adopted: Adopted) -> None:
-        """Subscribers of a conversation its node left (on any node, over a shared bus) see
-        it end with the reason, then the end of its events."""
+        """The finishing job of a conversation this node took over runs at once; its
+        subscribers (on any node, over a shared bus) see it end with the reason, then the end
+        of its events."""
+        self.jobs.submit(adopted.job)  # finish it now, not at the runner's next poll
         connection_id = adopted.conversation.settings.get("connectionId")
         if not isinstance(connection_id, str) or not await self.bus.known(connection_id):
             return

@@ -186,13 +186,38 @@ def test_calls_are_placed_and_steered_through_either_node(
     assert len(forwarded) >= 5
 
 
+def ask_until_finished(
+    node: ServerProcess, call: dict[str, Any], app: tuple[str, str]
+) -> tuple[list[tuple[int, float]], dict[str, Any]]:
+    """Ask the call's status through ``node`` until its conversation is completed: each
+    answer's status code and how long it took, and the last answer."""
+    answers: list[tuple[int, float]] = []
+    client = ApiClient.for_app(node, *app)
+    deadline = time.monotonic() + 3 * LEASE + 20
+    try:
+        while time.monotonic() < deadline:
+            asked = time.monotonic()
+            r = client.http.get(f"/v1/endpoint/{call['connectionId']}")
+            answers.append((r.status_code, time.monotonic() - asked))
+            if r.status_code == 200 and r.json()["conversationCompleted"]:
+                break
+            time.sleep(0.3)
+    finally:
+        client.close()
+    last: dict[str, Any] = r.json()
+    return answers, last
+
+
 async def test_subscribers_on_another_node_see_a_lost_call_end(
     nodes: tuple[ServerProcess, ServerProcess], tmp_path: Path
 ) -> None:
     """A call's node killed: a subscriber following it through the other node is told it
-    ended (``node_lost``) and its socket closes, within about a lease; not left waiting."""
+    ended (``node_lost``) and its socket closes, within about a lease; not left waiting. Its
+    status asked through the other node meanwhile is a prompt 503 (the holder does not take
+    the request), then ``node_lost``."""
     a, b = nodes
-    app_id, secret = a.create_app("cluster-lost")
+    app = a.create_app("cluster-lost")
+    app_id, secret = app
     on_a = ApiClient.for_app(a, app_id, secret)
     token = token_for(b.base_url, app_id, secret)
     events: list[dict[str, Any]] = []
@@ -205,8 +230,14 @@ async def test_subscribers_on_another_node_see_a_lost_call_end(
             await asyncio.sleep(1.0)
             a.kill()
             killed = time.monotonic()
+            asking = asyncio.create_task(asyncio.to_thread(ask_until_finished, b, call, app))
             await asyncio.wait_for(reader, 3 * LEASE + 20)
             took = time.monotonic() - killed
+            answers, last = await asking
+    # Asked through B meanwhile: 503 at once while A's lease runs, never a long hang.
+    assert last["endReason"] == "node_lost", last
+    assert 503 in {status for status, _seconds in answers}, answers
+    assert max(seconds for _status, seconds in answers) < 6, answers
     on_a.close()
     states = [e["message"]["data"] for e in events if kinds([e]) == ["call_state"]]
     assert states[-1]["state"] == "ended", states

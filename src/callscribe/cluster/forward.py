@@ -3,9 +3,12 @@
 A call lives in the memory of the node that dialled it (its SIP dialog, its pipeline), so a
 stop, a speaker event or a status read that reaches another node behind the load balancer is
 passed to the holder over Redis: the request (method, path, headers, body) goes onto the
-holder's inbox list, the holder runs it through its own API in process and pushes the answer
-onto a reply list the asking node waits on. Nothing is routed twice: a forwarded request
-carries :data:`FORWARDED`, and the holder answers it itself, whatever it finds.
+holder's inbox list; the holder acknowledges it at once, runs it through its own API in
+process and pushes the answer onto the reply list the asking node waits on. A holder that
+does not acknowledge within :data:`ACK_SECONDS` (it died and its lease has not run out yet)
+gets the asker a 503 at once rather than after the whole wait. Nothing is routed twice: a
+forwarded request carries :data:`FORWARDED`, and the holder answers it itself, whatever it
+finds.
 """
 
 from __future__ import annotations
@@ -34,6 +37,9 @@ FORWARDED = "x-callscribe-forwarded"
 
 WAIT = 75.0
 """Longest wait for the holder's answer: a stop waits up to a minute for the conversation."""
+
+ACK_SECONDS = 3.0
+"""How long a live holder takes at most to take a request off its inbox."""
 
 _SKIPPED = {"connection", "keep-alive", "transfer-encoding", "content-length", FORWARDED}
 
@@ -75,22 +81,37 @@ class Forwarder:
             pipe.expire(inbox, round(self._wait))
             await pipe.execute()
         log.info("request forwarded", to_node=node_id, path=request.url.path)
-        answer: Any = None
-        deadline = time.monotonic() + self._wait
-        while answer is None and time.monotonic() < deadline:
-            answer = await self._redis.blpop([reply], timeout=BLOCK_SECONDS)
-        if answer is None:
-            raise ServiceError(
-                f"node {node_id}, which holds this connection, did not answer within "
-                f"{self._wait:g} s; try again",
-                retryable=True,
-            )
-        result = json.loads(answer[1])
+        result = await self._reply(node_id, reply)
         return Response(
             content=base64.b64decode(result["body"]),
             status_code=result["status"],
             media_type=result.get("type"),
         )
+
+    async def _reply(self, node_id: str, reply: str) -> dict[str, Any]:
+        started, acknowledged = time.monotonic(), False
+        while True:
+            waited = time.monotonic() - started
+            if not acknowledged and waited > ACK_SECONDS:
+                raise ServiceError(
+                    f"node {node_id}, which holds this connection, does not answer (if it "
+                    "stopped, another node ends its calls within NODE_LEASE_SECONDS); try again",
+                    retryable=True,
+                )
+            if waited > self._wait:
+                raise ServiceError(
+                    f"node {node_id}, which holds this connection, did not answer within "
+                    f"{self._wait:g} s; try again",
+                    retryable=True,
+                )
+            item: Any = await self._redis.blpop([reply], timeout=min(1.0, BLOCK_SECONDS))
+            if item is None:
+                continue
+            message: dict[str, Any] = json.loads(item[1])
+            if message.get("ack"):
+                acknowledged = True
+                continue
+            return message
 
     async def serve(self) -> None:
         """Answer this node's forwarded requests until cancelled."""
@@ -109,6 +130,7 @@ class Forwarder:
     async def _answer(self, envelope: dict[str, Any]) -> None:
         if time.time() > envelope["deadline"]:
             return  # the asking node has given up
+        await self._push(envelope["reply"], {"ack": True})
         try:
             status, media_type, body = await self._run(envelope)
         except Exception as exc:
@@ -121,9 +143,12 @@ class Forwarder:
             "type": media_type,
             "body": base64.b64encode(body).decode(),
         }
+        await self._push(envelope["reply"], result)
+
+    async def _push(self, reply: str, message: dict[str, Any]) -> None:
         async with self._redis.pipeline(transaction=False) as pipe:
-            pipe.rpush(envelope["reply"], json.dumps(result))
-            pipe.expire(envelope["reply"], round(self._wait))
+            pipe.rpush(reply, json.dumps(message))
+            pipe.expire(reply, round(self._wait))
             await pipe.execute()
 
     async def _run(self, envelope: dict[str, Any]) -> tuple[int, str | None, bytes]:
