@@ -87,6 +87,7 @@ class Services:
 
     def __post_init__(self) -> None:
         self.node.on_adopted = self._announce_end
+        self.live.clustered = self.cluster is not None
         self.connections = Connections(self.live, self.bus, self.cluster)
         self.phone = PhoneService(
             self.settings, self.repository, self.live, self.connections, self.live_deps

@@ -1,7 +1,9 @@
 """Two real ``callscribe serve`` processes on the local PostgreSQL and Redis act as one
-service: a stream on node A is followed live by a subscriber on node B; a call started through
-A is read, given speaker events and stopped through B; a call A has no room for is placed on B
-and answered for through A."""
+service (each node with room for one live conversation): a stream on node A is followed live
+by a subscriber on node B; a call started through A is read, given speaker events and stopped
+through B; a call A has no room for is placed on B and answered for through A; a call neither
+has room for is refused (429); a killed node's call is finished by the other; a node stopped
+cleanly ends and completes its calls itself."""
 
 from __future__ import annotations
 
@@ -35,7 +37,10 @@ def nodes(
             tmp_path / "a",
             node_env(pg_url, CALLSCRIBE_REDIS_URL=redis_url, CALLSCRIBE_MAX_LIVE="1"),
         ) as a,
-        ServerProcess(tmp_path / "b", node_env(pg_url, CALLSCRIBE_REDIS_URL=redis_url)) as b,
+        ServerProcess(
+            tmp_path / "b",
+            node_env(pg_url, CALLSCRIBE_REDIS_URL=redis_url, CALLSCRIBE_MAX_LIVE="1"),
+        ) as b,
     ):
         yield a, b
 
@@ -153,6 +158,12 @@ def test_calls_are_placed_and_steered_through_either_node(
         assert str(b.data_dir.resolve()) in holder_name(pg_url, second["conversationId"])
         assert second["resultWebSocketUrl"].startswith(a.base_url.replace("http", "ws"))
         wait_for_state(on_a, second["connectionId"], "listening")
+        r = on_b.http.post(
+            "/v1/endpoint:connect",
+            json={"operation": "start", "endpoint": {"type": "sip", "uri": peer2.uri}},
+        )
+        assert r.status_code == 429, r.text  # only now: every node is full
+        assert r.json()["message"].startswith("every node is at its limit"), r.text
 
         # Stopped through the node that does not hold each call.
         for client, call in ((on_b, first), (on_a, second)):

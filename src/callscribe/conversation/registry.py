@@ -44,6 +44,8 @@ class LiveRegistry:
     def __init__(self, *, max_total: int, max_per_app: int, history: int = HISTORY) -> None:
         self.max_total = max_total
         self.max_per_app = max_per_app
+        self.clustered = False
+        """Other nodes take what this one has no room for (a refusal means all are full)."""
         self._history = history
         self._connections: OrderedDict[str, Connection] = OrderedDict()
         self._per_app: Counter[str] = Counter()
@@ -53,7 +55,10 @@ class LiveRegistry:
         """``LimitExceeded`` (429) when another live connection would pass a limit."""
         if sum(self._per_app.values()) >= self.max_total:
             raise LimitExceeded(
-                f"the server is at its limit of {self.max_total} live conversations; "
+                f"every node is at its limit of live conversations ({self.max_total} on this "
+                "one); try again when one ends"
+                if self.clustered
+                else f"the server is at its limit of {self.max_total} live conversations; "
                 "try again when one ends"
             )
         if self._per_app[app_id] >= self.max_per_app:
