@@ -2,8 +2,9 @@
 
 The client keeps its one socket; this node opens the same stream on the other node (the
 client's credentials, its ``start_request`` as sent) and passes frames both ways until either
-side closes. The other node marks nothing as forwarded twice: a proxied stream carries
-:data:`~callscribe.cluster.forward.FORWARDED` and is refused there if that node is full too.
+side closes, then closes the client's socket as the other node closed its own. Nothing is
+carried twice: a carried stream bears :data:`~callscribe.cluster.forward.FORWARDED`, and a
+node that is full too refuses it.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ async def proxy_stream(ws: WebSocket, node_url: str, this_node: str, start: str)
     except (OSError, InvalidHandshake) as exc:
         await refuse(ws, "too_many_requests", f"no node could take the stream: {exc}", TRY_LATER)
         return
-    await close(ws, 1000, "conversation completed")
+    await close(ws, upstream.close_code or 1000, upstream.close_reason or "")
 
 
 async def _downstream(upstream: ClientConnection, ws: WebSocket) -> None:

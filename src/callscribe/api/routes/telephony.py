@@ -59,7 +59,9 @@ async def connect(
     if body.operation == "stop":
         assert body.connection_id is not None
         elsewhere = await at_holder(services, request, app_id, body.connection_id)
-        return elsewhere or await _stop(services, app_id, body.connection_id)
+        if elsewhere is not None:
+            return elsewhere
+        return await _stop(services, app_id, body.connection_id)
     elsewhere = await at_roomier_node(services, request)
     if elsewhere is not None:
         return elsewhere
