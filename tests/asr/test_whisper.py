@@ -169,3 +169,13 @@ def test_a_short_utterance_a_trimmed_window_misses_is_decoded_in_full(
     monkeypatch.setattr(whisper.WhisperRecognizer, "_decode", trimmed_hears_nothing)
     assert tiny.transcribe(utterance).text
     assert windows == [False, True]  # the trimmed window first, then the whole one
+
+
+def test_a_phrase_said_over_and_over_is_taken_for_a_loop() -> None:
+    """A loop cut short by the window's end ("...unmuted... You are now unmuted...") is decoded
+    again in full; short repeats people do say are left alone."""
+    assert whisper._repeats("You are now unmuted... You are now unmuted...")
+    assert whisper._repeats("I think so. I think so. I think so.")
+    assert not whisper._repeats("Thank you. Thank you.")
+    assert not whisper._repeats("You are now unmuted.")
+    assert not whisper._repeats("Please try again, please try again later.")

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from callscribe.conversation.recovery import FINISH, recover
 from callscribe.records import ConversationStatus, JobStatus
 from callscribe.storage import Storage
+from callscribe.telephony.lifecycle import EndReason
 
 T0 = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
 
@@ -34,7 +35,10 @@ async def test_only_orphans_are_finished_and_only_once(storage: Storage) -> None
 
     await storage.nodes.register("after-restart", "host:/data")  # marks the one before stopped
     repo.node_id = "after-restart"
-    jobs = await recover(repo, storage.nodes, name="host:/data", lease=30)
+    adopted = await recover(repo, storage.nodes, name="host:/data", lease=30)
+    assert {a.reason for a in adopted} == {EndReason.SERVER_RESTART}  # this server's own
+    assert sorted(a.conversation.id for a in adopted) == sorted([call, stream])
+    jobs = [a.job for a in adopted]
     assert sorted(j.conversation_id for j in jobs) == sorted([call, stream])
     assert {j.kind for j in jobs} == {FINISH}
     assert all(j.status is JobStatus.SCHEDULED for j in jobs)
@@ -73,8 +77,8 @@ async def test_another_nodes_calls_are_finished_only_once_it_is_dead(storage: St
 
     await asyncio.sleep(1.2)
     await nodes.heartbeat("b")  # b beats on; a has stopped beating
-    jobs = await recover(repo, nodes, name="host-b:/data", lease=1)
-    assert [j.conversation_id for j in jobs] == [call.id]
+    adopted = await recover(repo, nodes, name="host-b:/data", lease=1)
+    assert [(a.job.conversation_id, a.reason) for a in adopted] == [(call.id, EndReason.NODE_LOST)]
     assert (await repo.get_conversation("app1", call.id)).metadata["endReason"] == "node_lost"
     # A second node sweeping at the same time finds nothing left to adopt.
     assert await recover(repo, nodes, name="host-c:/data", lease=1) == []

@@ -53,7 +53,7 @@ class Phone(PhoneService):
     """The real interface policy over agents that only record how they were made."""
 
     def __init__(self, registry: LiveRegistry) -> None:
-        super().__init__(Settings(), None, registry, lambda: None)  # type: ignore[arg-type]
+        super().__init__(Settings(), None, registry, None, lambda: None)  # type: ignore[arg-type]
         self.made: list[Agent] = []
 
     def _new_backend(self, interface: str | None) -> Any:

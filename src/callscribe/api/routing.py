@@ -28,7 +28,7 @@ async def at_roomier_node(services: Services, request: Request) -> Response | No
     cluster = services.cluster
     if cluster is None or forwarded(request):
         return None
-    if not cluster.board.draining and len(services.live) < services.live.max_total:
+    if not cluster.board.draining and not services.live.full:
         return None
     node = await cluster.board.roomiest_other()
     if node is None:

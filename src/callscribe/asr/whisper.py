@@ -317,6 +317,10 @@ class WhisperRecognizer:
 
 _MAX_WORDS_PER_SECOND = 6.0
 _MAX_COMPRESSION = 2.4
+_MIN_REPEATED_WORDS = 3
+"""A phrase this long said again straight after itself, and nothing else, is taken for a loop
+("You are now unmuted... You are now unmuted..." for a 1 s prompt); a shorter one ("Thank
+you. Thank you.") is what people say."""
 
 
 def _spoken(segments: list[Any]) -> bool:
@@ -325,15 +329,27 @@ def _spoken(segments: list[Any]) -> bool:
 
 
 def _looped(segments: list[Any], duration: float) -> bool:
-    """Text no speaker produces in ``duration`` seconds: too many words, or so repetitive it
-    compresses like Whisper's own hallucination test (ratio above 2.4)."""
+    """Text no speaker produces in ``duration`` seconds: too many words, so repetitive it
+    compresses like Whisper's own hallucination test (ratio above 2.4), or one phrase of
+    several words over and over (a loop cut short by the end of the window)."""
     text = " ".join(s.text.strip() for s in segments).strip()
     if not text:
         return False
     if len(text.split()) > _MAX_WORDS_PER_SECOND * duration + 4:
         return True
     raw = text.encode()
-    return len(raw) / len(zlib.compress(raw)) > _MAX_COMPRESSION
+    return len(raw) / len(zlib.compress(raw)) > _MAX_COMPRESSION or _repeats(text)
+
+
+def _repeats(text: str) -> bool:
+    """The whole text is one phrase of at least :data:`_MIN_REPEATED_WORDS` words, twice or
+    more (punctuation and case aside)."""
+    words = ["".join(ch for ch in w.lower() if ch.isalnum()) for w in text.split()]
+    words = [w for w in words if w]
+    for size in range(_MIN_REPEATED_WORDS, len(words) // 2 + 1):
+        if len(words) % size == 0 and words == words[:size] * (len(words) // size):
+            return True
+    return False
 
 
 def _collect(segments: list[Any], duration: float) -> Transcript:

@@ -134,6 +134,11 @@ class LiveRegistry:
             if c.live
         ]
 
+    @property
+    def full(self) -> bool:
+        """No place for another live connection (whichever app asks)."""
+        return len(self) >= self.max_total
+
     def __len__(self) -> int:
         """Live connections."""
         return sum(self._per_app.values())

@@ -167,9 +167,12 @@ async def streaming(ws: WebSocket, connection_id: str) -> None:
 
 
 async def _roomier_node(services: Services, ws: WebSocket) -> NodeLoad | None:
-    """Another node with room for a stream this one cannot take (None: no cluster, none has
-    room, or the stream was passed here by another node already)."""
+    """Another node with room for a stream this one has no place for (None: no cluster, this
+    node refused for another reason — the app's own limit —, none has room, or the stream was
+    passed here by another node already)."""
     if services.cluster is None or forwarded(ws):
+        return None
+    if not (services.live.full or services.phone.draining):
         return None
     return await services.cluster.board.roomiest_other()
 
