@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import shutil
 import socket
 import subprocess
@@ -14,15 +15,32 @@ from pathlib import Path
 SCENARIOS = Path(__file__).parent / "sipp"
 
 
+_SIP_PORTS = range(20000, 32000, 2)
+"""Below Linux's ephemeral range (32768+): a port picked here is not taken later by the
+client side of some TCP connection or an OS-chosen UDP socket before the peer binds it (the
+server's SIP agent binds its port only at its first call, minutes later in a session)."""
+
+
+def _free(port: int, kind: socket.SocketKind) -> bool:
+    with socket.socket(socket.AF_INET, kind) as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
 def free_udp_port() -> int:
-    """A UDP port free right now on 127.0.0.1 (even, so port+1 is usually free for RTCP)."""
-    for _ in range(50):
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
-            sock.bind(("127.0.0.1", 0))
-            port: int = sock.getsockname()[1]
-        if port % 2 == 0 and port < 65000:
+    """An even port free right now on 127.0.0.1 for UDP and TCP (SIP listens on both), with
+    port+1 free for RTCP, outside the ephemeral range."""
+    rng = random.Random()
+    for _ in range(500):
+        port = rng.choice(_SIP_PORTS)
+        if all(
+            _free(p, k) for p in (port, port + 1) for k in (socket.SOCK_DGRAM, socket.SOCK_STREAM)
+        ):
             return port
-    raise RuntimeError("no free even UDP port found")
+    raise RuntimeError("no free even port found for SIP")
 
 
 @dataclass
