@@ -35,6 +35,37 @@ def node_env(database: str, **extra: str) -> dict[str, str]:
     }
 
 
+def mail_env(smtp: SmtpServer) -> dict[str, str]:  # noqa: F811
+    """Settings sending summary e-mails to the test's SMTP server."""
+    return {
+        "CALLSCRIBE_SMTP_HOST": "127.0.0.1",
+        "CALLSCRIBE_SMTP_PORT": str(smtp.port),
+        "CALLSCRIBE_SMTP_SECURITY": "none",
+        "CALLSCRIBE_ACTION_RETRY_DELAY": "0.2",
+    }
+
+
+def call_with_summary(client: ApiClient, uri: str) -> dict[str, Any]:
+    """Start a call to ``uri`` whose summary goes to owner@example.com when it ends."""
+    r = client.http.post(
+        "/v1/endpoint:connect",
+        json={
+            "operation": "start",
+            "endpoint": {"type": "sip", "uri": uri},
+            "actions": [
+                {
+                    "invokeOn": "stop",
+                    "name": "sendSummaryEmail",
+                    "parameters": {"emails": ["owner@example.com"]},
+                }
+            ],
+        },
+    )
+    assert r.status_code == 201, r.text
+    started: dict[str, Any] = r.json()
+    return started
+
+
 @pytest.fixture
 def two_nodes(pg_url: str, tmp_path: Path) -> Iterator[tuple[ServerProcess, ServerProcess]]:
     with (
@@ -99,12 +130,7 @@ def test_a_node_killed_with_a_live_call_is_finished_by_the_other(
     tmp_path: Path,
     smtp: SmtpServer,  # noqa: F811
 ) -> None:
-    mail = {
-        "CALLSCRIBE_SMTP_HOST": "127.0.0.1",
-        "CALLSCRIBE_SMTP_PORT": str(smtp.port),
-        "CALLSCRIBE_SMTP_SECURITY": "none",
-        "CALLSCRIBE_ACTION_RETRY_DELAY": "0.2",
-    }
+    mail = mail_env(smtp)
     with (
         sipp("stream.xml", tmp_path / "sipp") as peer,
         ServerProcess(tmp_path / "a", node_env(pg_url, **mail)) as a,
@@ -113,22 +139,7 @@ def test_a_node_killed_with_a_live_call_is_finished_by_the_other(
         app_id, secret = a.create_app("failover")
         on_a = ApiClient.for_app(a, app_id, secret)
         on_b = ApiClient.for_app(b, app_id, secret)
-        r = on_a.http.post(
-            "/v1/endpoint:connect",
-            json={
-                "operation": "start",
-                "endpoint": {"type": "sip", "uri": peer.uri},
-                "actions": [
-                    {
-                        "invokeOn": "stop",
-                        "name": "sendSummaryEmail",
-                        "parameters": {"emails": ["owner@example.com"]},
-                    }
-                ],
-            },
-        )
-        assert r.status_code == 201, r.text
-        started: dict[str, Any] = r.json()
+        started = call_with_summary(on_a, peer.uri)
         conv = started["conversationId"]
 
         def stored() -> list[dict[str, Any]]:

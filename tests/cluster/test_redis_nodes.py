@@ -22,7 +22,7 @@ from websockets.asyncio.client import connect
 from callscribe.testing.server import ApiClient, ServerProcess, token_for
 from tests.actions.conftest import SmtpServer, smtp  # noqa: F401 (the fixture)
 from tests.api.test_streaming import collect, kinds, speech, stream_speech
-from tests.cluster.test_nodes import LEASE, node_env
+from tests.cluster.test_nodes import LEASE, call_with_summary, mail_env, node_env
 from tests.peers.sipp_peer import sipp
 
 pytestmark = [pytest.mark.slow, pytest.mark.redis, pytest.mark.postgres]
@@ -265,13 +265,7 @@ def test_a_node_stopped_cleanly_drains_its_calls(
     """Ctrl-C on a node holding a call: it hangs up (``server_stopped``), completes the
     conversation with its summary e-mail (sent once) and exits; the other node, which keeps
     running, answers for the call and takes the next one."""
-    env = {
-        "CALLSCRIBE_REDIS_URL": redis_url,
-        "CALLSCRIBE_SMTP_HOST": "127.0.0.1",
-        "CALLSCRIBE_SMTP_PORT": str(smtp.port),
-        "CALLSCRIBE_SMTP_SECURITY": "none",
-        "CALLSCRIBE_ACTION_RETRY_DELAY": "0.2",
-    }
+    env = {"CALLSCRIBE_REDIS_URL": redis_url, **mail_env(smtp)}
     with (
         sipp("stream.xml", tmp_path / "peer1") as peer1,
         sipp("stream.xml", tmp_path / "peer2") as peer2,
@@ -280,22 +274,7 @@ def test_a_node_stopped_cleanly_drains_its_calls(
     ):
         app_id, secret = a.create_app("cluster-drain")
         on_a, on_b = (ApiClient.for_app(n, app_id, secret) for n in (a, b))
-        r = on_a.http.post(
-            "/v1/endpoint:connect",
-            json={
-                "operation": "start",
-                "endpoint": {"type": "sip", "uri": peer1.uri},
-                "actions": [
-                    {
-                        "invokeOn": "stop",
-                        "name": "sendSummaryEmail",
-                        "parameters": {"emails": ["owner@example.com"]},
-                    }
-                ],
-            },
-        )
-        assert r.status_code == 201, r.text
-        call = r.json()
+        call = call_with_summary(on_a, peer1.uri)
         wait_for_state(on_b, call["connectionId"], "listening")
         time.sleep(3.0)  # some speech is heard
 

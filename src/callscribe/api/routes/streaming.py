@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from callscribe.api.errors import describe_validation_errors
+from callscribe.api.routing import roomier_node
 from callscribe.api.schemas.streaming import StartRequest
 from callscribe.api.stream_proxy import proxy_stream
 from callscribe.api.ws import (
@@ -34,14 +35,11 @@ from callscribe.api.ws import (
 )
 from callscribe.asr.languages import insights_available
 from callscribe.audio import StreamDecoder
-from callscribe.cluster.board import NodeLoad
-from callscribe.cluster.forward import forwarded
 from callscribe.errors import CallscribeError, Conflict, LimitExceeded, UnsupportedMedia
 from callscribe.events.live import ErrorRaised, Listening, RecognitionStarted
 from callscribe.log import bind, get_logger
 from callscribe.pipeline.session import LiveSession
 from callscribe.records import Speaker
-from callscribe.services import Services
 from callscribe.symbl import events as ev
 
 router = APIRouter(tags=["streaming"])
@@ -107,7 +105,7 @@ async def streaming(ws: WebSocket, connection_id: str) -> None:
         if services.phone.draining:
             raise LimitExceeded("this server is stopping and takes no new streams; try again")
     except LimitExceeded as exc:
-        node = await _roomier_node(services, ws)
+        node = await roomier_node(services, ws)
         if node is not None:
             await proxy_stream(ws, node.url, services.node.id, raw_start)
         else:
@@ -164,17 +162,6 @@ async def streaming(ws: WebSocket, connection_id: str) -> None:
     finally:
         await services.connections.close(app_id, connection_id)
     log.info("stream finished", conversation_id=conversation.id)
-
-
-async def _roomier_node(services: Services, ws: WebSocket) -> NodeLoad | None:
-    """Another node with room for a stream this one has no place for (None: no cluster, this
-    node refused for another reason — the app's own limit —, none has room, or the stream was
-    passed here by another node already)."""
-    if services.cluster is None or forwarded(ws):
-        return None
-    if not (services.live.full or services.phone.draining):
-        return None
-    return await services.cluster.board.roomiest_other()
 
 
 async def _stream(
