@@ -1,6 +1,9 @@
 """Precision, recall and F1 per insight class on the held-out split, and ms per message.
 
-Also scores a second blind set (fresh.tsv) written after the rules were frozen.
+Also scores a second blind set (fresh.tsv) written after the rules were frozen, and then the
+conversational test split: telephone conversation from the Switchboard Dialog Act Corpus
+(``bench/insights/conversational.py``; ``python -m bench.insights.conversational dev -v``
+lists the errors on the development split, the only one rules are tuned on).
 
 Run from the repository root: ``.venv/bin/python -m bench.insights``. The held-out sentences
 (bench/insights/heldout.tsv) were written separately from the training split that ships in
@@ -18,6 +21,7 @@ from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
+from bench.insights import conversational
 from callscribe.insights import InsightEngine, parse_labelled, training_data
 from callscribe.insights.records import ConversationContext, MessageInput, Person
 
@@ -119,6 +123,9 @@ def main() -> int:
         for d, g, p in zip(held, gold, predicted, strict=True):
             if g != p:
                 print(f"  gold={sorted(g)} predicted={sorted(p)}: {d.text}")
+    if "--written-only" not in sys.argv:
+        print()
+        conversational.main(["test"])
     return 0
 
 

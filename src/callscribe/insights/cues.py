@@ -21,7 +21,7 @@ def _words(*alternatives: str) -> re.Pattern[str]:
 
 # Leading words skipped before deciding how a sentence starts.
 DISCOURSE = wordset(
-    "so and okay ok um uh uhm er well alright all right hey hi actually also but oh "
+    "so and or okay ok um uh uhm er well alright all right hey hi actually also but oh "
     "yeah yes no sorry anyway now then just quickly quick question hmm like wait"
 )
 WH_WORDS = wordset("what when where who whom whose why which how")
@@ -39,7 +39,7 @@ LEADING_ANY = re.compile(
 EMBEDDED_QUESTION = _words(
     r"i(?:'m| am| was) wondering (?:if|whether|what|when|how|why|who)",
     r"i wonder (?:if|whether|what|when|how|why|who)",
-    r"i(?:'m| am) (?:curious|not sure) (?:if|whether|what|when|how|why|who)",
+    r"i(?:'m| am) curious (?:if|whether|what|when|how|why|who)",
     r"do you (?:know|remember|think)",
     r"thoughts on",
     r"i'?d like to know",
@@ -48,8 +48,6 @@ EMBEDDED_QUESTION = _words(
 # The part of those that asks in so many words, whatever the punctuation.
 ASKED = _words(
     r"i(?:'m| am| was) wondering (?:if|whether|what|when|how|why|who)",
-    r"i wonder (?:if|whether|what|when|how|why|who)",
-    r"i(?:'m| am) (?:curious|not sure) (?:if|whether|what|when|how|why|who)",
     r"do you happen to know",
     r"i'?d like to know",
     r"(?:can|could) you (?:tell|remind) (?:me|us) (?:what|when|how|why|who|where|if|whether)",
@@ -66,7 +64,7 @@ CHATTER = _words(
     r"here|with us)(?: yet| now| already)?",
     r"(?:you're|you are|i'm|i am|i was|you were) (?:still )?(?:on )?mute[d]?",
     r"(?:you're|you are|i think you're) (?:breaking|cutting) up",
-    r"you cut out",
+    r"you (?:just )?cut out(?=\W*$| (?:there|for|again|a bit|on me))",
     r"(?:let me|i'll|i will|i'm going to|i am going to|lemme) (?:just )?"
     r"(?:share|stop sharing|unmute|mute)\b",
     r"(?:let me|i'll|i will|i'm going to|i am going to|lemme) (?:just )?"
@@ -87,7 +85,8 @@ CHATTER = _words(
     r"(?:today|now|in this (?:meeting|call)),? (?:we|i)(?: really)? (?:need to|want to|have to|"
     r"'ll|will|are going to|'re going to|should) (?:go over|discuss|talk about|cover|go through)",
     r"(?:can|could) you (?:say|repeat) that(?: again)?",
-    r"(?:sorry,? )?(?:you go|go ahead|after you)",
+    # whole replies only: "do you go to museums" is a question
+    r"^\W*(?:(?:oh|sorry|no|uh|um|well|okay),?\s+)*(?:you go|go ahead|after you)",
     r"(?:talk|see|speak) (?:to )?you (?:soon|later|next week|tomorrow)",
     r"thanks? (?:you )?(?:for|everyone|all|so much)",
     r"(?:wait|waiting) (?:a minute )?for (?:others|everyone|people) to join",
@@ -193,6 +192,14 @@ IMPERATIVE_VERBS = wordset(
     "cancel rotate approve finalize sign document archive block reserve escalate notify"
 )
 NEGATED_TASK = _words(
+    r"(?:i|we)(?:'m| am|'re| are)? (?:not going to|not gonna|can't|cannot|couldn't|won't|"
+    r"wouldn't|shouldn't|don't|didn't)(?! forget\b| miss\b)",
+    r"(?:i )?(?:don't|do not) know (?:if|whether|when|what|how|why)",
+    # "you" meaning anyone, as in an opinion: "I think you have to put it in perspective"
+    r"(?:i think|i guess|i mean|i believe|i feel),? (?:that )?you (?:have to|got to|'ve got to|"
+    r"need to|should|must)",
+    r"you(?:'ve)? (?:have to|got to|need to|gotta) (?:be|have|realize|understand|remember|"
+    r"question|put (?:it |that |things )?(?:in|into) perspective|admit|take into account)\b",
     r"(?:i|we|you) (?:won't|will not|don't|do not|didn't|did not|shouldn't|can't|cannot) "
     r"(?:need|have) to",
     r"no need to",
@@ -208,6 +215,36 @@ PAST_REPORT = _words(
     r"(?:yesterday|earlier today)",
 )
 
+# What one does by habit, not what one takes on: "sometimes I will watch the news", "every
+# once in a while I have to travel".
+HABITUAL = _words(
+    r"sometimes",
+    r"usually",
+    r"always",
+    r"often",
+    r"never",
+    r"every (?:once|now and then|so often)",
+    r"once in a ?while",
+    r"whenever",
+    r"most of the time",
+    r"all the time",
+    r"a lot of times",
+    r"nowadays",
+    r"these days",
+    r"any ?more",
+    r"in general",
+    r"on (?:weekends|sundays|saturdays|the weekends)",
+)
+# A modal before a verb of thinking, feeling or perceiving ("I can see the concerns", "I have
+# to laugh", "I could never imagine", "we can't wait"): a state of mind, not work to do.
+IDLE_MODAL = _words(
+    r"(?:i|we|you)(?:'ll|'d| will| would| can| could| can't| cannot| couldn't| have to| 've got"
+    r" to| got to| gotta| should| must| need to)(?: (?:just|really|even|never|not|honestly|"
+    r"certainly|definitely|only|also|still|sort of|kind of))* (?:think|imagine|remember|"
+    r"understand|believe|guess|wonder|hope|bet|relate|appreciate|picture|recall|feel|enjoy|"
+    r"like|love|hate|afford|stand|live with|laugh|admit|agree|wait|say|tell you|see (?:the|why|"
+    r"how|that|what|it|a|where|them|him|her|your|their|lots|some)|hear)\b",
+)
 # A member addressed by name and asked to do something: "Marcus, can you…", "Great, Dana,
 # please…", "Marcus, you will…" (``name`` is checked against the members by the caller).
 VOCATIVE_REQUEST = re.compile(
@@ -223,6 +260,53 @@ TAG_QUESTION = re.compile(
     r"wouldn|shouldn|couldn|isn|aren|wasn|weren|don|doesn|didn|haven|hasn|hadn)(?:'t|n't)?"
     r"\s+(?:it|he|she|they|we|you|there|i|that)(?:\s+not)?|right|correct|yes|no|okay|ok)"
     r"\s*\?\s*$",
+    re.IGNORECASE,
+)
+# The same tag without its question mark, as speech is often transcribed: a negative
+# auxiliary and a pronoun closing the sentence ("…that was a while ago, wasn't it",
+# "They did that didn't they") or a positive one set off by a comma ("…, is it"), or ", huh".
+TAG_ENDING = re.compile(
+    r"(?:\b(?:isn't|aren't|wasn't|weren't|don't|doesn't|didn't|haven't|hasn't|hadn't|won't|"
+    r"wouldn't|can't|couldn't|shouldn't)\s+(?:it|he|she|they|we|you|there|that)"
+    r"|,\s*(?:is|are|was|were|do|does|did|have|has|will|would|can)\s+"
+    r"(?:it|he|she|they|we|you|there|that)|,?\s+huh)(?:,?\s*(?:uh|um|you know))?\W*$",
+    re.IGNORECASE,
+)
+# A backchannel in question form: the listener showing interest or checking they follow
+# ("Really?", "Oh, you did?", "Is that right?", "Okay?"), not asking for anything a summary
+# would list; Symbl did not count these either.
+BACKCHANNEL_QUESTION = re.compile(
+    r"^\W*(?:(?:oh|ooh|wow|well|yeah|so|and|really|huh|hm+|uh|um),?\s+)*"
+    r"(?:really|is that (?:right|so|true|a fact|it|correct)|are you (?:serious|kidding)|"
+    r"you're (?:kidding|serious)|no kidding|seriously|yeah|yes|no|right|huh|you know|see|what|"
+    r"pardon|sorry|excuse me|okay|ok|alright|all right|correct|true|"
+    r"(?:you|he|she|they|it|that|we|there)\s+(?:do|did|does|will|would|is|was|are|were|have|"
+    r"has|had|can|could)(?:n't)?|"
+    r"(?:do|did|does|will|would|is|was|are|were|have|has|had|can|could)(?:n't)?\s+"
+    r"(?:you|he|she|they|it|that|there|we)(?:\s+really)?)"
+    r"\W*$",
+    re.IGNORECASE,
+)
+# Someone else's words retold ("and he goes, do you want to dance", "she said, What?"): the
+# story of a question, not one asked in this conversation.
+REPORTED = re.compile(
+    r"\b(?:(?i:i|he|she|they|we|you|it|everybody|everyone|people|somebody|someone)|[A-Z][a-z]+)"
+    r"(?i:(?:(?:'s|'re|'m| is| are| was| were| am)\s+(?:like|going|thinking)|\s+(?:goes|go|went|"
+    r"said|says|say|asked|asks|thought|told (?:him|her|me|them|us))))\s*,\s+\S",
+)
+# "The what?", "He's got what?": asking to hear a word again, not a question to list.
+ECHO_WHAT = re.compile(r"^\W*(?:[\w'.-]+\s+){1,4}what\W*$", re.IGNORECASE)
+# Questions that expect no answer ("Who knows?", "What can you do?").
+RHETORICAL = re.compile(
+    r"^\W*(?:(?:oh|well|but|and|so|i mean|you know),?\s+)*(?:who knows|what can you do|"
+    r"(?:you )?know what i mean|guess what|what else is new|how about that|what do you know|"
+    r"why not|who cares|what the heck|what the hell|go figure)\W*$",
+    re.IGNORECASE,
+)
+# "So do I", "neither did we": agreement by ellipsis, not an inverted question.
+ELLIPTIC_AGREEMENT = re.compile(
+    r"^\W*(?:(?:and|oh|well|yeah|yes),?\s+)*(?:so|neither|nor)\s+\w+\s+"
+    r"(?:i|we|you|he|she|they|it|mine|ours)\b",
     re.IGNORECASE,
 )
 # A reply that takes something on without saying what ("Will do.", "Sure, I can do that."):
@@ -256,22 +340,30 @@ FIRST_PERSON_PROMISE = re.compile(
 __all__ = [
     "ASKED",
     "AUX_START",
+    "BACKCHANNEL_QUESTION",
     "BARE_ACCEPTANCE",
     "CHATTER",
     "COMMIT",
     "CONDITIONAL_OPTION",
     "DECISION",
     "DISCOURSE",
+    "ECHO_WHAT",
+    "ELLIPTIC_AGREEMENT",
     "EMBEDDED_QUESTION",
     "FIRST_PERSON_PROMISE",
     "FOLLOW_UP",
+    "HABITUAL",
     "HEDGE",
+    "IDLE_MODAL",
     "IMPERATIVE_VERBS",
     "LEADING_ANY",
     "NEGATED_TASK",
     "PAST_REPORT",
+    "REPORTED",
     "REQUEST",
+    "RHETORICAL",
     "SUBJECT_MODAL",
+    "TAG_ENDING",
     "TAG_QUESTION",
     "VOCATIVE_REQUEST",
     "WH_WORDS",

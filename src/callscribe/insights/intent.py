@@ -84,27 +84,49 @@ class Cues:
     """A statement with a question tag ("…, doesn't it?", "…, right?")."""
     asked: bool = False
     """A question put in so many words ("I was wondering whether…", "I'd like to know…")."""
+    idle: bool = False
+    """Habit or state of mind, not work taken on ("sometimes I will watch…", "I can see the
+    concerns", "I have to laugh")."""
+    reported: bool = False
+    """Retells what someone said ("and he goes, do you want to dance"): neither a question
+    nor a task of this conversation."""
+    backchannel: bool = False
+    """Question-shaped but asking nothing a summary lists: a backchannel ("Really?", "Oh, you
+    did?") or a rhetorical question ("Who knows?")."""
 
     @property
     def question_candidate(self) -> bool:
-        """Question-shaped and not chatter: only these can become questions."""
-        shaped = self.q_mark or self.q_start or self.q_embedded
-        return shaped and not self.chatter and not self.short
+        """Question-shaped and not chatter: only these can become questions. A question mark
+        makes even a short one a candidate ("Tuesday?"), unless it is a backchannel."""
+        shaped = self.q_mark or self.q_start or self.q_embedded or self.tagged
+        too_short = self.short and not self.q_mark
+        vetoed = self.chatter or self.backchannel or self.reported or too_short
+        return shaped and not vetoed
 
     @property
     def clear_question(self) -> bool:
-        """A question whatever the classifier says: interrogative form with a question mark,
-        inverted ("Is there anything else we should discuss."), tagged, or asked in so many
-        words ("I was wondering whether…")."""
-        form = self.q_start and (self.q_mark or self.inverted)
-        return self.question_candidate and (form or self.tagged or self.asked)
+        """A question whatever the classifier says: anything with a question mark that is not
+        a backchannel (people ask in statement form: "You got kids?"), interrogative form
+        without one ("Is there anything else we should discuss."), tagged ("…, didn't she"),
+        or asked in so many words ("I was wondering whether…"). Only a question embedded in a
+        statement without a question mark ("do you know…") is left to the classifier."""
+        sure = self.q_mark or self.q_start or self.tagged or self.asked
+        return self.question_candidate and sure
 
     @property
     def task_candidate(self) -> bool:
         """Commitment, request, named assignment or imperative; not chatter, not a question
         put to the room."""
         shaped = self.commit or self.request or self.named_subject or self.imperative
-        vetoed = self.chatter or self.negated or self.group_question or self.bare or self.settled
+        vetoed = (
+            self.chatter
+            or self.negated
+            or self.group_question
+            or self.bare
+            or self.settled
+            or self.reported
+            or self.idle
+        )
         return shaped and not vetoed
 
     @property
@@ -168,10 +190,36 @@ def first_words(text: str, members: frozenset[str]) -> list[str]:
         if not (words[i] in cues.DISCOURSE or vocative):
             break
         i += 1
-    rest = words[i:]
-    if rest:
+    rest = _fluent(words[i:])
+    if rest and rest[0] not in cues.AUX_START:  # "isn't" stays whole
         rest[0] = rest[0].split("'")[0]
     return rest
+
+
+_FILLERS = wordset("uh um uhm er erm hmm")
+
+
+def _fluent(words: list[str]) -> list[str]:
+    """The words without fillers and stutters ("are, are you…", "what, uh, what kind…"), so
+    that a question's opening reads the same with or without the recogniser's commas."""
+    out: list[str] = []
+    for word in words:
+        if word in _FILLERS or (out and out[-1] == word):
+            continue
+        out.append(word)
+    return out
+
+
+def _tokens(span: Any) -> list[Any]:
+    """The span's word tokens without punctuation, fillers and stutters."""
+    out: list[Any] = []
+    for token in span:
+        if token.is_punct or token.lower_ in _FILLERS:
+            continue
+        if out and out[-1].lower_ == token.lower_:
+            continue
+        out.append(token)
+    return out
 
 
 def extract(span: Any, members: frozenset[str]) -> Cues:
@@ -188,9 +236,13 @@ def extract(span: Any, members: frozenset[str]) -> Cues:
     if not form and lead is not None:
         asking = first_words(text[lead.end() :], members)
         form = _asks(span, asking, members, q_mark)
-        # after a comma, a wh-word with no "?" opens a relative clause, not a question
-        # ("Around two minutes, which is far too long.")
-        if form == "wh" and not q_mark:
+        # after a comma, with no "?", a wh-word opens a relative clause ("Around two minutes,
+        # which is far too long."), and so does an auxiliary after a wh-clause ("what
+        # frightens me, is that…")
+        leads_with_wh = any(
+            w.lower().split("'")[0] in cues.WH_WORDS for w in _WORD.findall(lead.group())
+        )
+        if not q_mark and (form == "wh" or leads_with_wh):
             form = ""
     subject = asking[1] if form == "inverted" and len(asking) > 1 else ""
     vocative = cues.VOCATIVE_REQUEST.match(text)
@@ -219,7 +271,17 @@ def extract(span: Any, members: frozenset[str]) -> Cues:
             or cues.LEADING_ANY.search(text)
             or cues.ASKED.search(text)
         ),
-        tagged=bool(cues.TAG_QUESTION.search(text)),
+        tagged=bool(cues.TAG_QUESTION.search(text) or cues.TAG_ENDING.search(text)),
+        reported=bool(cues.REPORTED.search(text)),
+        idle=bool(cues.HABITUAL.search(text) or cues.IDLE_MODAL.search(text)),
+        backchannel=(
+            q_mark
+            and bool(
+                cues.BACKCHANNEL_QUESTION.match(text)
+                or cues.RHETORICAL.match(text)
+                or cues.ECHO_WHAT.match(text)
+            )
+        ),
         asked=bool(cues.ASKED.search(text)),
         strong_task=not hedge
         and (
@@ -248,19 +310,70 @@ def _asks(span: Any, words: list[str], members: frozenset[str], q_mark: bool) ->
     head = words[0] if words else ""
     second = words[1] if len(words) > 1 else ""
     if head in cues.WH_WORDS:
-        return "wh" if q_mark or second not in {"a", "an"} else ""
-    subject = second in _SUBJECTS or second in members or _subject_follows(span, head)
-    return "inverted" if head in cues.AUX_START and subject else ""
+        if q_mark:
+            return "wh" if second not in {"a", "an"} else ""
+        return "wh" if _wh_question(span, head) else ""
+    if head not in cues.AUX_START:
+        return ""
+    if q_mark:
+        subject = second in _SUBJECTS or second in members or _subject_follows(span, head)
+        return "inverted" if subject else ""
+    # Without a question mark speech is full of fragments that open with a verb ("was a
+    # Taurus", "so do I"): only an auxiliary before a pronoun or a definite subject asks.
+    personal = second in _PERSONAL or second in members or _after(span, head) == "PROPN"
+    # "did"/"does" open a statement only as emphasis after a subject: before any noun they ask
+    if personal or (head in {"do", "does", "did"} and _subject_follows(span, head)):
+        return "" if cues.ELLIPTIC_AGREEMENT.match(span.text) else "inverted"
+    return ""
+
+
+_PERSONAL = wordset(
+    "i you he she it we they there this that anyone anybody everyone everybody "
+    "the your our my his her their these those any all"
+)
+# After "how", words that make a question of it with no auxiliary ("how many", "how come").
+_HOW = wordset("many much long often far old big soon come about else")
+# After "what", words that make a question of it with no auxiliary ("what kind of…").
+_WHAT = wordset("about if else kind kinds type types sort sorts time age part year day size")
+_CONTRACTED_AUX = frozenset({"'s", "'re", "'d", "'ll", "'m", "'ve"})
+
+
+def _wh_question(span: Any, head: str) -> bool:
+    """Whether a wh-word with no question mark opens a question rather than a clause
+    ("when we came back…", "which is similar…", "what we do is…"): it must be followed by an
+    auxiliary ("what do you…", "where's…"), or be "how many/much/come…" or "what about/if";
+    "which" alone, without "?", continues the sentence before."""
+    tokens = _tokens(span)
+    for i, token in enumerate(tokens[:-1]):
+        if token.lower_ != head:
+            continue
+        after = tokens[i + 1].lower_
+        if head == "which":
+            return False
+        if head == "how" and after in _HOW:
+            return True
+        if head == "what" and after in _WHAT:
+            return True
+        if head == "what" and after in {"'s", "is"} and i + 2 < len(tokens):
+            # "what's even worse is…", "what's funny is…": a clause, not a question
+            return tokens[i + 2].pos_ not in {"ADJ", "ADV"}
+        return after in cues.AUX_START or after in _CONTRACTED_AUX
+    return False
 
 
 def _subject_follows(span: Any, head: str) -> bool:
     """Whether the word after the leading auxiliary can start a subject ("did legal…",
     "is the page…"), as opposed to a verb ("will do")."""
-    tokens = [t for t in span if not t.is_punct]
+    return _after(span, head) in {"PRON", "NOUN", "PROPN", "DET", "ADJ", "NUM"}
+
+
+def _after(span: Any, head: str) -> str:
+    """The part of speech of the word after the first ``head`` in the span ("" if none)."""
+    tokens = _tokens(span)
     for i, token in enumerate(tokens[:-1]):
-        if token.lower_.split("'")[0] == head:
-            return tokens[i + 1].pos_ in {"PRON", "NOUN", "PROPN", "DET", "ADJ", "NUM"}
-    return False
+        if token.lower_.split("'")[0] == head.split("'")[0]:
+            return str(tokens[i + 1].pos_)
+    return ""
 
 
 def _named_subject(span: Any, members: frozenset[str]) -> bool:

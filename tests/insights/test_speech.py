@@ -1,0 +1,99 @@
+"""Telephone-conversation shapes (as in the Switchboard corpus bench.insights scores): what
+people ask without a question's form or mark, and what only looks like a question or a task."""
+
+from __future__ import annotations
+
+import pytest
+
+from callscribe.insights import ConversationContext, InsightEngine
+
+from .test_engine import message
+
+
+def kinds(engine: InsightEngine, context: ConversationContext, text: str) -> set[str]:
+    return {i.type for i in engine.analyze(message(text), context).insights}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You got kids?",  # a statement's form, asked by its mark
+        "Friday?",
+        "How old?",
+        "That was a while ago, wasn't it",  # tags that lost their "?"
+        "They did that didn't they",
+        "It's been a dry winter out there hasn't it, uh,",
+        "Kind of like the old office, huh.",
+        "what uh what kind of climate do you have",  # fillers and stutters, no punctuation
+        "are are you planning on getting another car",
+        "do any of your friends have older children",
+        "or did you book hotel rooms",
+        "Has Herschel Walker done much for them",
+        "isn't it strange how people react",
+        "but, so what, what do you like about the show?",
+    ],
+)
+def test_questions_asked_the_way_people_talk(
+    engine: InsightEngine, context: ConversationContext, text: str
+) -> None:
+    assert "question" in kinds(engine, context, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Really?",  # backchannels in question form
+        "Oh, really?",
+        "Is that right?",
+        "Oh, you did?",
+        "Okay?",
+        "The what?",  # asking to hear a word again
+        "Who knows?",  # rhetorical
+        "and when we came back we found out we had five drivers in the family.",  # clauses
+        "which is somewhat similar to the last one.",
+        "what we do is, we stay up till one thirty,",
+        "or what's even worse, is they promote them anyway.",
+        "was a red one.",  # a fragment that opens with a verb
+        "and so do I",  # agreement by ellipsis
+        "and he goes, do you want to dance.",  # reported speech
+        "She said, What?",
+        "and you know, what frightens me, is that nobody checks.",
+        "I'm not sure how long they're supposed to be,",
+    ],
+)
+def test_not_questions(engine: InsightEngine, context: ConversationContext, text: str) -> None:
+    assert "question" not in kinds(engine, context, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Every once in a while, I have to travel overseas.",  # habits
+        "and sometimes I will watch the evening news.",
+        "I can see the concerns on both sides.",  # states of mind
+        "You know, I, I have to laugh.",
+        "I can't even think of the coach's name.",
+        "we can't do that,",  # refusals
+        "I'm not going to decide I don't like them yet.",
+        "I don't know when I'm going to get a chance to do that.",
+        "but I think you have to put into perspective what your kids need.",  # anyone's "you"
+        "you have to be under control so much when they're out.",
+        "I said, We're going to have a ham.",  # reported speech
+    ],
+)
+def test_not_tasks(engine: InsightEngine, context: ConversationContext, text: str) -> None:
+    found = kinds(engine, context, text)
+    assert not found & {"action_item", "follow_up"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'll send the revised contract to legal tomorrow.",
+        "I'll check the error dashboard every day this week.",
+        "Mike, can you book the room for Thursday?",
+        "We can't ship on Friday, so I'll move the release to Monday.",
+    ],
+)
+def test_tasks_still_found(engine: InsightEngine, context: ConversationContext, text: str) -> None:
+    assert kinds(engine, context, text) & {"action_item", "follow_up"}
