@@ -18,8 +18,7 @@ def kinds(engine: InsightEngine, context: ConversationContext, text: str) -> set
     "text",
     [
         "You got kids?",  # a statement's form, asked by its mark
-        "Friday?",
-        "How old?",
+        "So you moved in March?",
         "That was a while ago, wasn't it",  # tags that lost their "?"
         "They did that didn't they",
         "It's been a dry winter out there hasn't it, uh,",
@@ -48,6 +47,8 @@ def test_questions_asked_the_way_people_talk(
         "Oh, you did?",
         "Okay?",
         "The what?",  # asking to hear a word again
+        "What did?",  # too short to list (the recogniser's "Will do.")
+        "Friday?",
         "Who knows?",  # rhetorical
         "and when we came back we found out we had five drivers in the family.",  # clauses
         "which is somewhat similar to the last one.",
@@ -97,3 +98,14 @@ def test_not_tasks(engine: InsightEngine, context: ConversationContext, text: st
 )
 def test_tasks_still_found(engine: InsightEngine, context: ConversationContext, text: str) -> None:
     assert kinds(engine, context, text) & {"action_item", "follow_up"}
+
+
+def test_an_or_question_joins_the_question_before_it(
+    engine: InsightEngine, context: ConversationContext
+) -> None:
+    text = "Do we want to keep that discount for the renewal? Or lower it?"
+    found = engine.analyze(message(text), context).insights
+    assert [(i.type, i.text) for i in found] == [("question", text)]
+    apart = "Is the invoice paid? I will check. Or is it still open?"
+    questions = [i.text for i in engine.analyze(message(apart), context).insights]
+    assert "Is the invoice paid?" in questions and "Or is it still open?" in questions

@@ -8,6 +8,7 @@ thread. Only sentences that a rule lets through are embedded, so most messages c
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import tzinfo
@@ -138,6 +139,10 @@ class InsightEngine:
                         cand, msg, kind, float(p_task), context, tz, previous[cand.message]
                     )
                     insights[cand.message].append(task)
+        insights = [
+            _join_alternatives(found, msg.text)
+            for found, msg in zip(insights, messages, strict=True)
+        ]
         out: list[MessageAnalysis] = []
         for index, (msg, doc) in enumerate(zip(messages, docs, strict=True)):
             entities = find_entities(
@@ -224,6 +229,24 @@ class InsightEngine:
             phrases=key_phrases(cand.span, task=True),
             tags=tuple(sorted(tags, key=lambda t: t.begin)),
         )
+
+
+def _join_alternatives(found: list[Insight], text: str) -> list[Insight]:
+    """"Do we keep the discount? Or lower it?" is one question: an "or" question straight
+    after a question of the same message joins it rather than standing alone in the summary."""
+    out: list[Insight] = []
+    for insight in found:
+        last = out[-1] if out else None
+        if last is not None and last.type == "question" and insight.type == "question":
+            joined = f"{last.text} {insight.text}"
+            if _OR.match(insight.text) and joined in text:
+                out[-1] = replace(last, text=joined)
+                continue
+        out.append(insight)
+    return out
+
+
+_OR = re.compile(r"^\W*or\b", re.IGNORECASE)
 
 
 def _with_entities(insight: Insight, entities: tuple[Entity, ...], text: str) -> Insight:

@@ -96,11 +96,11 @@ class Cues:
 
     @property
     def question_candidate(self) -> bool:
-        """Question-shaped and not chatter: only these can become questions. A question mark
-        makes even a short one a candidate ("Tuesday?"), unless it is a backchannel."""
+        """Question-shaped and not chatter: only these can become questions. Two words are
+        too few to list on their own ("Tuesday?", "How old?", and the recogniser's "What
+        did?" for "Will do."): without the turn before they say nothing in a summary."""
         shaped = self.q_mark or self.q_start or self.q_embedded or self.tagged
-        too_short = self.short and not self.q_mark
-        vetoed = self.chatter or self.backchannel or self.reported or too_short
+        vetoed = self.chatter or self.backchannel or self.reported or self.short
         return shaped and not vetoed
 
     @property
@@ -369,9 +369,12 @@ def _subject_follows(span: Any, head: str) -> bool:
 
 def _after(span: Any, head: str) -> str:
     """The part of speech of the word after the first ``head`` in the span ("" if none)."""
-    tokens = _tokens(span)
+    stem = head.split("'")[0]
+    if head.endswith("n't"):
+        stem = stem[:-1]  # spaCy splits "isn't" into "is" + "n't", "can't" into "ca" + "n't"
+    tokens = [t for t in _tokens(span) if t.lower_ != "n't"]
     for i, token in enumerate(tokens[:-1]):
-        if token.lower_.split("'")[0] == head.split("'")[0]:
+        if token.lower_.split("'")[0] == stem:
             return str(tokens[i + 1].pos_)
     return ""
 
