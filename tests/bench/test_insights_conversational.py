@@ -10,10 +10,12 @@ from bench.insights import conversational as cv
 
 def test_sets_are_whole_and_share_no_conversation() -> None:
     dev, test = cv.load("dev"), cv.load("test")
-    assert len(dev) == 12926 and len(test) == 4078
+    assert len(dev) == 12926
+    assert len(test) == 4078
     assert not {u.conversation for u in dev} & {u.conversation for u in test}
     for u in test:
-        assert u.text and u.speaker in {"A", "B"}
+        assert u.text
+        assert u.speaker in {"A", "B"}
     tags = {u.tag for u in test}
     assert {"qy", "qw", "ad", "b", "sd"} <= tags
 
@@ -50,7 +52,9 @@ def test_engine_runs_over_a_conversation_in_order() -> None:
     engine = InsightEngine()
     first = cv.load("dev")[:120]
     scored, cpu = cv.run(engine, first)
-    assert [s.utterance for s in scored] == first and len(cpu) == len(first)
+    assert [s.utterance for s in scored] == first
+    assert len(cpu) == len(first)
     asked = [s for s in scored if s.utterance.tag in cv.QUESTION_TAGS]
-    assert asked and sum(s.question for s in asked) >= len(asked) // 2
+    assert asked
+    assert sum(s.question for s in asked) >= len(asked) // 2
     assert not any(s.question or s.task for s in scored if s.utterance.tag == "b")

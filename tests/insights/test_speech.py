@@ -108,4 +108,5 @@ def test_an_or_question_joins_the_question_before_it(
     assert [(i.type, i.text) for i in found] == [("question", text)]
     apart = "Is the invoice paid? I will check. Or is it still open?"
     questions = [i.text for i in engine.analyze(message(apart), context).insights]
-    assert "Is the invoice paid?" in questions and "Or is it still open?" in questions
+    assert "Is the invoice paid?" in questions
+    assert "Or is it still open?" in questions

@@ -232,7 +232,7 @@ class InsightEngine:
 
 
 def _join_alternatives(found: list[Insight], text: str) -> list[Insight]:
-    """"Do we keep the discount? Or lower it?" is one question: an "or" question straight
+    """ "Do we keep the discount? Or lower it?" is one question: an "or" question straight
     after a question of the same message joins it rather than standing alone in the summary."""
     out: list[Insight] = []
     for insight in found:
