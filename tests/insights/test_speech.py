@@ -110,3 +110,20 @@ def test_an_or_question_joins_the_question_before_it(
     questions = [i.text for i in engine.analyze(message(apart), context).insights]
     assert "Is the invoice paid?" in questions
     assert "Or is it still open?" in questions
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Why bother working?",  # rhetorical, with or without the mark
+        "Well, why should they be sitting in prison getting a degree.",
+        "Isn't that true.",
+        "And, you know, who's to put the limit on it?",
+        "My, my little dog is, is my friend.",  # a phrase, then no question
+        "but we've never really, uh, did any diving or anything.",
+    ],
+)
+def test_rhetorical_and_mid_sentence_verbs_are_not_questions(
+    engine: InsightEngine, context: ConversationContext, text: str
+) -> None:
+    assert "question" not in kinds(engine, context, text)

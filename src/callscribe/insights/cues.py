@@ -300,7 +300,14 @@ ECHO_WHAT = re.compile(r"^\W*(?:[\w'.-]+\s+){1,4}what\W*$", re.IGNORECASE)
 RHETORICAL = re.compile(
     r"^\W*(?:(?:oh|well|but|and|so|i mean|you know),?\s+)*(?:who knows|what can you do|"
     r"(?:you )?know what i mean|guess what|what else is new|how about that|what do you know|"
-    r"why not|who cares|what the heck|what the hell|go figure)\W*$",
+    r"why not|who cares|what the heck|what the hell|go figure)\W*$"
+    # whatever follows: "Why bother working?", "Why should they be sitting in prison…?",
+    # "Isn't that true.", "Who's to put the limit on it?"
+    r"|^\W*(?:(?:oh|well|but|and|so|uh|um|you know|i mean),?\s+)*"
+    r"(?:why (?:not|bother)\b|why should (?:they|an?|the|anyone|anybody|somebody|someone|"
+    r"people)\b|who'?s to\b|isn't (?:that|it) (?:true|bad|"
+    r"funny|sad|great|terrible|amazing|awful|interesting|something|crazy|weird|strange|wild|"
+    r"nice|neat)\W*$)",
     re.IGNORECASE,
 )
 # "So do I", "neither did we": agreement by ellipsis, not an inverted question.

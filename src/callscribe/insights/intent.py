@@ -235,7 +235,7 @@ def extract(span: Any, members: frozenset[str]) -> Cues:
     lead = None if _SUBJECT_START.match(text) else _LEADING_PHRASE.match(text)
     if not form and lead is not None:
         asking = first_words(text[lead.end() :], members)
-        form = _asks(span, asking, members, q_mark)
+        form = _asks(span, asking, members, q_mark, after_lead=True)
         # after a comma, with no "?", a wh-word opens a relative clause ("Around two minutes,
         # which is far too long."), and so does an auxiliary after a wh-clause ("what
         # frightens me, is that…")
@@ -274,13 +274,9 @@ def extract(span: Any, members: frozenset[str]) -> Cues:
         tagged=bool(cues.TAG_QUESTION.search(text) or cues.TAG_ENDING.search(text)),
         reported=bool(cues.REPORTED.search(text)),
         idle=bool(cues.HABITUAL.search(text) or cues.IDLE_MODAL.search(text)),
-        backchannel=(
-            q_mark
-            and bool(
-                cues.BACKCHANNEL_QUESTION.match(text)
-                or cues.RHETORICAL.match(text)
-                or cues.ECHO_WHAT.match(text)
-            )
+        backchannel=bool(
+            (q_mark and (cues.BACKCHANNEL_QUESTION.match(text) or cues.ECHO_WHAT.match(text)))
+            or cues.RHETORICAL.match(text)
         ),
         asked=bool(cues.ASKED.search(text)),
         strong_task=not hedge
@@ -303,10 +299,12 @@ _LEADING_PHRASE = re.compile(r"^\W*(?:(?:[\w'-]+\s+){0,3}[\w'-]+,\s+){1,2}")
 _ASKING_SUBJECTS = wordset("we i there anyone anybody everyone everybody it this that they")
 
 
-def _asks(span: Any, words: list[str], members: frozenset[str], q_mark: bool) -> str:
+def _asks(
+    span: Any, words: list[str], members: frozenset[str], q_mark: bool, *, after_lead: bool = False
+) -> str:
     """How the words open a question: ``"wh"`` (a wh-word, but not an exclamation: "What a
     finish."), ``"inverted"`` (an auxiliary and its subject: "did anyone…", "is the page…"),
-    or ``""``."""
+    or ``""``. ``after_lead``: the words follow a leading phrase ("Morning, everyone, is…")."""
     head = words[0] if words else ""
     second = words[1] if len(words) > 1 else ""
     if head in cues.WH_WORDS:
@@ -320,6 +318,11 @@ def _asks(span: Any, words: list[str], members: frozenset[str], q_mark: bool) ->
         return "inverted" if subject else ""
     # Without a question mark speech is full of fragments that open with a verb ("was a
     # Taurus", "so do I"): only an auxiliary before a pronoun or a definite subject asks.
+    if after_lead:
+        # mid-sentence, only a person asks ("Morning, everyone, is Mike joining…"); not "my
+        # little dog is, is my friend" nor "we've never really, uh, did any diving"
+        person = second in _PRONOUNS or second in members or _after(span, head) == "PROPN"
+        return "inverted" if person else ""
     personal = second in _PERSONAL or second in members or _after(span, head) == "PROPN"
     # "did"/"does" open a statement only as emphasis after a subject: before any noun they ask
     if personal or (head in {"do", "does", "did"} and _subject_follows(span, head)):
@@ -327,6 +330,7 @@ def _asks(span: Any, words: list[str], members: frozenset[str], q_mark: bool) ->
     return ""
 
 
+_PRONOUNS = wordset("i you he she it we they there")
 _PERSONAL = wordset(
     "i you he she it we they there this that anyone anybody everyone everybody "
     "the your our my his her their these those any all"
