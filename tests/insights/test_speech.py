@@ -7,11 +7,8 @@ import pytest
 
 from callscribe.insights import ConversationContext, InsightEngine
 
+from .test_conversation import kinds
 from .test_engine import message
-
-
-def kinds(engine: InsightEngine, context: ConversationContext, text: str) -> set[str]:
-    return {i.type for i in engine.analyze(message(text), context).insights}
 
 
 @pytest.mark.parametrize(

@@ -347,13 +347,13 @@ def _wh_question(span: Any, head: str) -> bool:
     ("when we came back…", "which is similar…", "what we do is…"): it must be followed by an
     auxiliary ("what do you…", "where's…"), or be "how many/much/come…" or "what about/if";
     "which" alone, without "?", continues the sentence before."""
+    if head == "which":
+        return False
     tokens = _tokens(span)
     for i, token in enumerate(tokens[:-1]):
         if token.lower_ != head:
             continue
         after = tokens[i + 1].lower_
-        if head == "which":
-            return False
         if head == "how" and after in _HOW:
             return True
         if head == "what" and after in _WHAT:
