@@ -24,6 +24,17 @@ from callscribe.asr.types import Word
 from callscribe.speakers.clusters import ClusterConfig, OnlineClusters, refine
 from callscribe.speakers.encoder import Embedding, VoiceEncoder, VoiceFrames, unit
 from callscribe.speakers.resegment import viterbi, word_windows
+from callscribe.speakers.spectral import spectral_clusters
+
+MIN_WINDOWS = 40
+"""Voice windows (20 s of speech) a call needs before its voices are clustered
+afresh at the end: on fewer, the eigengap finds too many speakers, and the online speakers are
+re-estimated instead."""
+WINDOW_HOP = 0.5
+"""Seconds between the word windows clustered at the end (their voices overlap a lot)."""
+MAX_WINDOWS = 1000
+"""The most windows clustered: a longer call spaces them further apart (the affinity
+matrix grows with the square)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,9 +185,74 @@ class VoiceSeparator:
         return out
 
     def second_pass(self) -> list[list[VoiceRun]]:
-        """Every utterance's runs again, from all of the call at once: speakers re-estimated
-        (:func:`refine`), then each utterance's words labelled against them. The numbering is
-        the online pass's, so names given to speakers meanwhile stay with their voices."""
+        """Every utterance's runs again, from all of the call at once: the call's voice
+        windows clustered afresh (:func:`spectral_clusters`) when there are enough of them,
+        else the online speakers re-estimated (:func:`refine`); then each utterance's words
+        labelled against the speakers. Speakers are numbered by first appearance;
+        :attr:`merged` says which one each online speaker became."""
+        picked = self._windows()
+        if len(picked) >= MIN_WINDOWS:
+            return self._respectral(picked)
+        return self._refined()
+
+    def _windows(self) -> list[tuple[int, int]]:
+        """(utterance, word) of the word windows to cluster: one every ``WINDOW_HOP`` seconds
+        of speech, or sparser, so that there are at most ``MAX_WINDOWS``."""
+        speech = sum(u.words[-1].end - u.words[0].start for u in self.utterances if u.words)
+        hop = max(WINDOW_HOP, speech / MAX_WINDOWS)
+        picked: list[tuple[int, int]] = []
+        for ui, u in enumerate(self.utterances):
+            last = -np.inf
+            for wi, word in enumerate(u.words):
+                middle = (word.start + word.end) / 2
+                if middle - last >= hop:
+                    picked.append((ui, wi))
+                    last = middle
+        return picked
+
+    def _respectral(self, picked: list[tuple[int, int]]) -> list[list[VoiceRun]]:
+        """Spectral clustering of the ``picked`` word windows, then each utterance's words by
+        Viterbi against the speakers' centroids, starting from the label of the last
+        clustered window before them."""
+        cfg = self.config
+        vectors = np.stack([self.utterances[ui].windows[wi] for ui, wi in picked])
+        labels = spectral_clusters(vectors, speakers=cfg.clusters.max_speakers)
+        keys = sorted(set(labels.tolist()))
+        matrix = np.stack([unit(vectors[labels == k].mean(axis=0)) for k in keys])
+        seeded: dict[tuple[int, int], int] = {
+            at: int(label) for at, label in zip(picked, labels, strict=True)
+        }
+        out: list[list[VoiceRun]] = []
+        finals: list[int | None] = [None] * len(self.stretches)
+        for ui, u in enumerate(self.utterances):
+            prior: list[int | None] = []
+            current: int | None = None
+            for wi in range(len(u.words)):
+                current = seeded.get((ui, wi), current)
+                prior.append(current)
+            first = next((p for p in prior if p is not None), None)
+            prior = [first if p is None else p for p in prior]
+            if len(keys) >= 2:
+                best = viterbi(u.windows @ matrix.T, prior, weight=cfg.prior, penalty=cfg.penalty)
+                final = [int(b) for b in best]
+            else:
+                final = [0] * len(u.words)
+            for begin, end, index in u.stretches:
+                finals[index] = max(set(final[begin:end]), key=final[begin:end].count)
+            out.append(
+                [
+                    VoiceRun(a, b, c, u.words[a].start, u.words[b - 1].end)
+                    for a, b, c in _spans(final)
+                ]
+            )
+        self.merged = _majority(
+            [s.cluster for s in self.stretches], finals, [s.seconds for s in self.stretches]
+        )
+        return out
+
+    def _refined(self) -> list[list[VoiceRun]]:
+        """The online speakers re-estimated from every stretch (:func:`refine`), for calls
+        too short to cluster afresh. The numbering is the online pass's."""
         cfg = self.config
         labels = refine(
             [s.embedding for s in self.stretches],
