@@ -3,7 +3,8 @@
 A call (seeded by its set and number, so every run and machine builds the same audio):
 
 * 2, 3 or 4 speakers from one pool (:mod:`bench.speakers.pool`), 40–90 s; one or two of them
-  (both in a call of two) have ten clips, the others a single 15 s clip (see ``_casts``);
+  (both in a call of two) have ten clips, the others a single 15 s clip (see ``_casts``); the
+  tune set also has calls where everyone is of one sex (``_same_sex_casts``): alike voices;
 * a sequence of turns; everyone speaks once in a random order, then each turn goes to another
   speaker at random among those with material left. A turn is 1–8 s (log-uniform, so short turns
   are common): a whole clip or a piece of one cut at its quietest 50 ms near the drawn length;
@@ -38,6 +39,11 @@ SEED = 20261201
 CALLS_PER_SET = {"tune": 30, "score": 10}
 """Thresholds are chosen on three times as many calls as are scored: ten calls hear each voice
 about twice, too few to meet the pairs of alike voices that decide a threshold."""
+SAME_SEX_CALLS = {"tune": 12, "score": 0}
+"""Calls after those, where everyone is of one sex: alike voices, which the mixed casts rarely
+pair (the score calls' failures were alike voices merged). Only in the set tuned on."""
+SAME_SEX_SEED = 7
+SAME_SEX_COUNTS = (2, 3, 2, 3, 4, 2)
 SPEAKER_COUNTS = (2, 3, 4, 2, 3, 2, 4, 3, 2, 3)
 """Speakers per call, by call number (repeating): four calls of 2, four of 3, two of 4."""
 MIN_CALL, MAX_CALL = 40.0, 90.0
@@ -239,6 +245,24 @@ def _casts(set_name: str) -> list[list[str]]:
     return casts
 
 
+def _same_sex_casts(set_name: str) -> list[list[str]]:
+    """Casts of one sex, men and women in turn, least-used readers first."""
+    rng = np.random.default_rng([SEED, SAME_SEX_SEED])
+    readers = pool.pool(set_name)
+    used: Counter[str] = Counter()
+    casts: list[list[str]] = []
+    for number in range(SAME_SEX_CALLS[set_name]):
+        sex = "M" if number % 2 == 0 else "F"
+        hosts = [s.id for s in readers if s.subset == pool.MANY_CLIPS and s.sex == sex]
+        guests = [s.id for s in readers if s.subset != pool.MANY_CLIPS and s.sex == sex]
+        count = SAME_SEX_COUNTS[number % len(SAME_SEX_COUNTS)]
+        many = min(len(hosts), 2 if count == 2 else int(rng.integers(1, 3)))
+        cast = _least_used(rng, hosts, used, many) + _least_used(rng, guests, used, count - many)
+        used.update(cast)
+        casts.append(sorted(cast, key=int))
+    return casts
+
+
 def _least_used(rng: np.random.Generator, ids: list[str], used: Counter[str], k: int) -> list[str]:
     ties = rng.random(len(ids))
     return [ids[i] for i in sorted(range(len(ids)), key=lambda i: (used[ids[i]], ties[i]))[:k]]
@@ -246,8 +270,13 @@ def _least_used(rng: np.random.Generator, ids: list[str], used: Counter[str], k:
 
 def build(set_name: str, number: int) -> Call:
     """Call ``number`` of a set; its turns are redrawn if its speakers run out before 40 s."""
-    speakers = _casts(set_name)[number]
-    rng = np.random.default_rng([SEED, list(pool.POOLS).index(set_name), number])
+    mixed = CALLS_PER_SET[set_name]
+    if number < mixed:
+        speakers = _casts(set_name)[number]
+        rng = np.random.default_rng([SEED, list(pool.POOLS).index(set_name), number])
+    else:
+        speakers = _same_sex_casts(set_name)[number - mixed]
+        rng = np.random.default_rng([SEED, SAME_SEX_SEED, number - mixed])
     for _ in range(ATTEMPTS):
         turns = _layout(rng, speakers)
         if turns is not None:
@@ -259,7 +288,8 @@ def build(set_name: str, number: int) -> Call:
 
 def calls(set_name: str) -> list[Call]:
     """The set's calls (``tune`` or ``score``), the same on every run."""
-    return [build(set_name, number) for number in range(CALLS_PER_SET[set_name])]
+    count = CALLS_PER_SET[set_name] + SAME_SEX_CALLS[set_name]
+    return [build(set_name, number) for number in range(count)]
 
 
 __all__ = ["Call", "Segment", "build", "calls", "phone_line"]
