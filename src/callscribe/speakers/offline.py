@@ -1,8 +1,9 @@
 """Speakers of a whole recording (the Async Audio APIs' ``enableSpeakerDiarization``).
 
-The recording's utterances are split into runs of one voice (as live), then every run is
-clustered at once (:func:`~callscribe.speakers.clusters.cluster_all`) — with the number of
-speakers when the caller gives it (``diarizationSpeakerCount``). The result is a speaker
+The recording's utterances are split into runs of one voice (as live), then the whole
+recording's voices are clustered at once (the separator's second pass,
+:mod:`~callscribe.speakers.spectral`) — into the number of speakers the caller gives
+(``diarizationSpeakerCount``), or as many as the voices show. The result is a speaker
 timeline the message assembler reads, as it reads speaker events on a live call.
 """
 

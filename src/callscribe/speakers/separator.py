@@ -8,7 +8,8 @@ like two different known speakers); each side is then searched again. Each side 
 ``min_side`` seconds of speech: shorter stretches give unreliable embeddings.
 
 :class:`VoiceSeparator` keeps one conversation's speakers (:class:`OnlineClusters`) and gives
-each run its speaker; it remembers every run's embedding for the second pass at the end.
+each run its speaker; it remembers every run's embedding and every word's voice for the second
+pass at the end, which clusters the call's voices afresh (:mod:`callscribe.speakers.spectral`).
 """
 
 from __future__ import annotations
@@ -56,11 +57,12 @@ class SeparationConfig:
     penalty: float = 0.1
     """What a change of speaker between two words costs, in cosine similarity."""
     merge: bool = True
-    """At the end, a speaker whose speech would join another's by the online rule, now that
-    the whole call's voices are known, is that speaker (the online pass split them early)."""
+    """At the end of a call too short to cluster afresh (``MIN_WINDOWS``), a speaker whose
+    speech would join another's by the online rule, now that the whole call's voices are
+    known, is that speaker (the online pass split them early)."""
     stray: float | None = None
-    """At the end, a speaker with next to no speech joins the one they are most like only
-    when at least this alike (None: always)."""
+    """At the end of a call too short to cluster afresh, a speaker with next to no speech
+    joins the one they are most like only when at least this alike (None: always)."""
 
     @classmethod
     def for_channel(cls, narrowband: bool, max_speakers: int | None = None) -> SeparationConfig:
