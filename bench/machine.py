@@ -27,9 +27,19 @@ def load() -> str:
     return f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores"
 
 
+def cpu() -> str:
+    """The CPU model and the flags speech inference depends on."""
+    return f"{cpu_model()} ({cpu_flags('avx2', 'avx512f')})"
+
+
 def describe() -> str:
     """One line: model, the flags speech inference depends on, and the load now."""
-    return f"{cpu_model()} ({cpu_flags('avx2', 'avx512f')}); {load()}"
+    return f"{cpu()}; {load()}"
+
+
+def ending() -> str:
+    """The load when a benchmark ends: a run that others shared the machine with shows here."""
+    return f"{load()} at the end"
 
 
 def _cpuinfo() -> list[str]:
@@ -39,4 +49,4 @@ def _cpuinfo() -> list[str]:
         return []
 
 
-__all__ = ["cpu_flags", "cpu_model", "describe", "load"]
+__all__ = ["cpu", "cpu_flags", "cpu_model", "describe", "ending", "load"]

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bench import machine
 from callscribe.actions import Actions
 from callscribe.actions.email import MailSettings, compose_summary
 from callscribe.actions.report import load_report
@@ -131,4 +132,6 @@ if __name__ == "__main__":
     parser.add_argument("--deliveries", type=int, default=50)
     args = parser.parse_args()
     configure("warning")
+    print(f"bench.actions: {machine.describe()}")
     asyncio.run(main(args.deliveries))
+    print(machine.ending())

@@ -241,6 +241,12 @@ def main() -> None:
     if not corpus.available():
         raise SystemExit("install Debian asterisk-core-sounds-en, -en-wav and -en-g722 first")
     print(f"bench.asr: {machine.describe()}")
+    _run(args)
+    print(machine.ending())
+
+
+def _run(args: argparse.Namespace) -> None:
+    """The sets and measurements ``args`` ask for, in order."""
     if args.set == "spanish":
         spanish_sets(args)
         return

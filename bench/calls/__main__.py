@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench import machine
 from callscribe.telephony import CallController, CallResult, SipTarget, TelephonyConfig
 from callscribe.telephony.baresip_backend import BaresipBackend
 from tests.peers.sipp_peer import free_udp_port, sipp
@@ -96,7 +97,9 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=30)
     parser.add_argument("--seconds", type=float, default=20.0)
     args = parser.parse_args()
+    print(f"bench.calls: {machine.describe()}")
     asyncio.run(bench(args.calls, args.seconds))
+    print(machine.ending())
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
+from bench import machine
 from bench.insights import conversational
 from callscribe.insights import InsightEngine, parse_labelled, training_data
 from callscribe.insights.records import ConversationContext, MessageInput, Person
@@ -60,6 +61,7 @@ def main() -> int:
     if leaked:
         print(f"held-out sentences also in training data: {leaked}")
         return 1
+    print(f"bench.insights: {machine.describe()}")
     engine = InsightEngine()
     t0 = time.perf_counter()
     engine.warm_up()
@@ -126,6 +128,7 @@ def main() -> int:
     if "--written-only" not in sys.argv:
         print()
         conversational.main(["test"])
+    print(machine.ending())
     return 0
 
 

@@ -16,6 +16,7 @@ import argparse
 import asyncio
 import time
 
+from bench import machine
 from bench.latency import client, script, server
 from bench.latency.measure import Summary, assign, latencies
 from callscribe.audio.segmenter import SegmenterConfig
@@ -48,7 +49,7 @@ async def run(prompts: int, rate: int, gap: float, verbose: bool) -> None:
     plan = script.build(chosen[::step][:prompts], rate, gap=gap)
     with server.running() as target:
         await server.warm_up(target, rate)
-        load_before = server.machine_load()
+        load_before = machine.load()
         cpu0, wall0 = target.cpu_seconds(), time.monotonic()
         log = await client.stream(target.url("bench-latency"), target.token, plan)
         cpu = target.cpu_seconds() - cpu0
@@ -57,7 +58,7 @@ async def run(prompts: int, rate: int, gap: float, verbose: bool) -> None:
     messages, stray_messages = latencies(log.messages, plan.utterances, log.speech_sent)
     n = len(plan.utterances)
     print(f"bench.latency: one stream, LINEAR16 {rate} Hz, 20 ms chunks at real-time pace")
-    print(f"  machine: {load_before} before, {server.machine_load()} after the run")
+    print(f"  machine: {machine.cpu()}; {load_before} before, {machine.load()} after the run")
     print(
         f"  utterances sent {n}, audio {plan.seconds:.1f} s, gap after each {gap:.1f} s; "
         f"server CPU {100 * cpu / wall:.0f} % of one core over {wall:.1f} s"

@@ -35,11 +35,6 @@ class Target:
         return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def machine_load() -> str:
-    """The 1-minute load average against the core count: figures mean little on a busy machine."""
-    return f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
-
-
 @contextmanager
 def running() -> Iterator[Target]:
     with (

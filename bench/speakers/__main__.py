@@ -167,6 +167,7 @@ def main() -> None:
 
     lines = LINES if args.line == "both" else (args.line,)
     run(diarize_audio, args.set_name, lines, args.limit, args.known)
+    print(f"\n{machine.ending()}")
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ import asyncio
 import time
 from dataclasses import dataclass
 
+from bench import machine
 from bench.latency import client, script, server
 from bench.latency.measure import Summary, latencies
 from callscribe.audio.segmenter import SegmenterConfig
@@ -115,7 +116,7 @@ def show(s: Step, pause: float) -> None:
     print(
         f"      server CPU {100 * s.cpu_share:.0f} % of one core over {s.wall:.0f} s; "
         f"slowest sender fell {s.send_lag * 1000:.0f} ms behind real time; "
-        f"{server.machine_load()}"
+        f"{machine.load()}"
     )
     for e in s.errors[:3]:
         print(f"      error: {e}")
@@ -133,6 +134,7 @@ async def run(
         + ("; no speaker given: the server separates voices" if voices else ""),
         flush=True,
     )
+    print(f"machine: {machine.describe()}", flush=True)
     best = 0
     with server.running() as target:
         await server.warm_up(target, rate)
@@ -145,6 +147,7 @@ async def run(
             elif not keep_going:
                 break
     print(f"largest N meeting the criteria: {best}" if best else "no N met the criteria")
+    print(machine.ending())
 
 
 def main() -> None:

@@ -137,6 +137,9 @@ def test_latency_benchmark_runs_and_prints_its_figures() -> None:
         assert re.search(rf"{label} +p50 +\d+\.\d+ s +p95 +\d+\.\d+ s +max", out), out
         assert re.search(rf"{label} - pause +p50", out), out
     assert "end-pointing pause (0.60 s)" in out
+    # figures from different machines are never compared blind
+    assert re.search(r"machine: .+ \(avx2 (yes|no), avx512f (yes|no)\); load average", out), out
+    assert re.search(r"before, load average [\d.]+ on \d+ cores after the run", out), out
 
 
 @pytest.mark.slow
@@ -147,3 +150,5 @@ def test_streams_benchmark_quick_run_prints_every_step() -> None:
     assert all(sent == got and int(sent) > 0 for _, sent, got in steps), out
     assert re.search(r"final +p50 +\d+\.\d+ s +p95 +\d+\.\d+ s", out), out
     assert re.search(r"largest N meeting the criteria: \d+|no N met the criteria", out), out
+    assert re.search(r"machine: .+ \(avx2 (yes|no), avx512f (yes|no)\); load average", out), out
+    assert re.search(r"load average [\d.]+ on \d+ cores at the end\n$", out), out
