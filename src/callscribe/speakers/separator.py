@@ -241,12 +241,7 @@ class VoiceSeparator:
                 final = [0] * len(u.words)
             for begin, end, index in u.stretches:
                 finals[index] = max(set(final[begin:end]), key=final[begin:end].count)
-            out.append(
-                [
-                    VoiceRun(a, b, c, u.words[a].start, u.words[b - 1].end)
-                    for a, b, c in _spans(final)
-                ]
-            )
+            out.append(_voice_runs(u.words, final))
         self.merged = _majority(
             [s.cluster for s in self.stretches], finals, [s.seconds for s in self.stretches]
         )
@@ -294,12 +289,7 @@ class VoiceSeparator:
                 final: list[int | None] = [keys[b] for b in best]
             else:
                 final = [keys[p] if p is not None else None for p in prior]
-            out.append(
-                [
-                    VoiceRun(a, b, c, u.words[a].start, u.words[b - 1].end)
-                    for a, b, c in _spans(final)
-                ]
-            )
+            out.append(_voice_runs(u.words, final))
         return out
 
 
@@ -313,6 +303,11 @@ def _majority(
             held.setdefault(b, {}).setdefault(a, 0.0)
             held[b][a] += w
     return {b: max(votes, key=votes.__getitem__) for b, votes in held.items()}
+
+
+def _voice_runs(words: Sequence[Word], labels: Sequence[int | None]) -> list[VoiceRun]:
+    """Each run of equally labelled words as a :class:`VoiceRun` with its words' times."""
+    return [VoiceRun(a, b, c, words[a].start, words[b - 1].end) for a, b, c in _spans(labels)]
 
 
 def _spans(labels: Sequence[int | None]) -> list[tuple[int, int, int | None]]:
