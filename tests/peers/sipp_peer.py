@@ -15,10 +15,14 @@ from pathlib import Path
 SCENARIOS = Path(__file__).parent / "sipp"
 
 
-_SIP_PORTS = range(20000, 32000, 2)
+_SIP_PORTS = range(20000, 32000, 4)
 """Below Linux's ephemeral range (32768+): a port picked here is not taken later by the
 client side of some TCP connection or an OS-chosen UDP socket before the peer binds it (the
 server's SIP agent binds its port only at its first call, minutes later in a session)."""
+
+_given: set[int] = set()
+"""Ports handed out in this process: a server's SIP port is not bound until its first call,
+so "free right now" alone could hand it again to the sipp peer dialled in that call."""
 
 
 def _free(port: int, kind: socket.SocketKind) -> bool:
@@ -32,15 +36,18 @@ def _free(port: int, kind: socket.SocketKind) -> bool:
 
 def free_udp_port() -> int:
     """An even port free right now on 127.0.0.1 for UDP and TCP (SIP listens on both), with
-    port+1 free for RTCP, outside the ephemeral range."""
+    the three above it free for RTCP and a second media stream, outside the ephemeral range
+    and never handed out before in this process."""
     rng = random.Random()
     for _ in range(500):
         port = rng.choice(_SIP_PORTS)
-        if all(
-            _free(p, k) for p in (port, port + 1) for k in (socket.SOCK_DGRAM, socket.SOCK_STREAM)
-        ):
+        if port in _given:
+            continue
+        block = range(port, port + 4)
+        if all(_free(p, k) for p in block for k in (socket.SOCK_DGRAM, socket.SOCK_STREAM)):
+            _given.add(port)
             return port
-    raise RuntimeError("no free even port found for SIP")
+    raise RuntimeError("no free port block found for SIP")
 
 
 @dataclass

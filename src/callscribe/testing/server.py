@@ -41,6 +41,7 @@ class ServerProcess:
         self._env = {**os.environ, **(env or {}), "CALLSCRIBE_DATA_DIR": str(data_dir)}
         self._env.setdefault("CALLSCRIBE_LOG_FORMAT", "json")
         self._proc: subprocess.Popen[bytes] | None = None
+        self._clients: list[httpx.Client] = []
         self.log_path = data_dir.parent / f"{data_dir.name}-server.log"
 
     @property
@@ -57,6 +58,16 @@ class ServerProcess:
             check=check,
             timeout=120,
         )
+
+    def client(self, token: str) -> httpx.Client:
+        """An HTTP client authenticated with ``token``, closed when this server's ``with``
+        block ends even if the test failed before closing it (an unclosed socket would
+        otherwise be reported by a later, unrelated test when it is garbage-collected)."""
+        http = httpx.Client(
+            base_url=self.base_url, headers={"x-api-key": token}, timeout=30, verify=False
+        )
+        self._clients.append(http)
+        return http
 
     def create_app(self, name: str = "test") -> tuple[str, str]:
         out = self.cli("apps", "create", "--name", name, "--json")
@@ -122,6 +133,9 @@ class ServerProcess:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        clients, self._clients = self._clients, []
+        for http in clients:
+            http.close()
         self.stop()
 
 
@@ -149,19 +163,13 @@ class ApiClient:
     def for_new_app(cls, server: ServerProcess, name: str = "test") -> ApiClient:
         app_id, secret = server.create_app(name)
         token = token_for(server.base_url, app_id, secret)
-        http = httpx.Client(
-            base_url=server.base_url, headers={"x-api-key": token}, timeout=30, verify=False
-        )
-        return cls(server, app_id, secret, http)
+        return cls(server, app_id, secret, server.client(token))
 
     @classmethod
     def for_app(cls, server: ServerProcess, app_id: str, secret: str) -> ApiClient:
         """An existing app's client on ``server`` (another node of the same database)."""
         token = token_for(server.base_url, app_id, secret)
-        http = httpx.Client(
-            base_url=server.base_url, headers={"x-api-key": token}, timeout=30, verify=False
-        )
-        return cls(server, app_id, secret, http)
+        return cls(server, app_id, secret, server.client(token))
 
     def wait_for_job(self, job_id: str, timeout: float = 60.0) -> dict[str, Any]:
         """Poll ``GET /v1/job/{id}`` until the job completes or fails."""
