@@ -39,6 +39,41 @@ def test_a_part_of_a_stretch_embeds_as_the_whole_network_would(encoder: VoiceEnc
     assert float(part @ alone) > 0.8
 
 
+def test_parts_pooled_from_running_sums_match_the_models_own_pooling(
+    encoder: VoiceEncoder,
+) -> None:
+    import torch
+
+    audio = phone_line(np.concatenate([by("Marcus")[0].audio, by("Priya")[1].audio]))
+    frames = encoder.frames(audio)
+    model = encoder._model  # the reference: the model's own layers, run as it ships
+    features = torch.from_numpy(enc.fbank(audio))[None]
+    with torch.inference_mode():
+        whole = model(features)[0].numpy()
+        raw = model.xvector[:-2](model.head(features.permute(0, 2, 1)))
+    assert float(frames.embed(0.0, frames.duration) @ enc.unit(whole)) > 0.99999
+    spans = [(0.0, 1.5), (0.37, 0.41), (1.0, 2.98), (frames.duration - 0.5, frames.duration + 3)]
+    batch = frames.embed_many(spans)
+    for (start, end), row in zip(spans, batch, strict=True):
+        a = max(0, min(frames.count - 1, int(start / enc.FRAME_HOP)))
+        b = max(a + 2, min(frames.count, round(end / enc.FRAME_HOP)))
+        with torch.inference_mode():
+            expected = model.xvector[-1](model.xvector[-2](raw[:, :, a:b]))[0].numpy()
+        assert float(row @ enc.unit(expected)) > 0.99999, (start, end)
+        assert float(row @ frames.embed(start, end)) > 0.99999
+
+
+def test_calls_embedded_side_by_side_get_what_they_get_alone(encoder: VoiceEncoder) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    clips = [phone_line(x.audio) for x in by("Marcus")[:2] + by("Priya")[:2]] * 3
+    alone = [encoder.embed(c) for c in clips]
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(encoder.embed, clips))
+    for a, b in zip(alone, together, strict=True):
+        assert float(a @ b) > 0.99999
+
+
 def test_a_missing_model_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
     def missing(name: str) -> importlib.metadata.Distribution:
         raise importlib.metadata.PackageNotFoundError(name)

@@ -7,8 +7,6 @@ is the clustering, not the model.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 from numpy.typing import NDArray
 
@@ -81,10 +79,10 @@ class FrameVoices:
         ids = [round(float(audio[i * hop : (i + 1) * hop].mean())) for i in range(count)]
         noise = self.rng.normal(size=(count, DIM)).astype(np.float32) * 1.2 / np.sqrt(DIM)
         rows = np.stack([self.voices[i] for i in ids]) + noise
-        return VoiceFrames(self, rows.T[None], len(audio) / SAMPLE_RATE)  # type: ignore[arg-type]
+        return VoiceFrames(self, rows.T, len(audio) / SAMPLE_RATE)  # type: ignore[arg-type]
 
-    def pool(self, frames: Any) -> Embedding:
-        return unit(np.asarray(frames)[0].mean(axis=1).astype(np.float32))
+    def dense(self, statistics: NDArray[np.float32]) -> NDArray[np.float32]:
+        return np.stack([unit(row[:DIM].astype(np.float32)) for row in statistics])
 
 
 def test_the_second_pass_separates_two_alike_voices_the_online_pass_merged() -> None:

