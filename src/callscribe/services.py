@@ -13,6 +13,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from callscribe.actions import Actions, validate_url
 from callscribe.asr import create_recognizer
 from callscribe.auth import AppService
@@ -38,7 +40,7 @@ from callscribe.log import get_logger
 from callscribe.pipeline.deps import LiveDeps
 from callscribe.recordings import RecordingFiles, Recordings, Retention
 from callscribe.recordings.remote import Location, S3Store
-from callscribe.speakers.encoder import VoiceEncoder, shared_encoder
+from callscribe.speakers.encoder import SAMPLE_RATE, VoiceEncoder, shared_encoder
 from callscribe.speakers.encoder import check_installed as check_voice_model
 from callscribe.storage import Repository, Storage, open_storage
 from callscribe.storage.database import resolve_urls
@@ -302,7 +304,11 @@ class Services:
     async def _warm_up(self) -> None:
         await self.processor.worker.warm_up()
         await self.speech.scheduler()
-        log.info("models loaded")
+        if self.settings.speaker_separation:
+            # else the first call separated by voice loads it while its finals wait
+            encoder = await voice_model()
+            await asyncio.to_thread(encoder.embed, np.zeros(SAMPLE_RATE, dtype=np.float32))
+        log.info("models loaded", voice_model=self.settings.speaker_separation)
 
     def begin_drain(self) -> None:
         """A stop was asked (called from the signal handler, before open connections close):
