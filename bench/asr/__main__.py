@@ -64,6 +64,7 @@ async def wer_rtf(
     threads: int,
     full_window: bool,
     language: str = "en",
+    padding: float | None = None,
 ) -> None:
     prompts: Sequence[Spoken]
     if kind == "es8k":
@@ -72,8 +73,9 @@ async def wer_rtf(
         prompts = corpus.prompts()[:limit] if limit else corpus.prompts()
     audio, rate = _call(prompts, kind)
     recognizer = create_recognizer(
-        engine, cpu_threads=threads, full_window=full_window, language=language
+        engine, cpu_threads=threads, full_window=full_window, language=language, padding=padding
     )
+    window = getattr(recognizer, "window", None)
     finals: list[Final] = []
     config = SegmenterConfig(interims=False)
     async with RecognitionScheduler(recognizer) as scheduler:
@@ -105,7 +107,8 @@ async def wer_rtf(
         f"utterances={len(finals):4d} "
         f"audio={duration:7.1f}s speech={speech:7.1f}s WER={100 * error:5.2f}% "
         f"RTF={elapsed / duration:.3f} (per speech second {elapsed / speech:.3f}) "
-        f"wall={elapsed:6.1f}s",
+        f"wall={elapsed:6.1f}s"
+        + (f"\n    window: {window.describe()}" if window is not None else ""),
         flush=True,
     )
 
@@ -236,6 +239,13 @@ def main() -> None:
     parser.add_argument(
         "--full-window", action="store_true", help="Whisper encodes its whole 30 s window"
     )
+    parser.add_argument(
+        "--padding",
+        type=float,
+        default=None,
+        help="seconds of padding in Whisper's trimmed window (default: chosen as a server "
+        "chooses it, from this CPU's speed)",
+    )
     args = parser.parse_args()
     os.environ.setdefault("OMP_NUM_THREADS", str(args.threads))
     if not corpus.available():
@@ -252,7 +262,16 @@ def _run(args: argparse.Namespace) -> None:
         return
     kinds = {"both": ["wav8k", "g722"], "none": []}.get(args.set, [args.set])
     for kind in kinds:
-        asyncio.run(wer_rtf(args.engine, kind, args.limit, args.threads, args.full_window))
+        asyncio.run(
+            wer_rtf(
+                args.engine,
+                kind,
+                args.limit,
+                args.threads,
+                args.full_window,
+                padding=args.padding,
+            )
+        )
     if args.latency:
         latency(args.engine, args.threads, args.full_window)
     for n in [int(x) for x in args.concurrency.split(",") if x.strip()]:

@@ -141,8 +141,18 @@ class Settings(BaseSettings):
     asr_full_window: bool = Field(
         False,
         description="Whisper engines encode their whole 30 s window for every utterance, as "
-        "trained, instead of only the audio plus 20 s (slower; WER on the 8 kHz benchmark "
-        "2.99 % against 3.37 %).",
+        "trained, instead of only the audio plus asr_padding (slower; WER on the 8 kHz "
+        "benchmark 2.99 % against 3.37 % with 20 s of padding, on a faster CPU).",
+    )
+    asr_padding: float | None = Field(
+        None,
+        ge=5.0,
+        le=30.0,
+        description="Seconds of silence after the audio in Whisper's trimmed window; unset: "
+        "chosen when the model loads from how fast this CPU encodes (20 s where a 4 s "
+        "utterance with it encodes within 0.2 s of one core, else 15 s, else 10 s), so a "
+        "slower CPU keeps its finals on time. The choice is logged at start and shown by "
+        "config show.",
     )
     speaker_separation: bool = Field(
         True,

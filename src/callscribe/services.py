@@ -107,6 +107,7 @@ class Services:
             beam_size=settings.asr_beam_size,
             workers=settings.asr_workers,
             full_window=settings.asr_full_window,
+            padding=settings.asr_padding,
             multilingual_engine=settings.asr_multilingual_engine,
             detect_language=settings.detect_language,
         )

@@ -78,16 +78,14 @@ def test_trimmed_window_matches_the_full_window(
 SHORT = ["conf-muted", "conf-unmuted", "number-not-answering", "please-try-again", "vm-nomore"]
 
 
-@pytest.mark.parametrize("tail", [whisper.TAIL_FRAMES, 100])
-def test_short_prompts_do_not_loop_on_a_trimmed_window(
-    tail: int, tiny: Recognizer, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.mark.parametrize("padding", [*whisper.PADDINGS, 1.0])
+def test_short_prompts_do_not_loop_on_a_trimmed_window(padding: float) -> None:
     """With 1 s of padding Whisper repeats these until its token limit; the loop check decodes
     them again on the full window, so the text is right either way."""
-    monkeypatch.setattr(whisper, "TAIL_FRAMES", tail)
+    recognizer = create_recognizer("whisper-tiny.en", cpu_threads=2, padding=padding)
     prompts = {p.name: p for p in corpus.prompts()}
     refs = [prompts[name].text for name in SHORT]
-    hyps = [tiny.transcribe(wav_8k_as_16k(prompts[name])).text for name in SHORT]
+    hyps = [recognizer.transcribe(wav_8k_as_16k(prompts[name])).text for name in SHORT]
     assert corpus.wer(refs, hyps) <= 0.1
     for ref, hyp in zip(refs, hyps, strict=True):
         assert len(hyp.split()) <= len(ref.split()) + 1
@@ -96,12 +94,46 @@ def test_short_prompts_do_not_loop_on_a_trimmed_window(
 def test_trimmed_window_keeps_audio_and_padding() -> None:
     features = np.zeros((80, 3000), dtype=np.float32)
     features[:, :251] = -0.5
-    out = whisper._trimmed_window(features)
-    assert out.shape == (1, 80, 252 + whisper.TAIL_FRAMES)
+    out = whisper._trimmed_window(features, 15.0)
+    assert out.shape == (1, 80, 252 + 1500)
     np.testing.assert_array_equal(out[0, :, :251], features[:, :251])
     assert not out[0, :, 251:].any()
     features[:, :2900] = 0.25
-    assert whisper._trimmed_window(features).shape == (1, 80, 3000)
+    assert whisper._trimmed_window(features, 15.0).shape == (1, 80, 3000)
+
+
+def test_the_window_padding_is_chosen_from_this_cpus_speed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    model = create_recognizer("whisper-tiny.en", cpu_threads=1)._model()  # type: ignore[attr-defined]
+    monkeypatch.setattr(whisper, "ENCODE_BUDGET", 60.0)  # any CPU: the most padding
+    roomy = whisper.choose_window(model, None, threads=1)
+    assert roomy.padding == whisper.PADDINGS[0]
+    assert roomy.encode_seconds is not None
+    assert 0 < roomy.encode_seconds < 60
+    monkeypatch.setattr(whisper, "ENCODE_BUDGET", 0.0)  # no CPU is that fast: the least
+    tight = whisper.choose_window(model, None, threads=1)
+    assert tight.padding == whisper.PADDINGS[-1]
+    assert tight.encode_seconds is not None
+    assert tight.encode_seconds < roomy.encode_seconds  # a shorter window costs less
+    assert "chosen" in tight.describe()
+    # counted in CPU seconds: the same model measured as if it ran on two threads costs more
+    monkeypatch.setattr(whisper, "ENCODE_BUDGET", roomy.encode_seconds * 1.5)
+    assert whisper.choose_window(model, None, threads=1).padding == whisper.PADDINGS[0]
+    assert whisper.choose_window(model, None, threads=2).padding != whisper.PADDINGS[0]
+    monkeypatch.setattr(whisper, "ENCODE_BUDGET", 0.0)
+    fixed = whisper.choose_window(model, 12.0, threads=1)  # a set padding is used as set
+    assert (fixed.padding, fixed.encode_seconds) == (12.0, None)
+    assert "set" in fixed.describe()
+
+
+def test_the_server_setting_reaches_the_recogniser() -> None:
+    recognizer = create_recognizer("whisper-tiny.en", cpu_threads=1, padding=12.0)
+    window = recognizer.window  # type: ignore[attr-defined]
+    assert window is not None
+    assert window.padding == 12.0
+    full = create_recognizer("whisper-tiny.en", cpu_threads=1, full_window=True)
+    assert full.window is None  # type: ignore[attr-defined]
 
 
 def test_looped_output_is_recognised() -> None:

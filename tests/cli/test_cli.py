@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import ssl
 import subprocess
 import sys
@@ -54,6 +55,24 @@ def test_config_show_layers_and_masks_secrets(tmp_path: Path) -> None:
     plain = run_cli("config", "show", env=env)
     assert "hunter2" not in plain.stdout
     assert "9002" in plain.stdout
+
+
+def test_config_show_reports_what_this_machine_chose() -> None:
+    out = run_cli("config", "show")
+    assert out.returncode == 0, out.stderr
+    chosen = out.stdout.split("chosen on this machine (settings left unset):")[1]
+    assert re.search(r"asr_padding +(20|15|10) s of padding \(chosen: .+ of CPU here", chosen)
+    shown = json.loads(run_cli("config", "show", "--json").stdout)
+    assert shown["asr_padding"] is None
+    assert "s of padding (chosen" in shown["chosen_on_this_machine"]["asr_padding"]
+    # set, it is used as set: nothing to choose
+    pinned = run_cli("config", "show", "--json", env={"CALLSCRIBE_ASR_PADDING": "12"})
+    shown = json.loads(pinned.stdout)
+    assert shown["asr_padding"] == 12.0
+    assert shown["chosen_on_this_machine"] == {}
+    out = run_cli("config", "show", env={"CALLSCRIBE_ASR_PADDING": "2"})
+    assert out.returncode == 2
+    assert "asr_padding" in out.stderr
 
 
 def test_bad_settings_are_one_line_errors(tmp_path: Path) -> None:

@@ -44,6 +44,9 @@ class EngineOptions:
     full_window: bool = False
     language: str | None = "en"
     """ISO 639-1 code of the speech (None: detect it); English-only engines take only "en"."""
+    padding: float | None = None
+    """Whisper's trimmed window: seconds of padding after the audio (None: chosen from this
+    CPU's speed when the model loads)."""
 
 
 def _english_only(name: str, options: EngineOptions) -> None:
@@ -65,6 +68,7 @@ def _whisper(
         num_workers=options.num_workers,
         beam_size=options.beam_size,
         full_window=options.full_window,
+        padding=options.padding,
         english_only=english_only,
         language=options.language,
     )
@@ -141,17 +145,19 @@ def create_recognizer(
     beam_size: int = 5,
     full_window: bool = False,
     language: str | None = "en",
+    padding: float | None = None,
 ) -> Recognizer:
     """The engine called ``name``; its model loads lazily and is shared within the process.
 
     ``full_window`` makes Whisper encode its whole trained 30 s window for every call, as
-    faster-whisper does, instead of only the audio (slower; for comparison and odd models).
+    faster-whisper does, instead of only the audio (slower; for comparison and odd models);
+    otherwise ``padding`` seconds follow the audio (None: chosen from this CPU's speed).
     ``language``: what is spoken (ISO 639-1; None: detect per utterance); an English-only
     engine asked for another raises ``EngineUnavailable``.
     """
     if cpu_threads < 1 or num_workers < 1 or beam_size < 1:
         raise ValidationFailed("cpu_threads, num_workers and beam_size must be at least 1")
-    options = EngineOptions(cpu_threads, num_workers, beam_size, full_window, language)
+    options = EngineOptions(cpu_threads, num_workers, beam_size, full_window, language, padding)
     if name in _ENGINES:
         return _ENGINES[name](options)
     prefix = "faster-whisper:"

@@ -3,8 +3,9 @@
 Models load lazily and once per process per (path, threads, workers, window): a server with
 many sources shares one copy. Whisper was trained on 30 s windows and faster-whisper pads every
 call to one, so encoding 30 s dominated the cost of a short utterance. CTranslate2's encoder
-accepts shorter input, so by default the window is cut to the speech plus :data:`TAIL_FRAMES`
-of padding (see :func:`_trimmed_window`), which makes finals several times cheaper.
+accepts shorter input, so by default the window is cut to the speech plus some padding (see
+:func:`_trimmed_window`), which makes finals several times cheaper; how much padding is chosen
+when the model loads, from how fast this CPU encodes (:func:`choose_window`).
 ``full_window=True`` restores the trained 30 s window.
 """
 
@@ -13,8 +14,10 @@ from __future__ import annotations
 import contextlib
 import functools
 import threading
+import time
 import zlib
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
@@ -26,18 +29,72 @@ from callscribe.log import get_logger
 
 log = get_logger(__name__)
 
-_models: dict[tuple[str, int, int, str, bool], Any] = {}
+_models: dict[tuple[str, int, int, str, bool, float | None], Any] = {}
 _models_lock = threading.Lock()
 
-TAIL_FRAMES = 2000
-"""Padding frames (10 ms each) kept after the last frame of audio when the window is trimmed.
+PADDINGS = (20.0, 15.0, 10.0)
+"""Seconds of padding kept after the audio when the window is trimmed, most accurate first.
 
 Without enough trailing padding Whisper does not see the audio end and repeats its text until
 the token limit: with 5 s, 11 of the 266 Asterisk prompts (all under 2.5 s) looped; with 10 s
-none did, but WER (bench.asr, 8 kHz / G.722) was 3.49 / 3.22 % against 2.99 / 2.77 % for the
-full window; with 20 s it is 3.37 / 2.73 % at 1.4x the cost of 10 s, still well under the
-full window's. Output that still looks looped is decoded again in full (:func:`_looped`).
+none did. Output that still looks looped is decoded again in full (:func:`_looped`). On a
+2-core EPYC (bench.asr, 8 kHz / G.722): 20 s 3.22 / 3.11 % WER, 10 s 3.53 / 2.96 %; the
+encoder's cost for a 4 s utterance on one thread was 0.28 s with 20 s, 0.14 s with 15 s,
+0.08 s with 10 s (attention grows with the square of the window).
 """
+ENCODE_BUDGET = 0.2
+"""CPU seconds (one thread) the encoder may take for a 4 s utterance and its padding: the most
+padding that fits is used. The 0.6 s end-of-turn pause already spends most of what a user
+waits for a final, so a slow CPU gets a shorter window rather than late finals: a 2-core EPYC
+gets 15 s; a CPU half again as fast, 20 s."""
+_PROBE_SECONDS = 4.0
+
+
+@dataclass(frozen=True, slots=True)
+class WindowChoice:
+    """The padding a trimmed window gets, and why."""
+
+    padding: float
+    """Seconds of padding after the audio."""
+    encode_seconds: float | None
+    """Measured encoder CPU seconds of a 4 s utterance with the chosen padding (None: the
+    padding was set, not chosen)."""
+
+    def describe(self) -> str:
+        if self.encode_seconds is None:
+            return f"{self.padding:g} s of padding (set)"
+        return (
+            f"{self.padding:g} s of padding (chosen: a 4 s utterance with it encodes in "
+            f"{self.encode_seconds:.3f} s of CPU here, budget {ENCODE_BUDGET:g} s)"
+        )
+
+
+def choose_window(model: Any, padding: float | None, threads: int) -> WindowChoice:
+    """``padding`` when set; else the most of :data:`PADDINGS` whose encoder time for a 4 s
+    utterance, measured now on this CPU (best of three) and counted in CPU seconds (times the
+    model's ``threads``: the encoder scales almost perfectly), fits :data:`ENCODE_BUDGET`. So
+    a benchmark with two threads chooses as a server's one-thread workers do."""
+    if padding is not None:
+        return WindowChoice(padding, None)
+    from faster_whisper import WhisperModel
+
+    n_mels = int(model.model.n_mels)
+    rng = np.random.default_rng(0)
+    cost = np.inf
+    for seconds in PADDINGS:
+        frames = round((_PROBE_SECONDS + seconds) * 100)
+        features = rng.standard_normal((n_mels, frames)).astype(np.float32) * 0.5
+        WhisperModel.encode(model, features)  # the first call of a shape allocates
+        best = np.inf
+        for _ in range(3):
+            began = time.perf_counter()
+            WhisperModel.encode(model, features)
+            best = min(best, time.perf_counter() - began)
+        cost = best * threads
+        if cost <= ENCODE_BUDGET:
+            return WindowChoice(seconds, cost)
+    return WindowChoice(PADDINGS[-1], cost)
+
 
 _window = threading.local()
 
@@ -58,8 +115,8 @@ _PACK_LIMIT = 28.0
 """Seconds of packed audio per window: Whisper's 30 s, less a margin."""
 
 
-def _trimmed_window(features: Any) -> Any:
-    """``features`` (mel frames padded with zeros to 30 s) cut to the speech + :data:`TAIL_FRAMES`.
+def _trimmed_window(features: Any, padding: float) -> Any:
+    """``features`` (mel frames padded with zeros to 30 s) cut to the speech + ``padding`` s.
 
     faster-whisper pads with exact zeros, which real audio (log-mel, normalised) never gives
     for a whole frame, so the last frame with any non-zero value ends the content.
@@ -67,7 +124,7 @@ def _trimmed_window(features: Any) -> Any:
     batch = features if features.ndim == 3 else features[np.newaxis]
     content = np.flatnonzero(np.any(batch != 0, axis=(0, 1)))
     end = int(content[-1]) + 1 if len(content) else 0
-    frames = min(batch.shape[-1], end + TAIL_FRAMES)
+    frames = min(batch.shape[-1], end + round(padding * 100))
     frames += frames % 2  # the encoder's convolution halves the frame count
     return np.ascontiguousarray(batch[..., :frames])
 
@@ -82,25 +139,32 @@ def _model_class(full_window: bool) -> type[Any]:
     class TrimmedWindowWhisperModel(WhisperModel):  # type: ignore[misc]
         """Encodes only the part of the 30 s window that holds audio (plus padding)."""
 
+        window = WindowChoice(PADDINGS[0], None)
+
         def encode(self, features: Any) -> Any:
             if getattr(_window, "full", False):
                 return super().encode(features)
-            return super().encode(_trimmed_window(features))
+            return super().encode(_trimmed_window(features, self.window.padding))
 
     return TrimmedWindowWhisperModel
 
 
 def _load(
-    path: str, cpu_threads: int, num_workers: int, compute_type: str, full_window: bool
+    path: str,
+    cpu_threads: int,
+    num_workers: int,
+    compute_type: str,
+    full_window: bool,
+    padding: float | None,
 ) -> Any:
-    key = (path, cpu_threads, num_workers, compute_type, full_window)
+    key = (path, cpu_threads, num_workers, compute_type, full_window, padding)
     with _models_lock:
         if key not in _models:
             log.info(
                 "loading whisper model", path=path, cpu_threads=cpu_threads, full_window=full_window
             )
             try:
-                _models[key] = _model_class(full_window)(
+                model = _model_class(full_window)(
                     path,
                     device="cpu",
                     compute_type=compute_type,
@@ -110,6 +174,10 @@ def _load(
                 )
             except Exception as exc:  # CTranslate2/huggingface raise many kinds
                 raise EngineUnavailable(f"cannot load Whisper model {path}: {exc}") from exc
+            if not full_window:
+                model.window = choose_window(model, padding, cpu_threads)
+                log.info("whisper window", path=path, window=model.window.describe())
+            _models[key] = model
         return _models[key]
 
 
@@ -138,10 +206,13 @@ class WhisperRecognizer:
         compute_type: str = "int8",
         english_only: bool = True,
         full_window: bool = False,
+        padding: float | None = None,
         language: str | None = None,
     ) -> None:
         """``english_only``: an English model (``.en``), always told English; otherwise
-        ``language`` (ISO 639-1) is the language spoken, None to detect it per utterance."""
+        ``language`` (ISO 639-1) is the language spoken, None to detect it per utterance.
+        ``padding``: seconds after the audio in a trimmed window (None: chosen at load from
+        this CPU's speed, :func:`choose_window`)."""
         _require_faster_whisper()
         self.model_path = str(model)
         self.name = name or f"faster-whisper:{model}"
@@ -151,11 +222,22 @@ class WhisperRecognizer:
         self.compute_type = compute_type
         self.language = "en" if english_only else language
         self.full_window = full_window
+        self.padding = padding
 
     def _model(self) -> Any:
         return _load(
-            self.model_path, self.cpu_threads, self.num_workers, self.compute_type, self.full_window
+            self.model_path,
+            self.cpu_threads,
+            self.num_workers,
+            self.compute_type,
+            self.full_window,
+            self.padding,
         )
+
+    @property
+    def window(self) -> WindowChoice | None:
+        """The trimmed window's padding on this machine (loads the model); None: full window."""
+        return None if self.full_window else cast(WindowChoice, self._model().window)
 
     def warm_up(self) -> None:
         """Load the model now rather than on the first call."""

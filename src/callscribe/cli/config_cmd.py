@@ -7,7 +7,9 @@ from pathlib import Path
 
 import click
 
-from callscribe.config import load_settings
+from callscribe import log
+from callscribe.config import Settings, load_settings
+from callscribe.errors import CallscribeError
 
 
 @click.group("config")
@@ -22,10 +24,36 @@ def config_group() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of lines.")
 def show(config_file: Path | None, as_json: bool) -> None:
     """Print the effective settings (defaults < TOML file < environment), secrets masked."""
-    values = load_settings(config_file).masked()
+    settings = load_settings(config_file)
+    log.configure("warning", settings.log_format)  # the output is the settings, not the logs
+    values = settings.masked()
+    chosen = _chosen(settings)
     if as_json:
-        click.echo(json.dumps(values, indent=2, default=str))
+        click.echo(json.dumps({**values, "chosen_on_this_machine": chosen}, indent=2, default=str))
         return
     width = max(len(k) for k in values)
     for key, value in values.items():
         click.echo(f"{key.ljust(width)}  {'' if value is None else value}")
+    if chosen:
+        click.echo("\nchosen on this machine (settings left unset):")
+        for key, value in chosen.items():
+            click.echo(f"{key.ljust(width)}  {value}")
+
+
+def _chosen(settings: Settings) -> dict[str, str]:
+    """What a server started now would choose for the settings left unset, measured on this
+    CPU as the server does at start (loads the speech model: a second or two)."""
+    from callscribe.asr import create_recognizer
+
+    if settings.asr_full_window:
+        return {}
+    try:
+        recognizer = create_recognizer(
+            settings.asr_engine, cpu_threads=settings.asr_threads, padding=settings.asr_padding
+        )
+        window = getattr(recognizer, "window", None)
+    except CallscribeError as exc:
+        return {"asr_padding": f"not measured: {exc.message}"}
+    if window is None or settings.asr_padding is not None:
+        return {}
+    return {"asr_padding": window.describe()}

@@ -111,6 +111,7 @@ async def _recognise(
     file: Path, settings: Settings, bar: Progress, start: datetime, speakers: int | None
 ) -> list[NewMessage]:
     from callscribe.asr import create_recognizer, transcribe_file
+    from callscribe.asr.whisper import PADDINGS
     from callscribe.audio.files import probe
 
     info = await asyncio.to_thread(probe, file)  # UnsupportedMedia for what is not audio
@@ -119,6 +120,7 @@ async def _recognise(
         cpu_threads=settings.asr_threads * settings.asr_workers,  # the CLI has them all
         beam_size=settings.asr_beam_size,
         full_window=settings.asr_full_window,
+        padding=settings.asr_padding or PADDINGS[0],  # no one waits for a final: most accurate
     )
     task = bar.add_task("transcribing", total=info.duration or None)
     loop = asyncio.get_running_loop()

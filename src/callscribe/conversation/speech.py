@@ -36,6 +36,7 @@ class SpeechEngine:
         beam_size: int,
         workers: int = 1,
         full_window: bool = False,
+        padding: float | None = None,
         multilingual_engine: str = "whisper-base",
         detect_language: bool = False,
     ) -> None:
@@ -44,6 +45,7 @@ class SpeechEngine:
         self.detect_language = detect_language
         self._workers = workers
         self._cpu_threads, self._beam_size, self._full_window = cpu_threads, beam_size, full_window
+        self._padding = padding
         self._recognizers: dict[str, Recognizer] = {ENGLISH: self._create(engine, ENGLISH)}
         self._schedulers: dict[str, RecognitionScheduler] = {}
         self._lock = asyncio.Lock()
@@ -70,6 +72,7 @@ class SpeechEngine:
             cpu_threads=self._cpu_threads,
             beam_size=self._beam_size,
             full_window=self._full_window,
+            padding=self._padding,
             language=language,
         )
 
