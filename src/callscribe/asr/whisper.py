@@ -38,9 +38,9 @@ PADDINGS = (20.0, 15.0, 10.0)
 Without enough trailing padding Whisper does not see the audio end and repeats its text until
 the token limit: with 5 s, 11 of the 266 Asterisk prompts (all under 2.5 s) looped; with 10 s
 none did. Output that still looks looped is decoded again in full (:func:`_looped`). On a
-2-core EPYC (bench.asr, 8 kHz / G.722): 20 s 3.22 / 3.11 % WER, 10 s 3.53 / 2.96 %; the
-encoder's cost for a 4 s utterance on one thread was 0.28 s with 20 s, 0.14 s with 15 s,
-0.08 s with 10 s (attention grows with the square of the window).
+2-core EPYC (bench.asr, 8 kHz / G.722): 20 s 3.22 / 3.11 % WER, 15 s 3.18 / 3.15 %, 10 s
+3.53 / 2.96 %; the encoder's cost for a 4 s utterance on one thread was 0.28 s with 20 s,
+0.14 s with 15 s, 0.08 s with 10 s (attention grows with the square of the window).
 """
 ENCODE_BUDGET = 0.2
 """CPU seconds (one thread) the encoder may take for a 4 s utterance and its padding: the most
