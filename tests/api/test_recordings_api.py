@@ -199,6 +199,13 @@ async def test_a_recorded_call_downloads_at_its_length_and_expires(tmp_path: Pat
         )
         assert r.status_code == 201, r.text
         started = r.json()
+
+        def listening() -> bool:
+            got = api.http.get(f"/v1/endpoint/{started['connectionId']}").json()
+            return got.get("listeningAt") is not None
+
+        # ten seconds of listening, however long dialling takes while the models load
+        wait_for(listening, 60, "the call to be heard")
         await asyncio.sleep(10)
         r = api.http.post(
             "/v1/endpoint:connect",
