@@ -60,8 +60,20 @@ def load(name: str) -> list[Utterance]:
         if line.startswith("#") or not line.strip():
             continue
         conversation, speaker, tag, text = line.split("\t")
-        out.append(Utterance(conversation, speaker, tag, text))
+        out.append(Utterance(conversation, speaker, tag, spoken(text)))
     return out
+
+
+# The transcribers' notes ("*sp? mine", "*listen; strange ? placement") run to the end of the
+# utterance; "((", "))" mark words they were unsure of.
+_NOTE = re.compile(r"\s*\*.*$")
+_UNSURE = re.compile(r"\s*(?:\(\(|\)\))")
+
+
+def spoken(text: str) -> str:
+    """The words said, without the transcribers' notes and marks: no recogniser writes
+    them, and a note's own "?" must not make a question."""
+    return _UNSURE.sub("", _NOTE.sub("", text)).strip()
 
 
 _PUNCT = re.compile(r"[.,?!;:]+")

@@ -24,6 +24,13 @@ def test_unpunctuated_is_what_a_recogniser_without_punctuation_gives() -> None:
     assert cv.unpunctuated("Oh, you did? Really.") == "oh you did really"
 
 
+def test_the_transcribers_notes_are_not_words_said() -> None:
+    assert cv.spoken("Two and a half *is this a title??") == "Two and a half"
+    assert cv.spoken("I mean, is it )),") == "I mean, is it,"
+    assert cv.spoken("so my dress code is very, very (( )).") == "so my dress code is very, very."
+    assert not any("*" in u.text or "((" in u.text for u in cv.load("dev"))
+
+
 def _scored(tag: str, question: bool, task: bool) -> cv.Scored:
     return cv.Scored(cv.Utterance("1", "A", tag, "text"), question, task)
 

@@ -27,6 +27,19 @@ from .test_engine import message
         "Has Herschel Walker done much for them",
         "isn't it strange how people react",
         "but, so what, what do you like about the show?",
+        "so do you have a big family",  # not the agreement "so do I"
+        "are y'all planning on having kids",
+        "I don't know if you've heard of it.",  # asked as a statement
+        "and I sort of wondered what your, what thoughts you had on that area.",
+        "I was just wondering, were you in SAC by any chance?",
+        "what branch were you in",  # a wh-word about a thing, no "?"
+        "where else have you been",
+        "which car did they buy",
+        "So, what made you decide to put her in a Montessori school",
+        "Uh, who wants to start this one",
+        "How much?",  # two words: a wh-word and what it asks about
+        "Which basketball?",
+        "Whereabouts?",
     ],
 )
 def test_questions_asked_the_way_people_talk(
@@ -57,6 +70,12 @@ def test_questions_asked_the_way_people_talk(
         "She said, What?",
         "and you know, what frightens me, is that nobody checks.",
         "I'm not sure how long they're supposed to be,",
+        "and everybody, it was, like, oh, God, do you guys really watch that?",
+        "You have a good evening, all right?",  # a parting wish
+        "What's that?",  # asking to hear it again
+        "Well, what bothers me,",  # a clause, not a question
+        "I don't know how old you are,",  # a statement about oneself
+        "which we did",
     ],
 )
 def test_not_questions(engine: InsightEngine, context: ConversationContext, text: str) -> None:

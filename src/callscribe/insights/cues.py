@@ -48,6 +48,17 @@ EMBEDDED_QUESTION = _words(
 # The part of those that asks in so many words, whatever the punctuation.
 ASKED = _words(
     r"i(?:'m| am| was) wondering (?:if|whether|what|when|how|why|who)",
+    # "I was just wondering, were you in SAC…", "I wonder, have you ever been…"
+    r"i(?:'m| am| was)? (?:just )?wonder(?:ing)?,? (?:are|were|have|had|did|do|would|could|"
+    r"is|was) (?:you|y'all|your)",
+    # what the listener knows or thinks, asked as a statement: "I don't know if you've heard
+    # of it", "I don't know what you think about…", "I sort of wondered what your thoughts…"
+    r"i (?:don't|do not) (?:even )?know (?:if|whether) (?:you|y'all)(?:'ve| have|'re| are)? "
+    r"(?:ever )?(?:heard|seen|been|read|tried|watched|familiar|got to)",
+    r"i (?:don't|do not) (?:even )?know (?:what|how) (?:you|y'all) (?:think|feel) about",
+    r"i (?:don't|do not) (?:even )?know (?:who|what) your (?:favorite|opinion|thoughts|view)",
+    r"i (?:sort of |kind of |just )?wondered (?:if|whether|what|who|how)"
+    r"(?:\W+\w+){0,2}?\W+(?:you|your|y'all)",
     r"do you happen to know",
     r"i'?d like to know",
     r"(?:can|could) you (?:tell|remind) (?:me|us) (?:what|when|how|why|who|where|if|whether)",
@@ -78,6 +89,8 @@ CHATTER = _words(
     r"we(?:'ll| will) figure (?:it|that) out",
     r"i (?:was|am|'m) (?:just )?(?:going to|gonna|about to) (?:say|mention|ask|add)",
     r"(?:i'll|i will) be (?:right )?back",
+    # a parting wish with a tag: "You have a good evening, all right?"
+    r"(?:you )?have a (?:good|nice|great|wonderful) (?:day|evening|night|weekend|one|time)",
     r"(?:let's|let us) (?:get started|start|begin|kick off|move on|go to|jump to|wrap up|"
     r"go around|take a look at the|look at the next|dive in|keep going|continue)",
     r"(?:let's|let us) get back to (?:it|work|business|the agenda|the topic)\b",
@@ -291,7 +304,7 @@ BACKCHANNEL_QUESTION = re.compile(
 # story of a question, not one asked in this conversation.
 REPORTED = re.compile(
     r"\b(?:(?i:i|he|she|they|we|you|it|everybody|everyone|people|somebody|someone)|[A-Z][a-z]+)"
-    r"(?i:(?:(?:'s|'re|'m| is| are| was| were| am)\s+(?:like|going|thinking)|\s+(?:goes|go|went|"
+    r"(?i:(?:(?:'s|'re|'m| is| are| was| were| am),?\s+(?:like|going|thinking)|\s+(?:goes|go|went|"
     r"said|says|say|asked|asks|thought|told (?:him|her|me|them|us))))\s*,\s+\S",
 )
 # "The what?", "He's got what?": asking to hear a word again, not a question to list.
@@ -313,7 +326,9 @@ RHETORICAL = re.compile(
 # "So do I", "neither did we": agreement by ellipsis, not an inverted question.
 ELLIPTIC_AGREEMENT = re.compile(
     r"^\W*(?:(?:and|oh|well|yeah|yes),?\s+)*(?:so|neither|nor)\s+\w+\s+"
-    r"(?:i|we|you|he|she|they|it|mine|ours)\b",
+    r"(?:i|we|you|he|she|they|it|mine|ours)"
+    # nothing more is said: "so do you have a big family" asks
+    r"(?:\W*$|\s*,|\s+(?:too|either|really|though|as well|yeah|uh|um)\b)",
     re.IGNORECASE,
 )
 # A reply that takes something on without saying what ("Will do.", "Sure, I can do that."):

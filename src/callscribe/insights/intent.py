@@ -18,7 +18,7 @@ from callscribe.insights.names import closest
 _SENTENCE_END = re.compile(r"(?<=[.?!])\s+(?=\S)")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _SUBJECTS = wordset(
-    "i you he she it we they there this that these those anyone anybody everyone everybody "
+    "i you he she it we they there y'all this that these those anyone anybody everyone everybody "
     "someone somebody the a an our your my their his her its any all"
 )
 
@@ -99,7 +99,7 @@ class Cues:
         """Question-shaped and not chatter: only these can become questions. Two words are
         too few to list on their own ("Tuesday?", "How old?", and the recogniser's "What
         did?" for "Will do."): without the turn before they say nothing in a summary."""
-        shaped = self.q_mark or self.q_start or self.q_embedded or self.tagged
+        shaped = self.q_mark or self.q_start or self.q_embedded or self.tagged or self.asked
         vetoed = self.chatter or self.backchannel or self.reported or self.short
         return shaped and not vetoed
 
@@ -260,8 +260,7 @@ def extract(span: Any, members: frozenset[str]) -> Cues:
         hedge=hedge,
         past=bool(cues.PAST_REPORT.search(text)),
         negated=bool(cues.NEGATED_TASK.search(text)),
-        # too short to ask anything ("Right?"), except the question to the room "Anything else?"
-        short=len(_WORD.findall(text)) < 3 and not (q_mark and cues.LEADING_ANY.search(text)),
+        short=_short(text, words, q_mark),
         group_question=subject in _ASKING_SUBJECTS or (form == "wh" and q_mark),
         inverted=form == "inverted",
         bare=bool(cues.BARE_ACCEPTANCE.match(text)),
@@ -285,6 +284,22 @@ def extract(span: Any, members: frozenset[str]) -> Cues:
             or (vocative is not None and closest(vocative.group("name"), members) is not None)
         ),
     )
+
+
+def _short(text: str, words: list[str], q_mark: bool) -> bool:
+    """Too short to ask anything a summary can list ("Right?", "Friday?", the recogniser's
+    "What did?" for "Will do."); but a wh-word and what it asks about is a question ("How
+    much?", "Which basketball?", "Whereabouts?"), and so is "Anything else?" to the room."""
+    raw = [w.lower() for w in _WORD.findall(text)]
+    if len(raw) >= 3:
+        return False
+    if not q_mark:
+        return True
+    if cues.LEADING_ANY.search(text) or words == ["whereabouts"]:
+        return False
+    # "What's that?", "What did?" stay short: a contraction or an auxiliary asks nothing
+    asks_about = raw == words and len(raw) == 2 and raw[0] in cues.WH_WORDS
+    return not (asks_about and raw[1] not in cues.AUX_START and "'" not in raw[1])
 
 
 _SUBJECT_START = re.compile(
@@ -330,38 +345,60 @@ def _asks(
     return ""
 
 
-_PRONOUNS = wordset("i you he she it we they there")
+_PRONOUNS = wordset("i you he she it we they there y'all")
 _PERSONAL = wordset(
-    "i you he she it we they there this that anyone anybody everyone everybody "
+    "i you he she it we they there y'all this that anyone anybody everyone everybody "
     "the your our my his her their these those any all"
 )
 # After "how", words that make a question of it with no auxiliary ("how many", "how come").
 _HOW = wordset("many much long often far old big soon come about else")
 # After "what", words that make a question of it with no auxiliary ("what kind of…").
 _WHAT = wordset("about if else kind kinds type types sort sorts time age part year day size")
+_OBJECTS = wordset("me you him her us them y'all")
 _CONTRACTED_AUX = frozenset({"'s", "'re", "'d", "'ll", "'m", "'ve"})
 
 
 def _wh_question(span: Any, head: str) -> bool:
     """Whether a wh-word with no question mark opens a question rather than a clause
     ("when we came back…", "which is similar…", "what we do is…"): it must be followed by an
-    auxiliary ("what do you…", "where's…"), or be "how many/much/come…" or "what about/if";
-    "which" alone, without "?", continues the sentence before."""
-    if head == "which":
-        return False
+    auxiliary ("what do you…", "where's…"), or be "how many/much/come…" or "what about/if",
+    or ask about a thing ("which car did they buy"); "which" with no noun after it, without
+    "?", continues the sentence before."""
     tokens = _tokens(span)
     for i, token in enumerate(tokens[:-1]):
         if token.lower_ != head:
             continue
+        if head == "which":
+            return _asks_about_a_thing(tokens[i + 1 : i + 5])
         after = tokens[i + 1].lower_
         if head == "how" and after in _HOW:
             return True
+        if _asks_about_a_thing(tokens[i + 1 : i + 5]):
+            return True  # "what branch were you in", "where else have you been"
         if head == "what" and after in _WHAT:
             return True
+        beyond = tokens[i + 2].lower_ if i + 2 < len(tokens) else ""
+        if head == "who" and tokens[i + 1].tag_ in {"VBD", "VBZ"} and beyond in {"to", ""}:
+            return True  # "who wants to start this one", "who called"
+        if head == "what" and tokens[i + 1].tag_ == "VBD" and beyond in _OBJECTS:
+            return True  # "what made you decide…" (not "what bothers me is…")
         if head == "what" and after in {"'s", "is"} and i + 2 < len(tokens):
             # "what's even worse is…", "what's funny is…": a clause, not a question
             return tokens[i + 2].pos_ not in {"ADJ", "ADV"}
         return after in cues.AUX_START or after in _CONTRACTED_AUX
+    return False
+
+
+def _asks_about_a_thing(after: list[Any]) -> bool:
+    """After a wh-word, one or two nouns (or "else") and then an auxiliary with a person as
+    its subject: "what movies do you like", "which car did they buy", "where else have you
+    been". A relative clause has no auxiliary before its subject ("what time we left")."""
+    for k, token in enumerate(after[:3]):
+        if token.lower_ in cues.AUX_START or token.lower_ in _CONTRACTED_AUX:
+            following = after[k + 1].lower_ if k + 1 < len(after) else ""
+            return k > 0 and following in _PRONOUNS
+        if token.pos_ not in {"NOUN", "PROPN"} and token.lower_ != "else":
+            return False
     return False
 
 
