@@ -76,6 +76,10 @@ def test_questions_asked_the_way_people_talk(
         "Well, what bothers me,",  # a clause, not a question
         "I don't know how old you are,",  # a statement about oneself
         "which we did",
+        "How are you today?",  # a greeting
+        "how shall I say it,",  # looking for words
+        "What's happening is people are losing,",  # a clause as subject
+        "Is he really.",  # surprise, its mark lost
     ],
 )
 def test_not_questions(engine: InsightEngine, context: ConversationContext, text: str) -> None:

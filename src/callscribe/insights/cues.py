@@ -89,6 +89,12 @@ CHATTER = _words(
     r"we(?:'ll| will) figure (?:it|that) out",
     r"i (?:was|am|'m) (?:just )?(?:going to|gonna|about to) (?:say|mention|ask|add)",
     r"(?:i'll|i will) be (?:right )?back",
+    # greetings: "How are you today?", "How's everyone doing?"
+    r"how (?:are|r) (?:you|y'all|you guys|you all|everyone|everybody|things)(?: doing)?"
+    r"(?: today| this (?:morning|afternoon|evening))?(?=\W*$)",
+    r"how's (?:it going|everyone|everybody|your (?:day|morning|week))\b",
+    # a speaker looking for words: "how shall I say it"
+    r"how (?:shall|should|can|do) i (?:say|put) (?:it|this|that)\b",
     # a parting wish with a tag: "You have a good evening, all right?"
     r"(?:you )?have a (?:good|nice|great|wonderful) (?:day|evening|night|weekend|one|time)",
     r"(?:let's|let us) (?:get started|start|begin|kick off|move on|go to|jump to|wrap up|"
@@ -306,6 +312,12 @@ REPORTED = re.compile(
     r"\b(?:(?i:i|he|she|they|we|you|it|everybody|everyone|people|somebody|someone)|[A-Z][a-z]+)"
     r"(?i:(?:(?:'s|'re|'m| is| are| was| were| am),?\s+(?:like|going|thinking)|\s+(?:goes|go|went|"
     r"said|says|say|asked|asks|thought|told (?:him|her|me|them|us))))\s*,\s+\S",
+)
+# Surprise in question form, said without its mark too: "Is he really.", "Oh, did she really"
+SURPRISE = re.compile(
+    r"^\W*(?:(?:oh|wow|well|so),?\s+)*(?:is|was|are|were|do|does|did|has|have)(?:n't)?\s+"
+    r"(?:he|she|it|that|they|you)\s+really\W*$",
+    re.IGNORECASE,
 )
 # "The what?", "He's got what?": asking to hear a word again, not a question to list.
 ECHO_WHAT = re.compile(r"^\W*(?:[\w'.-]+\s+){1,4}what\W*$", re.IGNORECASE)
