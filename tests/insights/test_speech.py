@@ -100,6 +100,10 @@ def test_not_questions(engine: InsightEngine, context: ConversationContext, text
         "but I think you have to put into perspective what your kids need.",  # anyone's "you"
         "you have to be under control so much when they're out.",
         "I said, We're going to have a ham.",  # reported speech
+        "I'll be darned.",  # an exclamation
+        "Oh, you will?",  # a backchannel
+        "I'll have to remember that.",  # a reaction
+        "I'll watch that occasionally.",  # a habit
     ],
 )
 def test_not_tasks(engine: InsightEngine, context: ConversationContext, text: str) -> None:

@@ -95,6 +95,8 @@ CHATTER = _words(
     r"how's (?:it going|everyone|everybody|your (?:day|morning|week))\b",
     # a speaker looking for words: "how shall I say it"
     r"how (?:shall|should|can|do) i (?:say|put) (?:it|this|that)\b",
+    # exclamations in a promise's form: "I'll be darned."
+    r"i'?ll be (?:darned|damned|dogged|doggone|switched|hanged)",
     # a parting wish with a tag: "You have a good evening, all right?"
     r"(?:you )?have a (?:good|nice|great|wonderful) (?:day|evening|night|weekend|one|time)",
     r"(?:let's|let us) (?:get started|start|begin|kick off|move on|go to|jump to|wrap up|"
@@ -249,6 +251,10 @@ HABITUAL = _words(
     r"all the time",
     r"a lot of times",
     r"nowadays",
+    r"occasionally",
+    r"on occasion",
+    r"from time to time",
+    r"(?:every )?now and (?:then|again)",
     r"these days",
     r"any ?more",
     r"in general",
@@ -258,7 +264,8 @@ HABITUAL = _words(
 # to laugh", "I could never imagine", "we can't wait"): a state of mind, not work to do.
 IDLE_MODAL = _words(
     r"(?:i|we|you)(?:'ll|'d| will| would| can| could| can't| cannot| couldn't| have to| 've got"
-    r" to| got to| gotta| should| must| need to)(?: (?:just|really|even|never|not|honestly|"
+    r" to| got to| gotta| should| must| need to)(?: have to| be able to)?"
+    r"(?: (?:just|really|even|never|not|honestly|"
     r"certainly|definitely|only|also|still|sort of|kind of))* (?:think|imagine|remember|"
     r"understand|believe|guess|wonder|hope|bet|relate|appreciate|picture|recall|feel|enjoy|"
     r"like|love|hate|afford|stand|live with|laugh|admit|agree|wait|say|tell you|see (?:the|why|"

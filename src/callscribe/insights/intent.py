@@ -126,6 +126,7 @@ class Cues:
             or self.settled
             or self.reported
             or self.idle
+            or self.backchannel  # "Oh, you will?" takes nothing on
         )
         return shaped and not vetoed
 
