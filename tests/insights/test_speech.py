@@ -35,6 +35,8 @@ from .test_engine import message
         "what branch were you in",  # a wh-word about a thing, no "?"
         "where else have you been",
         "which car did they buy",
+        "but what practical steps could one take",
+        "are have you been in big cities a long time",  # a restarted auxiliary
         "So, what made you decide to put her in a Montessori school",
         "Uh, who wants to start this one",
         "How much?",  # two words: a wh-word and what it asks about

@@ -330,6 +330,8 @@ def _asks(
         return "wh" if _wh_question(span, head) else ""
     if head not in cues.AUX_START:
         return ""
+    if second in cues.AUX_START and len(words) > 2 and words[2] in _PRONOUNS:
+        head, second = second, words[2]  # a restart: "are, have you been…"
     if q_mark:
         subject = second in _SUBJECTS or second in members or _subject_follows(span, head)
         return "inverted" if subject else ""
@@ -400,14 +402,15 @@ def _clause_then_is(after: list[Any]) -> bool:
 
 
 def _asks_about_a_thing(after: list[Any]) -> bool:
-    """After a wh-word, one or two nouns (or "else") and then an auxiliary with a person as
-    its subject: "what movies do you like", "which car did they buy", "where else have you
-    been". A relative clause has no auxiliary before its subject ("what time we left")."""
+    """After a wh-word, a noun or two (or "else") and then an auxiliary with a person as its
+    subject: "what movies do you like", "which car did they buy", "where else have you been",
+    "what practical steps could one take". A relative clause has no auxiliary before its
+    subject ("what time we left")."""
     for k, token in enumerate(after[:3]):
         if token.lower_ in cues.AUX_START or token.lower_ in _CONTRACTED_AUX:
             following = after[k + 1].lower_ if k + 1 < len(after) else ""
-            return k > 0 and following in _PRONOUNS
-        if token.pos_ not in {"NOUN", "PROPN"} and token.lower_ != "else":
+            return k > 0 and (following in _PRONOUNS or following == "one")
+        if token.pos_ not in {"NOUN", "PROPN", "ADJ"} and token.lower_ != "else":
             return False
     return False
 
