@@ -97,8 +97,9 @@ class Cues:
     @property
     def question_candidate(self) -> bool:
         """Question-shaped and not chatter: only these can become questions. Two words are
-        too few to list on their own ("Tuesday?", "How old?", and the recogniser's "What
-        did?" for "Will do."): without the turn before they say nothing in a summary."""
+        mostly too few to list on their own ("Tuesday?", "Right?", the recogniser's "What
+        did?" for "Will do."): without the turn before they say nothing in a summary (see
+        ``_short`` for the wh-questions that still count, "How much?")."""
         shaped = self.q_mark or self.q_start or self.q_embedded or self.tagged or self.asked
         vetoed = self.chatter or self.backchannel or self.reported or self.short
         return shaped and not vetoed
