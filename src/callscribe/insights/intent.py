@@ -387,19 +387,13 @@ def _wh_question(span: Any, head: str) -> bool:
             return True  # "who wants to start this one", "who called"
         if head == "what" and tokens[i + 1].tag_ == "VBD" and beyond in _OBJECTS:
             return True  # "what made you decide…" (not "what bothers me is…")
-        if head == "what" and after in {"'s", "is"} and _clause_then_is(tokens[i + 2 : i + 6]):
-            return False  # "what's happening is people are losing…": a clause as subject
         if head == "what" and after in {"'s", "is"} and i + 2 < len(tokens):
-            # "what's even worse is…", "what's funny is…": a clause, not a question
-            return tokens[i + 2].pos_ not in {"ADJ", "ADV"}
+            # a clause as subject, not a question: "what's even worse is…", "what's funny
+            # is…", "what's happening is people are losing…"
+            closed = any(t.lower_ in {"is", "was"} for t in tokens[i + 3 : i + 6])
+            return not closed and tokens[i + 2].pos_ not in {"ADJ", "ADV"}
         return after in cues.AUX_START or after in _CONTRACTED_AUX
     return False
-
-
-def _clause_then_is(after: list[Any]) -> bool:
-    """Whether "is"/"was" follows within a few words, closing a wh-clause that is the subject
-    of what follows ("what's happening is…", "what's really funny is…")."""
-    return any(token.lower_ in {"is", "was"} for token in after[1:])
 
 
 def _asks_about_a_thing(after: list[Any]) -> bool:
