@@ -125,12 +125,12 @@ def show(s: Step, pause: float) -> None:
 async def run(
     ladder: list[int], seconds: float, rate: int, keep_going: bool, voices: bool = False
 ) -> None:
-    pause = SegmenterConfig().pause
+    pause = SegmenterConfig().pause_after(True)
     print(
         f"bench.streams: LINEAR16 {rate} Hz, 20 ms chunks, real-time pace, ~{seconds:.0f} s of "
         f"audio per stream per step; pass = final p95 <= {P95_LIMIT} s from end of speech, "
-        f"a final for every utterance, no error events (end-pointing pause {pause:.2f} s is "
-        "included in every latency)"
+        f"a final for every utterance, no error events (the end-pointing pause, {pause:.2f} s "
+        "after a finished sentence, is included in every latency)"
         + ("; no speaker given: the server separates voices" if voices else ""),
         flush=True,
     )

@@ -8,6 +8,7 @@ import time
 from collections.abc import Sequence
 
 import numpy as np
+import pytest
 
 from callscribe.asr import (
     Final,
@@ -21,6 +22,8 @@ from callscribe.asr import (
 )
 from callscribe.audio.files import decode_file
 from callscribe.audio.pcm import Normalizer
+from callscribe.audio.segmenter import SegmenterConfig
+from callscribe.pipeline import sentences
 
 from .conftest import SlowInterims, corpus, requires_corpus, wav_8k_as_16k
 
@@ -179,3 +182,66 @@ async def test_a_final_does_not_wait_for_its_utterances_running_interim(
         finals = [e for e in reader.result() if isinstance(e, Final)]
         assert len(finals) == 1
         assert final_at - ended < 1.0
+
+
+class _Saying:
+    """A stand-in engine whose every recognition is ``text``, at once."""
+
+    name, sample_rate = "saying", 16000
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def transcribe(self, audio: np.ndarray) -> Transcript:
+        return Transcript(self.text, (), 1.0, 0.0, len(audio) / 16000)
+
+    def transcribe_interim(self, audio: np.ndarray) -> Transcript:
+        return self.transcribe(audio)
+
+    def transcribe_batch(
+        self, audios: Sequence[np.ndarray], *, interim: bool = False
+    ) -> list[Transcript]:
+        return [self.transcribe(a) for a in audios]
+
+    def warm_up(self) -> None:
+        pass
+
+
+async def _silence_before_final(text: str, audio: np.ndarray) -> tuple[float, bool]:
+    """Stream seconds after the final's audio ends when the final comes out, its words read
+    by the sentence judge, and whether it was ended before the usual pause; fed at four times real
+    time."""
+    async with RecognitionScheduler(_Saying(text)) as scheduler:
+        live = LiveRecognizer(scheduler, "leg-1", judge=sentences.reads_finished)
+        heard: list[tuple[float, bool]] = []  # (silence heard, ended before the usual pause)
+
+        async def transport() -> None:
+            for i in range(0, len(audio), 320):
+                live.feed(audio[i : i + 320])
+                await asyncio.sleep(0.005)
+            live.end()
+
+        async def consume() -> None:
+            async for event in live.events():
+                if isinstance(event, Final):
+                    heard.append((live.stream_time - event.end, event.spared > 0))
+
+        await asyncio.gather(transport(), consume())
+    assert len(heard) == 1
+    return heard[0]
+
+
+async def test_the_words_of_the_early_final_set_how_soon_it_is_final(
+    subset20: list[corpus.Prompt],
+) -> None:
+    silence = np.zeros(16000 * 2, dtype=np.float32)
+    audio = np.concatenate([silence[:8000], wav_8k_as_16k(subset20[3]), silence])
+    config = SegmenterConfig()
+    pad = config.pad
+    done = await _silence_before_final("Please press the pound key.", audio)
+    unsure = await _silence_before_final("please press the pound key", audio)
+    going_on = await _silence_before_final("Please press the, and the.", audio)
+    assert done[0] == pytest.approx(config.settled_pause - pad, abs=0.1)
+    assert unsure[0] == pytest.approx(config.pause - pad, abs=0.1)
+    assert going_on[0] == pytest.approx(config.open_pause - pad, abs=0.1)
+    assert (done[1], unsure[1], going_on[1]) == (True, False, False)

@@ -98,6 +98,74 @@ def test_speech_after_a_candidate_withdraws_it() -> None:
     np.testing.assert_array_equal(final.audio, utts[0].audio)
 
 
+def _until_candidate(seg: Segmenter, audio: np.ndarray) -> tuple[EndCandidate, int]:
+    """Feed 20 ms chunks until the first end candidate; return it and the samples fed."""
+    for i in range(0, len(audio), 320):
+        for event in seg.feed(audio[i : i + 320]):
+            if isinstance(event, EndCandidate):
+                return event, i + 320
+    raise AssertionError("no end candidate")
+
+
+def _silence_heard_at_end(pause: float | None, *, judged_after: float = 0.0) -> float:
+    """Silence after the candidate's audio when the utterance ends, ``pause`` set for it
+    ``judged_after`` seconds after the candidate came (None: never set); checks that the
+    utterance says how much of the usual pause it spared."""
+    seg = Segmenter()
+    clip = np.concatenate([silence(0.5), speech("agent-pass"), silence(2.0)])
+    candidate, fed = _until_candidate(seg, clip)
+    events: list[object] = []
+    wait = int(judged_after * 16000)
+    for i in range(fed, fed + wait, 320):
+        events += seg.feed(clip[i : min(i + 320, fed + wait)])
+    if pause is not None:
+        events += seg.expect_pause(candidate.end, pause)
+    for i in range(fed + wait, len(clip), 320):
+        if any(isinstance(e, Utterance) for e in events):
+            break
+        events += seg.feed(clip[i : i + 320])
+    utt = next(e for e in events if isinstance(e, Utterance))
+    assert (utt.start, utt.end) == (candidate.start, candidate.end)
+    np.testing.assert_array_equal(utt.audio, candidate.audio)
+    heard = seg.now - utt.end + seg.config.pad
+    assert utt.spared == pytest.approx(max(0.0, seg.config.pause - heard), abs=0.07)
+    return seg.now - utt.end
+
+
+def test_the_words_set_the_pause_that_ends_the_candidate() -> None:
+    usual = _silence_heard_at_end(None)
+    settled = _silence_heard_at_end(0.3)
+    open_ = _silence_heard_at_end(1.0)
+    pad = SegmenterConfig().pad
+    # silence after the kept audio (which holds ``pad`` of it) when the utterance ends
+    assert usual == pytest.approx(0.6 - pad, abs=0.07)
+    assert settled == pytest.approx(0.3 - pad, abs=0.07)
+    assert open_ == pytest.approx(1.0 - pad, abs=0.07)
+
+
+def test_a_short_pause_already_heard_ends_the_utterance_at_once() -> None:
+    late = _silence_heard_at_end(0.3, judged_after=0.25)  # judged at 0.44 s of silence
+    assert late == pytest.approx(0.25, abs=0.05)
+
+
+def test_a_pause_for_a_withdrawn_candidate_is_ignored() -> None:
+    first, second = speech("vm-goodbye"), speech("agent-pass")
+    clip = np.concatenate([silence(0.5), first, silence(0.5), second, silence(1.5)])
+    seg = Segmenter()
+    stale, fed = _until_candidate(seg, clip)
+    events: list[object] = []
+    for i in range(fed, len(clip), 320):
+        events += seg.feed(clip[i : i + 320])
+        if any(isinstance(e, Resumed) for e in events):
+            break
+    assert seg.expect_pause(stale.end, 0.3) == []
+    events += _run(seg, clip[i + 320 :])
+    utts = [e for e in events if isinstance(e, Utterance)]
+    assert len(utts) == 1  # the 0.5 s gap is still shorter than the usual pause
+    assert utts[0].start == stale.start
+    assert utts[0].end > stale.end + 1.0
+
+
 def test_no_candidates_when_early_finals_are_off() -> None:
     clip = np.concatenate([silence(0.5), speech("agent-pass"), silence(1.5)])
     events = _run(Segmenter(SegmenterConfig(early_finals=False)), clip)
@@ -143,3 +211,16 @@ def test_config_is_validated() -> None:
         SegmenterConfig(threshold=0.3, neg_threshold=0.5)
     with pytest.raises(ValidationFailed, match="pause"):
         SegmenterConfig(pause=0)
+    with pytest.raises(ValidationFailed, match="settled_pause and open_pause"):
+        SegmenterConfig(settled_pause=0)
+
+
+def test_a_judged_pause_stays_on_its_side_of_the_usual_one() -> None:
+    usual = SegmenterConfig(settled_pause=0.4, pause=0.6, open_pause=1.0)
+    assert (usual.pause_after(True), usual.pause_after(False)) == (0.4, 1.0)
+    long = SegmenterConfig(settled_pause=0.4, pause=2.0, open_pause=1.0)
+    assert (long.pause_after(True), long.pause_after(False)) == (0.4, 2.0)
+    short = SegmenterConfig(settled_pause=0.4, pause=0.25, open_pause=1.0)
+    assert (short.pause_after(True), short.pause_after(False)) == (0.25, 1.0)
+    defaults = SegmenterConfig()
+    assert defaults.settled_pause < defaults.pause < defaults.open_pause

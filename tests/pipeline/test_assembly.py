@@ -129,3 +129,22 @@ def test_a_held_sentence_goes_as_soon_as_someone_else_is_announced() -> None:
     timeline.start(3.5, BOB)
     assert texts(assembler.turn_taken()) == [("Ann", "I was going to say that")]
     assert not assembler.holding
+
+
+def test_a_settled_sentence_waits_the_rest_of_the_usual_pause_for_its_speaker() -> None:
+    config = AssemblyConfig()
+    assembler = MessageAssembler(SpeakerTimeline(default=ANN), config)
+    first = said("We ship on Friday.", 1.0)
+    # the final came at 10.0; the usual pause would have ended its utterance at 10.1
+    assert assembler.add(first, paused=True, now=10.0, settled_at=10.1) == []
+    assert assembler.deadline == 10.1
+    assembler.speech_started()  # she goes on within the usual pause: one message, as before
+    out = assembler.add(said("Then we tell the customers.", 3.0), paused=True, now=12.0)
+    assert texts(out) == [("Ann", "We ship on Friday. Then we tell the customers.")]
+    # nobody goes on: the message is out once the usual pause would have ended the utterance
+    assert assembler.add(said("Any questions?", 6.0), paused=True, now=20.0, settled_at=20.3) == []
+    assert assembler.expire(20.2) == []
+    assert texts(assembler.expire(20.3)) == [("Ann", "Any questions?")]
+    # an open sentence waits ``hold`` as always, even when its utterance ended early
+    assert assembler.add(said("Ann.", 9.0), paused=True, now=30.0, settled_at=30.0) == []
+    assert assembler.deadline == 30.0 + config.hold

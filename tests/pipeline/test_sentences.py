@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from callscribe.pipeline.sentences import ends_sentence, join, open_ending, tidy
+from callscribe.pipeline.sentences import ends_sentence, join, open_ending, reads_finished, tidy
 
 NAMES = frozenset({"dana", "marcus"})
 
@@ -58,3 +58,27 @@ def test_a_message_starts_with_a_capital_and_does_not_end_on_a_comma() -> None:
     assert tidy("Well, dude,") == "Well, dude."
     assert tidy("So the plan is to") == "So the plan is to"
     assert tidy("iPhone sales are up.") == "iPhone sales are up."
+
+
+@pytest.mark.parametrize(
+    ("text", "finished"),
+    [
+        ("We ship on Friday.", True),
+        ("Can you send it?", True),
+        ("Where are you from?", True),
+        ("Great!", True),
+        ('He said "no."', True),
+        ("We ship on Friday and the.", False),
+        ("So we need the", None),
+        ("I was thinking, um...", False),
+        ("First of all,", False),
+        ("Because of the \u2014", False),
+        ("What about our?", False),
+        ("okay", None),
+        ("  ", None),
+    ],
+)
+def test_an_utterance_reads_finished_only_with_a_mark_that_ends_it(
+    text: str, finished: bool | None
+) -> None:
+    assert reads_finished(text) is finished

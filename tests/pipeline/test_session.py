@@ -73,6 +73,27 @@ async def test_an_interim_goes_out_while_insights_are_still_being_found(world: W
     assert any(isinstance(e, ev.InsightsFound) for e in events)
 
 
+async def test_a_settled_sentence_is_a_message_when_nobody_goes_on(world: World) -> None:
+    session = LiveSession(world.deps, world.conversation, "conn-4", speaker=ANN)
+    events: list[ev.LiveEvent] = []
+    async with asyncio.TaskGroup() as tg:
+        tg.create_task(collect(world.bus, "conn-4", events))
+        tg.create_task(session.run())
+        await session.wait_ready()
+        world.source.hearing = True  # a voice, not yet long enough to be speech
+        world.source.hear(said("We ship on Friday.", 0.5), spared=0.2)
+        await until(lambda: any(isinstance(e, ev.FinalText) for e in events))
+        await asyncio.sleep(0.6)  # past the rest of the usual pause: still held, she may go on
+        assert not any(isinstance(e, ev.MessagesStored) for e in events)
+        world.source.hearing = False  # it was not speech
+        released = asyncio.get_running_loop().time()
+        await until(lambda: any(isinstance(e, ev.MessagesStored) for e in events))
+        assert asyncio.get_running_loop().time() - released < 0.5
+        session.end()
+    stored = next(e for e in events if isinstance(e, ev.MessagesStored))
+    assert [m.text for m in stored.messages] == ["We ship on Friday."]
+
+
 async def test_cancelled_at_shutdown_it_keeps_what_was_heard(world: World) -> None:
     session = LiveSession(world.deps, world.conversation, "conn-3", speaker=ANN)
     run = asyncio.create_task(session.run())

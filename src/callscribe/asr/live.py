@@ -11,9 +11,10 @@ and every final is delivered. All times are stream seconds (plus ``offset``).
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
 from callscribe.asr.scheduler import RecognitionScheduler, Result
@@ -52,7 +53,8 @@ class Final:
     """A finished utterance: words and times in stream time.
 
     ``latency`` is the wall-clock seconds from the end of the utterance being detected to the
-    text being ready; ``forced`` is True when the utterance was cut at the length cap.
+    text being ready; ``forced`` is True when the utterance was cut at the length cap;
+    ``spared`` is the part of the usual end-of-turn pause its finished sentence spared.
     """
 
     transcript: Transcript
@@ -60,6 +62,7 @@ class Final:
     end: float
     latency: float
     forced: bool = False
+    spared: float = 0.0
 
 
 LiveEvent = SpeechStarted | Interim | Final
@@ -76,6 +79,7 @@ class _Pending:
     submitted: float = 0.0
     done_at: float = 0.0
     forced: bool = False
+    spared: float = 0.0
     superseded: bool = False
     """An interim whose utterance has a final queued: not worth waiting for."""
 
@@ -99,6 +103,11 @@ class LiveRecognizer:
     When the segmenter offers an :class:`EndCandidate`, its audio is queued as an early final;
     if the utterance then ends there (same audio), that recognition becomes its final, so the
     final's text is often ready by the time the end-pointing pause has run out.
+
+    ``judge`` reads that early final's text: True when it ends a sentence, False when it plainly
+    goes on, None when it cannot tell. The segmenter then waits its ``settled_pause``,
+    ``open_pause`` or usual pause, so a finished sentence is final sooner and a trailing "and
+    the" is not cut off. Without a judge every utterance waits the usual pause.
     """
 
     def __init__(
@@ -108,10 +117,12 @@ class LiveRecognizer:
         *,
         config: SegmenterConfig | None = None,
         offset: float = 0.0,
+        judge: Callable[[str], bool | None] | None = None,
     ) -> None:
         self.scheduler = scheduler
         self.source_id = source_id
         self.offset = offset
+        self._judge = judge
         self._segmenter = Segmenter(config)
         self._pending: deque[_Pending] = deque()
         self._early: _Early | None = None
@@ -146,6 +157,11 @@ class LiveRecognizer:
     def speaking(self) -> bool:
         """Someone is speaking right now (an utterance is open)."""
         return self._segmenter.speaking
+
+    @property
+    def hearing(self) -> bool:
+        """Voice is heard right now, confirmed as speech or not yet."""
+        return self._segmenter.hearing
 
     @property
     def stream_time(self) -> float:
@@ -186,6 +202,8 @@ class LiveRecognizer:
                 self._withdraw_early()
                 future = self.scheduler.submit_early(self.source_id, ev.audio)
                 self._early = _Early(ev.start, ev.end, len(ev.audio), future)
+                if self._judge is not None:
+                    future.add_done_callback(functools.partial(self._judged, self._early))
                 continue
             if isinstance(ev, Resumed):
                 self._withdraw_early()
@@ -198,7 +216,7 @@ class LiveRecognizer:
             if isinstance(ev, InterimAudio):
                 item.future = self.scheduler.submit_interim(self.source_id, ev.audio)
             else:
-                item.kind, item.forced = "final", ev.forced
+                item.kind, item.forced, item.spared = "final", ev.forced, ev.spared
                 item.future = self._final_future(ev)
                 for earlier in self._pending:
                     earlier.superseded = earlier.kind == "interim"
@@ -207,6 +225,17 @@ class LiveRecognizer:
             self._pending.append(item)
         if events:
             self._changed.set()
+
+    def _judged(self, early: _Early, future: Result) -> None:
+        """The early final's words are known: they set how long its pause must be."""
+        if self._ended or self._early is not early or not _may_succeed(future):
+            return
+        result = future.result()
+        finished = self._judge(result.text) if self._judge and result is not None else None
+        if finished is None:
+            return
+        pause = self._segmenter.config.pause_after(finished)
+        self._handle(self._segmenter.expect_pause(early.end, pause))
 
     def _wake(self, _future: Result) -> None:
         self._changed.set()
@@ -243,7 +272,9 @@ class LiveRecognizer:
         if item.kind == "interim":
             return Interim(result.text, item.start, item.end) if result.text else None
         latency = max(0.0, item.done_at - item.submitted)
-        return Final(result.shifted(item.start), item.start, item.end, latency, item.forced)
+        return Final(
+            result.shifted(item.start), item.start, item.end, latency, item.forced, item.spared
+        )
 
 
 def _discard(future: Result) -> None:

@@ -13,6 +13,10 @@ Rules (per 32 ms VAD window, probability ``p``):
   the utterance would end with is known, so :class:`EndCandidate` offers it for recognition
   while the pause is still being timed; :class:`Resumed` withdraws it if speech comes back.
   The :class:`Utterance` that follows holds exactly the candidate's audio when it ends there.
+* :meth:`Segmenter.expect_pause`: the candidate's recognised words say how long its pause must
+  be — ``settled_pause`` when they end a sentence, ``open_pause`` when they plainly do not
+  ("and the…"). Silence cannot tell a finished speaker from one looking for a word; the words
+  often can, and most of the time from the end of speech to a final is this pause.
 * an utterance reaching ``max_utterance`` seconds is split at the quietest window (lowest ``p``,
   then lowest energy) in its last ``split_search`` seconds; speech goes on in a new utterance.
 * :meth:`Segmenter.cut_near` (someone else took the floor at about ``at``, as a speaker event
@@ -58,6 +62,8 @@ class SegmenterConfig:
     early_finals: bool = True
     turn_pause: float = 0.15
     turn_reach: float = 0.6
+    settled_pause: float = 0.4
+    open_pause: float = 1.0
 
     def __post_init__(self) -> None:
         if not 0.0 < self.neg_threshold <= self.threshold < 1.0:
@@ -69,6 +75,15 @@ class SegmenterConfig:
             raise ValidationFailed("segmenter split_search must be in (0, max_utterance)")
         if self.pad < 0:
             raise ValidationFailed("segmenter pad must not be negative")
+        if self.settled_pause <= 0 or self.open_pause <= 0:
+            raise ValidationFailed("segmenter settled_pause and open_pause must be positive")
+
+    def pause_after(self, finished: bool) -> float:
+        """The pause that ends an utterance whose words end a sentence (True) or plainly go
+        on (False); never longer, or shorter, than ``pause`` itself."""
+        if finished:
+            return min(self.settled_pause, self.pause)
+        return max(self.open_pause, self.pause)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,12 +120,15 @@ class Resumed:
 
 @dataclass(frozen=True, slots=True)
 class Utterance:
-    """A finished utterance. ``forced`` is True when it was split at the length cap."""
+    """A finished utterance. ``forced`` is True when it was split at the length cap;
+    ``spared`` is how much of the usual pause was not waited for because its words end a
+    sentence (the speaker may still go on within it)."""
 
     audio: Samples
     start: float
     end: float
     forced: bool = False
+    spared: float = 0.0
 
 
 SegmentEvent = SpeechStarted | InterimAudio | EndCandidate | Resumed | Utterance
@@ -148,6 +166,8 @@ class Segmenter:
         self._last_speech_win = -1
         self._next_interim = 0.0
         self._candidate_out = False
+        self._candidate_end = -1  # window the candidate's audio ends before
+        self._pause = self.config.pause  # silence that ends the open utterance
         self._turn: tuple[int, int] | None = None  # a cut wanted at a pause in [from, until)
         self.last_speech: float | None = None
         """Stream time of the last confirmed speech window (None until someone speaks)."""
@@ -163,6 +183,12 @@ class Segmenter:
     def speaking(self) -> bool:
         """True while an utterance is open (confirmed speech, end not yet found)."""
         return self._state is _State.SPEAKING
+
+    @property
+    def hearing(self) -> bool:
+        """True while voice is heard and not over: an open utterance, or speech begun that is
+        still too short (``min_speech``) to be one."""
+        return self._state is not _State.IDLE
 
     def silence_for(self) -> float:
         """Seconds since the last confirmed speech (since the stream began if none yet)."""
@@ -196,6 +222,17 @@ class Segmenter:
             return [self._cut(heard - self._start_win)]
         if centre + reach > self._windows:
             self._turn = (lo, centre + reach)
+        return []
+
+    def expect_pause(self, end: float, pause: float) -> list[SegmentEvent]:
+        """The candidate ending at ``end`` (an :class:`EndCandidate`'s) ends after ``pause`` of
+        silence instead of the configured one: at once if that much has been heard. Ignored when
+        speech has come back since that candidate (it is no longer the end in view)."""
+        if not self._candidate_out or round(end / _WIN_S) != self._candidate_end:
+            return []
+        self._pause = pause
+        if self._silence_run * _WIN_S >= pause:
+            return [self._finish(self._windows, spared=self._unwaited())]
         return []
 
     def flush(self) -> list[SegmentEvent]:
@@ -249,8 +286,12 @@ class Segmenter:
             self.last_speech = (index + 1) * _WIN_S
             if self._candidate_out:
                 self._candidate_out = False
+                self._pause = cfg.pause
                 events.append(Resumed(self.now))
-        if self._silence_run * _WIN_S >= cfg.pause or self._turn_taken(index):
+        if self._silence_run * _WIN_S >= self._pause:
+            events.append(self._finish(index + 1, spared=self._unwaited()))
+            return
+        if self._turn_taken(index):
             events.append(self._finish(index + 1))
             return
         if len(self._audio) * _WIN_S >= cfg.max_utterance:
@@ -259,6 +300,7 @@ class Segmenter:
         elif cfg.early_finals and index - self._last_speech_win == max(1, self._pad_wins):
             self._candidate_out = True
             stop = self._stop(index + 1)
+            self._candidate_end = self._start_win + stop
             events.append(
                 EndCandidate(
                     np.concatenate(self._audio[:stop]),
@@ -329,10 +371,15 @@ class Segmenter:
         self._start_win += cut
         self._next_interim = self._start_win * _WIN_S + self.config.interim_interval
         self._candidate_out = False
+        self._pause = self.config.pause
         self._turn = None
         return utt
 
-    def _finish(self, end_win: int) -> Utterance:
+    def _unwaited(self) -> float:
+        """The part of the usual pause not yet heard (0 once it has been)."""
+        return max(0.0, self.config.pause - self._silence_run * _WIN_S)
+
+    def _finish(self, end_win: int, *, spared: float = 0.0) -> Utterance:
         """Close the utterance: trim trailing silence to ``pad``; the rest becomes pre-roll."""
         pad_wins = self._pad_wins
         stop = self._stop(end_win)
@@ -340,11 +387,13 @@ class Segmenter:
             np.concatenate(self._audio[:stop]),
             self._start_win * _WIN_S,
             (self._start_win + stop) * _WIN_S,
+            spared=spared,
         )
         self._preroll = self._audio[stop:][-pad_wins:] if pad_wins else []
         self._audio, self._probs = [], []
         self._state = _State.IDLE
         self._candidate_out = False
+        self._pause = self.config.pause
         self._turn = None
         return utt
 

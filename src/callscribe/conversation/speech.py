@@ -14,6 +14,7 @@ from callscribe.asr.languages import ENGLISH, whisper_language
 from callscribe.asr.types import Recognizer
 from callscribe.errors import EngineUnavailable, ValidationFailed
 from callscribe.log import get_logger
+from callscribe.pipeline import sentences
 
 log = get_logger(__name__)
 
@@ -99,8 +100,10 @@ class SpeechEngine:
         return self._schedulers.get(ENGLISH)
 
     async def open_source(self, source_id: str, language: str | None = ENGLISH) -> LiveRecognizer:
-        """Segmentation and recognition for one live source, on the language's scheduler."""
-        return LiveRecognizer(await self.scheduler(language), source_id)
+        """Segmentation and recognition for one live source, on the language's scheduler; in
+        English its end-pointing also reads the words (a finished sentence ends sooner)."""
+        judge = sentences.reads_finished if language == ENGLISH else None
+        return LiveRecognizer(await self.scheduler(language), source_id, judge=judge)
 
     async def close(self) -> None:
         for scheduler in self._schedulers.values():

@@ -8,6 +8,9 @@ Rules, in stream order:
   in the middle of a sentence does not, when the same speaker goes on — the message is held
   until they do, someone else speaks, or ``hold`` seconds pass with nobody speaking;
 * an utterance cut at the length cap (no pause) never ends a message by itself;
+* an utterance ended early because its words end a sentence ends the message only when the
+  rest of the usual pause has passed (``settled_at``) with nobody speaking: its final text is
+  out sooner, and the message is cut where the usual pause would have cut it;
 * a message longer than ``max_seconds`` is cut at sentence ends;
 * the end of the stream ends everything held.
 
@@ -69,6 +72,7 @@ class MessageAssembler:
         self.config = config or AssemblyConfig()
         self._pieces: list[_Piece] = []
         self._paused = True  # the last utterance ended with a pause
+        self._settled_at: float | None = None  # ...shortened by its words: out from then
         self._held_at: float | None = None
         self._speaking = False
 
@@ -81,19 +85,31 @@ class MessageAssembler:
         """When :meth:`expire` will let held speech go (None: nothing to wait for)."""
         if not self._pieces or self._speaking or self._held_at is None:
             return None
+        if self._settled_at is not None:
+            return self._settled_at
         return self._held_at + self.config.hold
 
     def speech_started(self) -> None:
         """Someone started speaking: held speech waits for what they say."""
         self._speaking = True
 
-    def add(self, transcript: Transcript, *, paused: bool, now: float) -> list[Assembled]:
-        """An utterance's final text (stream times); ``paused``: it ended with a pause."""
+    def add(
+        self,
+        transcript: Transcript,
+        *,
+        paused: bool,
+        now: float,
+        settled_at: float | None = None,
+    ) -> list[Assembled]:
+        """An utterance's final text (stream times); ``paused``: it ended with a pause;
+        ``settled_at``: when the usual pause would have ended it, if its words ended it sooner
+        (the clock of ``now``)."""
         self._speaking = False
         self._held_at = now
         if not transcript.empty:
             self._pieces.append(_piece(transcript))
             self._paused = paused
+            self._settled_at = settled_at if paused else None
         return self._settle(final=False)
 
     def turn_taken(self) -> list[Assembled]:
@@ -125,7 +141,13 @@ class MessageAssembler:
         for turn in turns[:-1]:
             out += self._messages(turn, whole=True)
         last = turns[-1]
-        if final or self._taken_over(words, last) or (self._paused and not self._open(last)):
+        if final or self._taken_over(words, last):
+            closed = True
+        elif self._open(last):
+            closed, self._settled_at = False, None  # an open sentence waits ``hold`` as always
+        else:
+            closed = self._paused and self._settled_at is None
+        if closed:
             out += self._messages(last, whole=True)
             self._drop(len(words))
         else:

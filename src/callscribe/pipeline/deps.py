@@ -31,6 +31,9 @@ class SpeechSource(Protocol):
     @property
     def speaking(self) -> bool: ...
 
+    @property
+    def hearing(self) -> bool: ...
+
     def silence_for(self) -> float: ...
 
 

@@ -74,6 +74,25 @@ def open_ending(text: str, names: frozenset[str] = frozenset()) -> bool:
     return len(last_sentence) == 1 and last_sentence[0].lower() in names
 
 
+def reads_finished(text: str) -> bool | None:
+    """Whether one utterance's recognised text ends a sentence, for end-pointing: True ("We
+    ship on Friday."), False when it plainly goes on (a trailing comma, dash or "…", a last word
+    nothing ends on: "and the."), None when it cannot tell (no mark at all).
+
+    A wrong True cuts a sentence at a short pause; a wrong False only makes its final wait
+    longer, so False is given freely and True only with a mark that ends a sentence.
+    """
+    core = text.strip().rstrip(_CLOSERS)
+    if not core:
+        return None
+    if core.endswith((*_ELLIPSIS, ",", ";", ":", "-", "\u2013", "\u2014")):
+        return False
+    if core[-1] not in ".?!":
+        return None
+    words = _WORD.findall(core)
+    return not (words and words[-1].lower() in DANGLING)
+
+
 def join(held: str, more: str, names: frozenset[str] = frozenset()) -> str:
     """``held`` continued by ``more`` (same speaker, same message), with the seam mended.
 
@@ -114,4 +133,4 @@ def _lower_first(text: str) -> str:
     return text
 
 
-__all__ = ["DANGLING", "ends_sentence", "join", "open_ending", "tidy"]
+__all__ = ["DANGLING", "ends_sentence", "join", "open_ending", "reads_finished", "tidy"]

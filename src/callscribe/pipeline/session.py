@@ -59,6 +59,9 @@ class _Turn:
 
 
 _TURN = _Turn()
+_LISTEN = 0.05
+"""How often held speech due to go out is looked at again while a voice is heard that is not
+yet speech (under ``min_speech``): the speaker may be going on."""
 
 
 class LiveSession:
@@ -301,6 +304,9 @@ class LiveSession:
         assembler = self._assembler
         while True:
             deadline = assembler.deadline
+            if deadline is not None and self._hearing():
+                # a voice the segmenter has not yet confirmed as speech: wait to hear what it is
+                deadline = max(deadline, time.monotonic() + _LISTEN)
             try:
                 if deadline is None:
                     event = await self._heard.get()
@@ -308,7 +314,8 @@ class LiveSession:
                     timeout = max(0.0, deadline - time.monotonic())
                     event = await asyncio.wait_for(self._heard.get(), timeout)
             except TimeoutError:
-                self._pass_on(assembler.expire(time.monotonic()))
+                if not self._hearing():
+                    self._pass_on(assembler.expire(time.monotonic()))
                 continue
             if event is None:
                 self._pass_on(assembler.flush())
@@ -319,8 +326,20 @@ class LiveSession:
             elif isinstance(event, _Turn):
                 self._pass_on(assembler.turn_taken())
             else:
-                paused = not event.forced
-                self._pass_on(assembler.add(event.transcript, paused=paused, now=time.monotonic()))
+                now = time.monotonic()
+                # when the usual pause would have ended it: ``latency`` ago it was ended
+                settled_at = now - event.latency + event.spared if event.spared else None
+                self._pass_on(
+                    assembler.add(
+                        event.transcript,
+                        paused=not event.forced,
+                        now=now,
+                        settled_at=settled_at,
+                    )
+                )
+
+    def _hearing(self) -> bool:
+        return self._source is not None and self._source.hearing
 
     def _pass_on(self, messages: list[Assembled]) -> None:
         if messages:

@@ -21,6 +21,7 @@ class ScriptedSource:
         self.samples = 0
         self.cuts: list[float] = []
         self.speaking = False
+        self.hearing = False
         self._events: asyncio.Queue[LiveEvent | None] = asyncio.Queue()
         self._ended = False
 
@@ -44,10 +45,11 @@ class ScriptedSource:
     def interim(self, text: str, start: float, end: float) -> None:
         self._events.put_nowait(Interim(text, start, end))
 
-    def hear(self, transcript: Transcript, *, forced: bool = False) -> None:
-        """A final for ``transcript`` (stream times), ended by a pause unless ``forced``."""
+    def hear(self, transcript: Transcript, *, forced: bool = False, spared: float = 0.0) -> None:
+        """A final for ``transcript`` (stream times), ended by a pause unless ``forced``,
+        ``spared`` seconds before the usual pause ended; recognised in 0.1 s."""
         self._events.put_nowait(
-            Final(transcript, transcript.start, transcript.end, 0.1, forced=forced)
+            Final(transcript, transcript.start, transcript.end, 0.1, forced, spared)
         )
 
     async def events(self) -> AsyncIterator[LiveEvent]:
