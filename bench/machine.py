@@ -42,6 +42,12 @@ def ending() -> str:
     return f"{load()} at the end"
 
 
+def process_cpu_seconds(pid: int) -> float:
+    """User+system CPU another process has used so far (Linux ``/proc``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+
 def _cpuinfo() -> list[str]:
     try:
         return Path("/proc/cpuinfo").read_text().splitlines()
@@ -49,4 +55,4 @@ def _cpuinfo() -> list[str]:
         return []
 
 
-__all__ = ["cpu", "cpu_flags", "cpu_model", "describe", "ending", "load"]
+__all__ = ["cpu", "cpu_flags", "cpu_model", "describe", "ending", "load", "process_cpu_seconds"]

@@ -3,13 +3,13 @@ warmed up by streaming one utterance so model loading is not counted."""
 
 from __future__ import annotations
 
-import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench import machine
 from bench.latency import client, script
 from callscribe.testing.server import ServerProcess, token_for
 
@@ -28,11 +28,7 @@ class Target:
     def cpu_seconds(self) -> float:
         """User+system CPU the server process has used so far (Linux ``/proc``)."""
         proc = self.server._proc
-        if proc is None:
-            return float("nan")
-        fields = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        ticks = int(fields[11]) + int(fields[12])  # utime, stime
-        return ticks / os.sysconf("SC_CLK_TCK")
+        return float("nan") if proc is None else machine.process_cpu_seconds(proc.pid)
 
 
 @contextmanager

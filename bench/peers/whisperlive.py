@@ -32,6 +32,7 @@ import numpy as np
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
+from bench import machine
 from bench.latency.client import CHUNK_S, Arrival, StreamLog
 from bench.latency.script import Script
 from callscribe.ports import free_port
@@ -78,9 +79,8 @@ class Peer:
     proc: subprocess.Popen[bytes]
 
     def cpu_seconds(self) -> float:
-        """User+system CPU of the server process (Linux ``/proc``)."""
-        stat = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")
+        """User+system CPU of the server process so far."""
+        return machine.process_cpu_seconds(self.proc.pid)
 
 
 @contextmanager
