@@ -33,7 +33,7 @@ from numpy.typing import NDArray
 
 from bench import machine
 from bench.asr import corpus, spanish
-from callscribe.asr import Final, LiveRecognizer, RecognitionScheduler, create_recognizer
+from callscribe.asr import Final, Interim, LiveRecognizer, RecognitionScheduler, create_recognizer
 from callscribe.audio.files import decode_file
 from callscribe.audio.pcm import Normalizer
 from callscribe.audio.segmenter import SegmenterConfig
@@ -164,7 +164,7 @@ async def concurrency(
                 async for event in live.events():
                     if isinstance(event, Final):
                         latencies.append(event.latency)
-                    else:
+                    elif isinstance(event, Interim):
                         interims += 1
 
             await asyncio.gather(feed(), read())
