@@ -187,12 +187,13 @@ def report(m: Meeting, mode: str, run: Run, verbose: bool) -> dict[str, float]:
     by_voice = mode == "none"  # voices are "Speaker N": score them under the best mapping
     s = score.insights(run.insights, m.labels(), day, dict(t.mapping) if by_voice else None)
     last = score.last_turn_of(t, said)
-    latencies = [
-        run.arrivals[msg.id] - (run.meeting_at + turns[last[msg.id]].end)
+    late = {
+        msg.id: run.arrivals[msg.id] - (run.meeting_at + turns[last[msg.id]].end)
         for msg in said
         if msg.id in run.arrivals and msg.id in last and turns[last[msg.id]].speaker
         and run.meeting_at is not None
-    ]  # fmt: skip
+    }  # fmt: skip
+    latencies = list(late.values())
     p50, p95 = score.percentile(latencies, 0.5), score.percentile(latencies, 0.95)
     q, a, f = (s.by_type[k] for k in ("question", "action_item", "follow_up"))
     print(f"\n{m.name} / {mode}")
@@ -220,7 +221,8 @@ def report(m: Meeting, mode: str, run: Run, verbose: bool) -> dict[str, float]:
     if verbose:
         print(f"    mapping: {dict(t.mapping)}")
         for x in said:
-            print(f"    [{x.speaker or '?'}] {x.text}")
+            after = f"{late[x.id]:+.1f} s" if x.id in late else "-"
+            print(f"    [{x.speaker or '?'}] ({after}) {x.text}")
         for found, label in s.matches:
             print(f"    task {found.kind} -> {found.assignee} {found.due} | {found.text}")
             print(f"      label {label.kind} -> {label.assignee} {label.due}")
