@@ -10,6 +10,7 @@ import pytest
 from callscribe.audio.segmenter import (
     EndCandidate,
     InterimAudio,
+    Pause,
     Resumed,
     Segmenter,
     SegmenterConfig,
@@ -224,3 +225,24 @@ def test_a_judged_pause_stays_on_its_side_of_the_usual_one() -> None:
     assert (short.pause_after(True), short.pause_after(False)) == (0.25, 1.0)
     defaults = SegmenterConfig()
     assert defaults.settled_pause < defaults.pause < defaults.open_pause
+
+
+def test_a_pause_in_an_utterance_is_reported_when_speech_resumes() -> None:
+    """A quiet run of ``turn_pause`` or more inside an utterance is where another speaker
+    could have taken over: it is reported (once speech resumes) with the utterance's start;
+    a gap under ``turn_pause`` is not."""
+    first, second = speech("vm-goodbye"), speech("agent-pass")
+    for gap, reported in ((0.4, True), (0.06, False)):
+        clip = np.concatenate([silence(0.5), first, silence(gap), second, silence(1.5)])
+        events = _run(Segmenter(), clip)
+        (utt,) = [e for e in events if isinstance(e, Utterance)]
+        pauses = [e for e in events if isinstance(e, Pause)]
+        between = [p for p in pauses if p.start < 0.5 + len(first) / 16000 + gap < p.end + 0.1]
+        assert bool(between) is reported
+        for p in pauses:
+            assert p.utterance == utt.start
+            assert utt.start < p.start < p.end < utt.end
+            assert p.end - p.start >= SegmenterConfig().turn_pause - 0.04
+        if reported:
+            (p,) = between
+            assert p.end - p.start == pytest.approx(gap, abs=0.15)

@@ -18,7 +18,7 @@ from callscribe.speakers.encoder import VoiceEncoder, shared_encoder
 from callscribe.speakers.separator import SeparationConfig
 from callscribe.testing.voices import RATE, Line, by, transcript_of
 
-from .conftest import World, at, collect
+from .conftest import World, at, collect, until
 
 MARCUS, PRIYA = Speaker("Marcus"), Speaker("Priya")
 Script = list[tuple[Line | float, Speaker | None]]
@@ -143,3 +143,88 @@ async def test_voices_split_live_are_one_speaker_again_at_the_end(
     analytics = await world.storage.insights.document(conversation.id, ANALYTICS, Analytics)
     assert analytics is not None
     assert sorted(m.member.name for m in analytics.members) == ["Speaker 1", "Speaker 2"]
+
+
+async def _separating(world: World, session: LiveSession, first: Line) -> float:
+    """Feed ``first`` and its final (the voices are separated from then on); its end."""
+    session.feed(np.zeros(RATE // 10, dtype=np.float32))  # the clock starts
+    t = 0.1
+    session.feed(first.audio)
+    world.source.hear(transcript_of(first, t))
+    assert session.voices is not None
+    await until(lambda: session.voices is not None and session.voices._separator is not None)
+    return t + len(first.audio) / RATE
+
+
+def _gap(seconds: float) -> np.ndarray:
+    return np.zeros(int(seconds * RATE), dtype=np.float32)
+
+
+@pytest.mark.parametrize(
+    ("second", "cut", "first"),
+    [("Priya", True, False), ("Marcus", False, False), ("Priya", True, True)],
+)
+async def test_without_events_an_utterance_is_ended_where_another_voice_takes_over(
+    world: World, second: str, cut: bool, first: bool
+) -> None:
+    """Two speakers' quick exchange is one utterance to the end-pointer (their pause is under
+    its 0.6 s): without speaker events, the voices either side of the pause in it are compared
+    one second into what follows, and only another voice there ends the utterance at it —
+    also in the call's first utterance, before any final has been heard."""
+    m1, m2 = by("Marcus", longer_than=2.5)[:2]
+    after = by(second, longer_than=2.5)[-1]
+    deps = dataclasses.replace(world.deps, voices=load)
+    session = LiveSession(deps, world.conversation, "conn-v")
+    async with asyncio.TaskGroup() as tg:
+        tg.create_task(session.run())
+        await session.wait_ready()
+        if first:
+            session.feed(_gap(0.1))
+            t = 0.1
+        else:
+            t = await _separating(world, session, m1) + 1.0
+            session.feed(_gap(1.0))
+        session.feed(m2.audio)  # the utterance begins...
+        pause = (t + len(m2.audio) / RATE, t + len(m2.audio) / RATE + 0.3)
+        session.feed(_gap(0.3))
+        world.source.paused(*pause, utterance=t)  # ...speech pauses for 0.3 s, and goes on
+        session.feed(after.audio[: int(1.2 * RATE)])
+        await until(lambda: session.voices is not None and session.voices.compared == 1)
+        await asyncio.sleep(0)
+        session.end()
+    assert world.source.cuts == ([pytest.approx(sum(pause) / 2)] if cut else [])
+
+
+async def test_without_events_speech_held_for_its_speaker_goes_when_another_voice_speaks(
+    world: World,
+) -> None:
+    """A finished sentence ended early waits for the usual pause, and for whoever started
+    speaking within it; when that is another voice, it goes out a second into their speech,
+    not when their utterance is recognised."""
+    m1, m2 = by("Marcus", longer_than=2.5)[:2]
+    p1 = by("Priya", longer_than=2.5)[0]
+    deps = dataclasses.replace(world.deps, voices=load)
+    session = LiveSession(deps, world.conversation, "conn-v")
+    events: list[ev.LiveEvent] = []
+    async with asyncio.TaskGroup() as tg:
+        tg.create_task(collect(world.bus, "conn-v", events))
+        tg.create_task(session.run())
+        await session.wait_ready()
+        t = await _separating(world, session, m1) + 1.0
+        session.feed(_gap(1.0))
+        session.feed(m2.audio)
+        world.source.hear(transcript_of(m2, t), spared=0.2)  # held for 0.1 s more...
+        t += len(m2.audio) / RATE + 0.3
+        session.feed(_gap(0.3))
+        world.source.started(t)  # ...and someone speaks within it: held until they are done
+        session.feed(p1.audio[: int(1.3 * RATE)])
+
+        def stored() -> list[str]:
+            return [m.text for e in events if isinstance(e, ev.MessagesStored) for m in e.messages]
+
+        await until(lambda: m2.text in stored())
+        assert p1.text not in stored()
+        session.feed(p1.audio[int(1.3 * RATE) :])
+        world.source.hear(transcript_of(p1, t))
+        session.end()
+    assert stored()[-2:] == [m2.text, p1.text]

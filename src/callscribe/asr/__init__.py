@@ -7,7 +7,7 @@
         live = LiveRecognizer(scheduler, "call-1")
         live.feed(samples)              # 16 kHz mono float32 (audio.pcm.Normalizer), any chunk size
         async for event in live.events():
-            ...                          # SpeechStarted | Interim | Final
+            ...                          # SpeechStarted | Pause | Interim | Final
 """
 
 from callscribe.asr.engines import (
@@ -16,7 +16,7 @@ from callscribe.asr.engines import (
     create_recognizer,
     engine_names,
 )
-from callscribe.asr.live import Final, Interim, LiveEvent, LiveRecognizer, SpeechStarted
+from callscribe.asr.live import Final, Interim, LiveEvent, LiveRecognizer, Pause, SpeechStarted
 from callscribe.asr.offline import Progress, transcribe_file
 from callscribe.asr.scheduler import RecognitionScheduler, SchedulerStats
 from callscribe.asr.types import Audio, Recognizer, Transcript, Word
@@ -28,6 +28,7 @@ __all__ = [
     "Interim",
     "LiveEvent",
     "LiveRecognizer",
+    "Pause",
     "Progress",
     "RecognitionScheduler",
     "Recognizer",

@@ -4,8 +4,8 @@ The transport normalises its audio once (:class:`~callscribe.audio.pcm.Normalize
 stream decoder); ``feed()`` is synchronous and cheap (VAD: well under 1 % of real time), so
 transports call it straight from the event loop; recognition is queued on the shared
 :class:`~callscribe.asr.scheduler.RecognitionScheduler`. ``events()`` yields, in stream order,
-:class:`SpeechStarted`, :class:`Interim` and :class:`Final` until :meth:`end` has been called
-and every final is delivered. All times are stream seconds (plus ``offset``).
+:class:`SpeechStarted`, :class:`Pause`, :class:`Interim` and :class:`Final` until :meth:`end`
+has been called and every final is delivered. All times are stream seconds (plus ``offset``).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from callscribe.audio.segmenter import (
     SegmentEvent,
     Utterance,
 )
+from callscribe.audio.segmenter import Pause as _Pause
 from callscribe.audio.segmenter import SpeechStarted as _Started
 
 
@@ -37,6 +38,16 @@ class SpeechStarted:
     """Voice activity began at ``start``."""
 
     start: float
+
+
+@dataclass(frozen=True, slots=True)
+class Pause:
+    """Speech in the utterance in progress (begun at ``utterance``) paused from ``start`` to
+    ``end``: long enough for another speaker to have taken over there."""
+
+    start: float
+    end: float
+    utterance: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,16 +76,17 @@ class Final:
     spared: float = 0.0
 
 
-LiveEvent = SpeechStarted | Interim | Final
+LiveEvent = SpeechStarted | Pause | Interim | Final
 
 
 @dataclass(slots=True)
 class _Pending:
     """An event in stream order; recognition results arrive through ``future``."""
 
-    kind: str  # "started" | "interim" | "final"
+    kind: str  # "started" | "pause" | "interim" | "final"
     start: float
     end: float
+    utterance: float = 0.0
     future: Result | None = None
     submitted: float = 0.0
     done_at: float = 0.0
@@ -212,6 +224,10 @@ class LiveRecognizer:
             if isinstance(ev, _Started):
                 self._pending.append(_Pending("started", start, start))
                 continue
+            if isinstance(ev, _Pause):
+                at = self.offset + ev.utterance
+                self._pending.append(_Pending("pause", start, self.offset + ev.end, at))
+                continue
             item = _Pending("interim", start, self.offset + ev.end, submitted=time.monotonic())
             if isinstance(ev, InterimAudio):
                 item.future = self.scheduler.submit_interim(self.source_id, ev.audio)
@@ -263,6 +279,8 @@ class LiveRecognizer:
     @staticmethod
     def _resolve(item: _Pending) -> LiveEvent | None:
         if item.future is None:
+            if item.kind == "pause":
+                return Pause(item.start, item.end, item.utterance)
             return SpeechStarted(item.start)
         if item.future.cancelled():
             return None
@@ -290,4 +308,4 @@ def _may_succeed(future: Result) -> bool:
     return not future.cancelled() and future.exception() is None and future.result() is not None
 
 
-__all__ = ["Final", "Interim", "LiveEvent", "LiveRecognizer", "SpeechStarted"]
+__all__ = ["Final", "Interim", "LiveEvent", "LiveRecognizer", "Pause", "SpeechStarted"]

@@ -25,6 +25,9 @@ Rules (per 32 ms VAD window, probability ``p``):
   first such pause still to come, until ``turn_reach`` past ``at``. People take turns in
   pauses far shorter than the end-pointing one; without this, a quick exchange is one long
   utterance whose first words wait for its end.
+* :class:`Pause`: a quiet run of ``turn_pause`` or more inside an open utterance, reported when
+  speech resumes after it — where a speaker change could be that no speaker event announces
+  (the voices are compared there, :mod:`callscribe.pipeline.voices`).
 
 Time is stream time: samples fed so far divided by the rate. Music and tones score near 0 on
 Silero, so hold music does not count as speech for :attr:`Segmenter.last_speech`.
@@ -131,7 +134,17 @@ class Utterance:
     spared: float = 0.0
 
 
-SegmentEvent = SpeechStarted | InterimAudio | EndCandidate | Resumed | Utterance
+@dataclass(frozen=True, slots=True)
+class Pause:
+    """Speech in the open utterance (begun at ``utterance``) stopped at ``start`` and
+    resumed at ``end``, after a quiet run of at least ``turn_pause``."""
+
+    start: float
+    end: float
+    utterance: float
+
+
+SegmentEvent = SpeechStarted | InterimAudio | EndCandidate | Resumed | Pause | Utterance
 
 
 class _State(Enum):
@@ -263,6 +276,7 @@ class Segmenter:
             self._speech_wins = self._silence_run = 0
         self._audio.append(window)
         self._probs.append(p)
+        quiet = self._silence_run
         if p >= cfg.threshold:
             self._speech_wins += 1
             self._silence_run = 0
@@ -284,6 +298,9 @@ class Segmenter:
             return
         if p >= cfg.threshold:
             self.last_speech = (index + 1) * _WIN_S
+            if quiet * _WIN_S >= cfg.turn_pause and index - quiet > self._start_win:
+                start = self._start_win * _WIN_S
+                events.append(Pause((index - quiet) * _WIN_S, index * _WIN_S, start))
             if self._candidate_out:
                 self._candidate_out = False
                 self._pause = cfg.pause
@@ -412,6 +429,7 @@ class Segmenter:
 __all__ = [
     "EndCandidate",
     "InterimAudio",
+    "Pause",
     "Resumed",
     "SegmentEvent",
     "Segmenter",

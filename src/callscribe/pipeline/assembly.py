@@ -4,6 +4,8 @@ Rules, in stream order:
 
 * a change of speaker (placed by :mod:`~callscribe.pipeline.attribution`) ends a message, as
   soon as it is announced;
+* another voice after a pause (no speaker event said so) ends held speech that ends at that
+  pause: it is no longer waiting for its speaker to go on;
 * an utterance that ends with a pause ends the message when its text ends a sentence; a pause
   in the middle of a sentence does not, when the same speaker goes on — the message is held
   until they do, someone else speaks, or ``hold`` seconds pass with nobody speaking;
@@ -30,6 +32,10 @@ from callscribe.pipeline import sentences
 from callscribe.pipeline.attribution import AttributionConfig, Turn, attribute
 from callscribe.pipeline.timeline import SpeakerTimeline, same_speaker
 from callscribe.records import Speaker
+
+_AT_PAUSE = 0.3
+"""Seconds within which held speech's last word must end before a pause to be what preceded
+it (a recogniser's word times are that loose)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +122,15 @@ class MessageAssembler:
         """A speaker event arrived: held speech whose speaker has been followed by someone
         else goes out now, not when that someone's words are recognised."""
         return self._settle(final=False) if self._pieces else []
+
+    def voice_changed(self, at: float) -> list[Assembled]:
+        """Another voice speaks after a pause that begins at ``at`` (stream seconds): held
+        speech that ends there goes out now, as a whole. Held speech ending earlier is
+        another utterance's: its speaker may yet go on."""
+        words = self._words()
+        if not words or words[-1].end < at - _AT_PAUSE:
+            return []
+        return self._settle(final=True)
 
     def expire(self, now: float) -> list[Assembled]:
         """Let go of held speech whose speaker has not gone on within ``hold`` seconds."""

@@ -32,7 +32,7 @@ import time
 from collections.abc import Sequence
 from datetime import datetime
 
-from callscribe.asr import Final, Interim, SpeechStarted
+from callscribe.asr import Final, Interim, Pause, SpeechStarted
 from callscribe.audio.pcm import TARGET_RATE, Samples
 from callscribe.errors import CallscribeError, NotFound
 from callscribe.events import live as ev
@@ -42,7 +42,7 @@ from callscribe.pipeline.assembly import Assembled, MessageAssembler
 from callscribe.pipeline.clock import Placement, StreamClock
 from callscribe.pipeline.deps import LiveDeps, SpeechSource
 from callscribe.pipeline.timeline import SpeakerTimeline, same_speaker
-from callscribe.pipeline.voices import VoiceStage
+from callscribe.pipeline.voices import VoiceChange, VoiceStage
 from callscribe.pipeline.writer import MessageWriter
 from callscribe.recordings import LiveRecorder
 from callscribe.records import Conversation, Speaker
@@ -59,6 +59,10 @@ class _Turn:
 
 
 _TURN = _Turn()
+_Heard = SpeechStarted | Final | _Turn | VoiceChange
+_BETWEEN = 1.5
+"""Seconds of silence between two utterances under which the voices either side are
+compared: after a longer one, what the first said is out already."""
 _LISTEN = 0.05
 """How often held speech due to go out is looked at again while a voice is heard that is not
 yet speech (under ``min_speech``): the speaker may be going on."""
@@ -107,8 +111,9 @@ class LiveSession:
         self._early_samples = 0
         self._ready = asyncio.Event()
         self._ended = False
-        self._recognised: asyncio.Queue[SpeechStarted | Final | _Turn | None] = asyncio.Queue()
-        self._heard: asyncio.Queue[SpeechStarted | Final | _Turn | None] = asyncio.Queue()
+        self._recognised: asyncio.Queue[_Heard | None] = asyncio.Queue()
+        self._heard: asyncio.Queue[_Heard | None] = asyncio.Queue()
+        self._spoke_until: float | None = None  # the last recognised word's end
         self._assembled: asyncio.Queue[list[Assembled] | None] = asyncio.Queue()
         self._writer = MessageWriter(deps, conversation, self.insight_types, self.publish)
 
@@ -186,6 +191,16 @@ class LiveSession:
             self._source.cut_near(at)
             self._recognised.put_nowait(_TURN)
 
+    def _voice_changed(self, change: VoiceChange) -> None:
+        """Another voice took over after a pause, as the voices say (no speaker event did):
+        as for a speaker event, an utterance in progress ends at that pause, and speech held
+        for its speaker's going on is let go."""
+        if self._source is None or self._ended:
+            return
+        if change.within:
+            self._source.cut_near((change.start + change.end) / 2)
+        self._recognised.put_nowait(change)
+
     def _place(self, timestamp: datetime | None) -> Placement:
         placed = self.clock.place(timestamp.timestamp() if timestamp else None)
         if timestamp is not None and not placed.by_timestamp:
@@ -229,6 +244,7 @@ class LiveSession:
                         tg.create_task(self.recorder.run())
                     if self.voices is not None:
                         tg.create_task(self.voices.run())
+                        tg.create_task(self.voices.watch(self._voice_changed))
                     tg.create_task(self._label())
                     tg.create_task(self._assemble())
                     tg.create_task(self._write())
@@ -271,8 +287,20 @@ class LiveSession:
                     speaker = self.timeline.speaker_at(event.start)
                     await self.publish(ev.InterimText(event.text, event.start, event.end, speaker))
                     continue
+                if isinstance(event, Pause):
+                    if self.voices is not None:
+                        self.voices.paused(event.start, event.end, since=event.utterance)
+                    continue
                 if isinstance(event, Final):
                     FINAL_LATENCY.observe(event.latency)
+                    if event.transcript.words:
+                        self._spoke_until = event.transcript.words[-1].end
+                elif (
+                    self.voices is not None
+                    and self._spoke_until is not None
+                    and event.start - self._spoke_until < _BETWEEN
+                ):
+                    self.voices.paused(self._spoke_until, event.start)
                 self._recognised.put_nowait(event)
         except CallscribeError as exc:
             await self.fail("recognition_failed", exc.message)
@@ -325,6 +353,8 @@ class LiveSession:
                 assembler.speech_started()
             elif isinstance(event, _Turn):
                 self._pass_on(assembler.turn_taken())
+            elif isinstance(event, VoiceChange):
+                self._pass_on(assembler.voice_changed(event.start))
             else:
                 now = time.monotonic()
                 # when the usual pause would have ended it: ``latency`` ago it was ended

@@ -13,6 +13,14 @@ Events and voices together:
 * where events and voices disagree on a boundary, the assembler's attribution moves the change
   to the word gap that explains it best, as for any speaker change.
 
+Without speaker events nothing says when the floor changes hands, and people take turns in
+pauses far shorter than the end-pointing one: two speakers' quick exchange is one utterance,
+and the first one's words wait for its end. So while an utterance goes on, the stage compares
+the voices either side of each pause in it (and of the pause before it, when speech held back
+for its speaker's going on is waiting): ``CHANGE_AFTER`` seconds after the pause, the
+``CHANGE_BEFORE`` seconds before it against what followed (:meth:`VoiceStage.watch`). A change
+is handed to the session, which ends the utterance there, as a speaker event would.
+
 The stage keeps the last ``keep`` seconds of audio to embed (16 kHz mono, as the recogniser
 hears it).
 """
@@ -22,6 +30,7 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -40,6 +49,26 @@ log = get_logger(__name__)
 
 EncoderLoader = Callable[[], Awaitable[VoiceEncoder]]
 
+CHANGE_BEFORE = 2.0
+"""Seconds of speech before a pause whose voice is compared with what follows it."""
+CHANGE_AFTER = 1.0
+"""Seconds heard after a pause before the voices either side are compared (less gives an
+unreliable voice; more makes the change known later)."""
+CHANGE_LATE = 1.0
+"""A comparison that could start only this long after it was due is skipped: the utterance
+has likely ended by then, and the CPU is better left to recognition."""
+
+
+@dataclass(frozen=True, slots=True)
+class VoiceChange:
+    """Another voice speaks after the pause from ``start`` to ``end`` (stream seconds) than
+    before it (or may: a pause waiting to be compared); ``within``: the pause is inside the
+    utterance in progress (not the one before it)."""
+
+    start: float
+    end: float
+    within: bool
+
 
 class AudioHistory:
     """The last ``keep`` seconds of a stream's audio, addressed by stream seconds."""
@@ -49,6 +78,11 @@ class AudioHistory:
         self._chunks: list[Samples] = []
         self._begin = 0  # stream sample index of the first kept sample
         self._end = 0
+
+    @property
+    def seconds(self) -> float:
+        """Stream seconds of audio appended so far."""
+        return self._end / SAMPLE_RATE
 
     def append(self, samples: Samples) -> None:
         self._chunks.append(samples)
@@ -84,15 +118,67 @@ class VoiceStage:
         self.min_channel_seconds = min_channel_seconds
         self.audio = AudioHistory()
         self._separator: VoiceSeparator | None = None
+        self._making = asyncio.Lock()  # the separator is made once, by the label or the watch
         self._votes: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
         self._people: dict[str, Speaker] = {}
         self._learning: asyncio.Queue[tuple[Transcript, Samples, float] | None] = asyncio.Queue()
         self._learnt = asyncio.Event()
         self._learnt.set()
+        self._pauses: asyncio.Queue[VoiceChange | None] = asyncio.Queue()  # to compare
+        self._fed = asyncio.Event()
+        self._compared_to = 0.0  # stream time up to which voices were compared
+        self._closed = False
+        self.compared = 0
+        """Pauses whose voices were compared (:meth:`watch`), and how many had a change."""
+        self.changes = 0
         self.failed = False
 
     def feed(self, samples: Samples) -> None:
         self.audio.append(samples)
+        self._fed.set()
+
+    def paused(self, start: float, end: float, *, since: float | None = None) -> None:
+        """Speech paused from ``start`` to ``end``: within the utterance begun at ``since``,
+        or (None) between the last utterance and the one just begun. The voices either side
+        are compared once ``CHANGE_AFTER`` seconds have been heard after it (:meth:`watch`),
+        unless speaker events say who speaks, or too little speech lies before it."""
+        if self.failed or self._closed:
+            return
+        if self._covered(start, end):
+            return
+        if since is not None and start - max(since, self._compared_to) < self._min_side:
+            return
+        self._compared_to = end
+        self._pauses.put_nowait(VoiceChange(start, end, within=since is not None))
+
+    async def watch(self, changed: Callable[[VoiceChange], None]) -> None:
+        """Compare the voices either side of each pause :meth:`paused` was told of, in
+        order, and tell ``changed`` of each pause after which another voice speaks; until
+        :meth:`close`."""
+        while (pause := await self._pauses.get()) is not None:
+            due = pause.end + CHANGE_AFTER
+            while self.audio.seconds < due and not self._closed:
+                self._fed.clear()
+                await self._fed.wait()
+            if self._closed or self.failed or self.audio.seconds > due + CHANGE_LATE:
+                continue
+            origin = max(0.0, pause.start - CHANGE_BEFORE)
+            audio = self.audio.between(origin, due)
+            span = (pause.start - origin, pause.end - origin)
+            try:
+                separator = await self._separator_for(audio)
+                if separator is None:
+                    continue
+                change = await asyncio.to_thread(separator.changes, audio, span)
+            except Exception:
+                log.exception("comparing voices at a pause failed; the call goes on without it")
+                self.failed = True
+                continue
+            log.debug("voices compared", start=pause.start, end=pause.end, change=change)
+            self.compared += 1
+            if change:
+                self.changes += 1
+                changed(pause)
 
     async def label(self, transcript: Transcript) -> None:
         """Give the utterance's words their speakers on the timeline (before assembly).
@@ -122,7 +208,14 @@ class VoiceStage:
         self._learnt.set()
 
     def close(self) -> None:
+        self._closed = True
         self._learning.put_nowait(None)
+        self._pauses.put_nowait(None)
+        self._fed.set()
+
+    @property
+    def _min_side(self) -> float:
+        return self._separator.config.min_side if self._separator is not None else 1.0
 
     async def settle(self) -> list[Stretch]:
         """At the end of the call (after :meth:`run`): every utterance's voices again, from
@@ -152,6 +245,8 @@ class VoiceStage:
             )
         log.info(
             "voices settled",
+            pauses_compared=self.compared,
+            changes_at_pauses=self.changes,
             online=len(separator.clusters),
             final=len(clusters),
             merged={k: v for k, v in separator.merged.items() if k != v},
@@ -171,14 +266,10 @@ class VoiceStage:
     async def _separate(self, transcript: Transcript, audio: Samples, start: float) -> None:
         words = transcript.words
         try:
-            if self._separator is None:
-                if len(audio) < self.min_channel_seconds * SAMPLE_RATE:
-                    return
-                encoder = await self._load()
-                narrow = is_narrowband(audio)
-                self._separator = VoiceSeparator(encoder, SeparationConfig.for_channel(narrow))
-                log.info("speaker separation on", narrowband=narrow)
-            runs = await asyncio.to_thread(self._separator.runs, audio, start, words)
+            separator = await self._separator_for(audio)
+            if separator is None:
+                return
+            runs = await asyncio.to_thread(separator.runs, audio, start, words)
         except Exception:
             # Separation is an aid: without it the call goes on as before, unlabelled.
             log.exception("speaker separation failed; the call goes on without it")
@@ -187,6 +278,18 @@ class VoiceStage:
         for run in runs:
             log.debug("voice run", start=run.start, stop=run.stop, cluster=run.cluster)
             self._place(run)
+
+    async def _separator_for(self, audio: Samples) -> VoiceSeparator | None:
+        """The call's separator, made (the model loaded) from the first stretch of audio long
+        enough to tell a phone line by; None until then."""
+        if self._separator is None and len(audio) >= self.min_channel_seconds * SAMPLE_RATE:
+            async with self._making:
+                if self._separator is None:
+                    encoder = await self._load()
+                    narrow = is_narrowband(audio)
+                    self._separator = VoiceSeparator(encoder, SeparationConfig.for_channel(narrow))
+                    log.info("speaker separation on", narrowband=narrow)
+        return self._separator
 
     def _place(self, run: VoiceRun) -> None:
         if run.cluster is None:
@@ -224,4 +327,4 @@ class VoiceStage:
         return self._people[max(votes, key=votes.__getitem__)]
 
 
-__all__ = ["AudioHistory", "EncoderLoader", "VoiceStage"]
+__all__ = ["AudioHistory", "EncoderLoader", "VoiceChange", "VoiceStage"]

@@ -45,6 +45,9 @@ class SeparationConfig:
     clusters: ClusterConfig = field(default_factory=ClusterConfig)
     split: float = 0.45
     """Two sides of a gap less similar than this are two voices."""
+    change: float = 0.6
+    """Live, before the words are known: the two seconds before a pause and the one second
+    after it less similar than this are two voices (:meth:`VoiceSeparator.changes`)."""
     dip: float = 0.05
     """A gap this much less alike than the best gaps either side of it may be a change."""
     window: float = 2.0
@@ -70,9 +73,9 @@ class SeparationConfig:
         ``tune`` calls of ``bench.speakers`` (real voices) and the bundled meeting."""
         if narrowband:
             clusters = ClusterConfig(threshold=0.68, young=0.7, max_speakers=max_speakers)
-            return cls(clusters, split=0.6, stray=0.6)
+            return cls(clusters, split=0.6, change=0.65, stray=0.6)
         clusters = ClusterConfig(threshold=0.6, young=0.7, max_speakers=max_speakers)
-        return cls(clusters, split=0.5, stray=0.5)
+        return cls(clusters, split=0.5, change=0.6, stray=0.5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +194,13 @@ class VoiceSeparator:
             out.append(VoiceRun(begin, end, cluster, start, stop))
         self.utterances.append(record)
         return out
+
+    def changes(self, audio: np.ndarray, pause: tuple[float, float]) -> bool:
+        """Another voice speaks after the ``pause`` (seconds into ``audio``) than before it:
+        the two sides are less alike than ``change``. Blocking."""
+        frames = self.encoder.frames(audio)
+        sides = frames.embed_many([(0.0, pause[0]), (pause[1], frames.duration)])
+        return float(sides[0] @ sides[1]) < self.config.change
 
     def second_pass(self) -> list[list[VoiceRun]]:
         """Every utterance's runs again, from all of the call at once: the call's voice

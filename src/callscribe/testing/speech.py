@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 
-from callscribe.asr import Final, Interim, LiveEvent, SpeechStarted
+from callscribe.asr import Final, Interim, LiveEvent, Pause, SpeechStarted
 from callscribe.asr.types import Transcript
 from callscribe.audio.pcm import Samples
 
@@ -41,6 +41,10 @@ class ScriptedSource:
 
     def started(self, at: float) -> None:
         self._events.put_nowait(SpeechStarted(at))
+
+    def paused(self, start: float, end: float, utterance: float) -> None:
+        """Speech in the utterance begun at ``utterance`` paused from ``start`` to ``end``."""
+        self._events.put_nowait(Pause(start, end, utterance))
 
     def interim(self, text: str, start: float, end: float) -> None:
         self._events.put_nowait(Interim(text, start, end))
