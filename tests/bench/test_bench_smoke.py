@@ -152,3 +152,17 @@ def test_streams_benchmark_quick_run_prints_every_step() -> None:
     assert re.search(r"largest N meeting the criteria: \d+|no N met the criteria", out), out
     assert re.search(r"machine: .+ \(avx2 (yes|no), avx512f (yes|no)\); load average", out), out
     assert re.search(r"load average [\d.]+ on \d+ cores at the end\n$", out), out
+
+
+@pytest.mark.slow
+def test_speaker_changes_at_pauses_benchmark_prints_its_figures() -> None:
+    out = _run("bench.speakers.pauses", "--limit", "1")
+    for line in ("16k", "8k"):
+        found = re.search(
+            rf"{line}: (\d+) pauses compared, (\d+) with a change of speaker; changes found "
+            r"(\d+): precision [\d.na]+, recall [\d.na]+; CPU \d+ ms per audio second",
+            out,
+        )
+        assert found, out
+        assert int(found[1]) > 0, out
+    assert re.search(r"pauses: .+ \(avx2 (yes|no), avx512f (yes|no)\); load average", out), out

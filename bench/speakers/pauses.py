@@ -1,0 +1,131 @@
+"""Changes of speaker found live at pauses, on calls of real voices, at 16 kHz and 8 kHz.
+
+    .venv/bin/python -m bench.speakers.pauses                 # the score set
+    .venv/bin/python -m bench.speakers.pauses --set tune      # the set the thresholds came from
+
+Without speaker events, a live call learns where the floor changed hands by comparing the
+voices either side of a pause one second after it
+(:meth:`callscribe.pipeline.voices.VoiceStage.watch`). This runs each call's audio through the
+product's end-pointer (:class:`~callscribe.audio.segmenter.Segmenter`) and its comparison
+(:meth:`~callscribe.speakers.separator.VoiceSeparator.changes`) with the pauses the live stage
+would compare — those inside an utterance after a second of speech, and those between two
+utterances under 1.5 s — and scores each against the call's truth: a change when the speaker
+of the second before the pause is not the speaker of the second after it. It prints precision
+and recall of the changes found, and the CPU the comparisons cost per audio second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from bench import machine
+from bench.speakers.calls import RATE, Call, Segment, calls
+from callscribe.audio.segmenter import Pause, Segmenter, SpeechStarted, Utterance
+from callscribe.pipeline.voices import CHANGE_AFTER, CHANGE_BEFORE
+from callscribe.speakers.encoder import shared_encoder
+from callscribe.speakers.separator import SeparationConfig, VoiceSeparator
+
+BETWEEN = 1.5
+"""As the live session: a pause between utterances longer than this is not compared."""
+CHUNK = 320
+"""Samples fed at a time (20 ms, as a call's RTP frames)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Judged:
+    """One pause compared: whether a change was found, and whether there was one."""
+
+    found: bool
+    truth: bool
+
+
+def pauses(audio: np.ndarray, min_side: float) -> list[tuple[float, float]]:
+    """The pauses the live stage compares, as (start, end) stream seconds."""
+    seg = Segmenter()
+    events: list[object] = []
+    for i in range(0, len(audio), CHUNK):
+        events += seg.feed(audio[i : i + CHUNK])
+    events += seg.flush()
+    out: list[tuple[float, float]] = []
+    spoke_until: float | None = None
+    compared_to = 0.0
+    for e in events:
+        if isinstance(e, Pause) and e.start - max(e.utterance, compared_to) >= min_side:
+            compared_to = e.end
+            out.append((e.start, e.end))
+        elif isinstance(e, SpeechStarted) and spoke_until is not None:
+            if e.start - spoke_until < BETWEEN:
+                out.append((spoke_until, e.start))
+        elif isinstance(e, Utterance):
+            spoke_until = e.end - seg.config.pad  # the last word's end, near enough
+    return out
+
+
+def speaker_in(truth: Sequence[Segment], start: float, end: float) -> str | None:
+    """Who speaks most between ``start`` and ``end``."""
+    held: dict[str, float] = {}
+    for s in truth:
+        overlap = min(end, s.end) - max(start, s.start)
+        if overlap > 0:
+            held[s.speaker] = held.get(s.speaker, 0.0) + overlap
+    return max(held, key=held.__getitem__) if held else None
+
+
+def judge(separator: VoiceSeparator, call: Call, audio: np.ndarray) -> tuple[list[Judged], float]:
+    """Every compared pause of one call on one line, and the CPU seconds the comparisons took."""
+    out: list[Judged] = []
+    cpu = 0.0
+    for start, end in pauses(audio, separator.config.min_side):
+        origin = max(0.0, start - CHANGE_BEFORE)
+        piece = audio[int(origin * RATE) : int((end + CHANGE_AFTER) * RATE)]
+        began = time.process_time()
+        found = separator.changes(piece, (start - origin, end - origin))
+        cpu += time.process_time() - began
+        before = speaker_in(call.truth, start - 1.0, start)
+        after = speaker_in(call.truth, end, end + 1.0)
+        out.append(Judged(found, before != after))
+    return out, cpu
+
+
+def report(line: str, judged: Sequence[Judged], cpu: float, seconds: float) -> str:
+    found = sum(j.found for j in judged)
+    truth = sum(j.truth for j in judged)
+    right = sum(j.found and j.truth for j in judged)
+    precision = right / found if found else float("nan")
+    recall = right / truth if truth else float("nan")
+    return (
+        f"{line}: {len(judged)} pauses compared, {truth} with a change of speaker; "
+        f"changes found {found}: precision {precision:.2f}, recall {recall:.2f}; "
+        f"CPU {1000 * cpu / seconds:.0f} ms per audio second"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.speakers.pauses", description=__doc__)
+    parser.add_argument("--set", choices=["score", "tune"], default="score")
+    parser.add_argument("--limit", type=int, default=None, help="only the first N calls")
+    args = parser.parse_args()
+    print(f"bench.speakers.pauses: {machine.describe()}")
+    chosen = calls(args.set)[: args.limit]
+    seconds = sum(c.seconds for c in chosen)
+    print(f"set {args.set}: {len(chosen)} calls, {seconds:.0f} s of audio")
+    encoder = shared_encoder()
+    for line, narrow in (("16k", False), ("8k", True)):
+        separator = VoiceSeparator(encoder, SeparationConfig.for_channel(narrow))
+        judged: list[Judged] = []
+        cpu = 0.0
+        for call in chosen:
+            got, spent = judge(separator, call, call.audio_16k if line == "16k" else call.audio_8k)
+            judged += got
+            cpu += spent
+        print(report(line, judged, cpu, seconds))
+    print(f"{machine.load()} at the end")
+
+
+if __name__ == "__main__":
+    main()
