@@ -8,10 +8,10 @@ voices either side of a pause one second after it
 (:meth:`callscribe.pipeline.voices.VoiceStage.watch`). This runs each call's audio through the
 product's end-pointer (:class:`~callscribe.audio.segmenter.Segmenter`) and its comparison
 (:meth:`~callscribe.speakers.separator.VoiceSeparator.changes`) with the pauses the live stage
-would compare — those inside an utterance after a second of speech, and those between two
-utterances under 1.5 s — and scores each against the call's truth: a change when the speaker
-of the second before the pause is not the speaker of the second after it. It prints precision
-and recall of the changes found, and the CPU the comparisons cost per audio second.
+would compare (:class:`~callscribe.pipeline.voices.ComparedPauses`) and scores each against
+the call's truth: a change when the speaker of the second before the pause is not the speaker
+of the second after it. It prints precision and recall of the changes found, and the CPU the
+comparisons cost per audio second.
 """
 
 from __future__ import annotations
@@ -26,12 +26,10 @@ import numpy as np
 from bench import machine
 from bench.speakers.calls import RATE, Call, Segment, calls
 from callscribe.audio.segmenter import Pause, Segmenter, SpeechStarted, Utterance
-from callscribe.pipeline.voices import CHANGE_AFTER, CHANGE_BEFORE
+from callscribe.pipeline.voices import CHANGE_AFTER, CHANGE_BEFORE, ComparedPauses
 from callscribe.speakers.encoder import shared_encoder
 from callscribe.speakers.separator import SeparationConfig, VoiceSeparator
 
-BETWEEN = 1.5
-"""As the live session: a pause between utterances longer than this is not compared."""
 CHUNK = 320
 """Samples fed at a time (20 ms, as a call's RTP frames)."""
 
@@ -51,18 +49,18 @@ def pauses(audio: np.ndarray, min_side: float) -> list[tuple[float, float]]:
     for i in range(0, len(audio), CHUNK):
         events += seg.feed(audio[i : i + CHUNK])
     events += seg.flush()
+    chosen = ComparedPauses(min_side)
     out: list[tuple[float, float]] = []
-    spoke_until: float | None = None
-    compared_to = 0.0
     for e in events:
-        if isinstance(e, Pause) and e.start - max(e.utterance, compared_to) >= min_side:
-            compared_to = e.end
-            out.append((e.start, e.end))
-        elif isinstance(e, SpeechStarted) and spoke_until is not None:
-            if e.start - spoke_until < BETWEEN:
-                out.append((spoke_until, e.start))
+        pause = None
+        if isinstance(e, Pause):
+            pause = chosen.inside(e.start, e.end, e.utterance)
+        elif isinstance(e, SpeechStarted):
+            pause = chosen.before(e.start)
         elif isinstance(e, Utterance):
-            spoke_until = e.end - seg.config.pad  # the last word's end, near enough
+            chosen.spoke_until(e.end - seg.config.pad)  # the last word's end, near enough
+        if pause is not None:
+            out.append((pause.start, pause.end))
     return out
 
 

@@ -60,9 +60,6 @@ class _Turn:
 
 _TURN = _Turn()
 _Heard = SpeechStarted | Final | _Turn | VoiceChange
-_BETWEEN = 1.5
-"""Seconds of silence between two utterances under which the voices either side are
-compared: after a longer one, what the first said is out already."""
 _LISTEN = 0.05
 """How often held speech due to go out is looked at again while a voice is heard that is not
 yet speech (under ``min_speech``): the speaker may be going on."""
@@ -113,7 +110,6 @@ class LiveSession:
         self._ended = False
         self._recognised: asyncio.Queue[_Heard | None] = asyncio.Queue()
         self._heard: asyncio.Queue[_Heard | None] = asyncio.Queue()
-        self._spoke_until: float | None = None  # the last recognised word's end
         self._assembled: asyncio.Queue[list[Assembled] | None] = asyncio.Queue()
         self._writer = MessageWriter(deps, conversation, self.insight_types, self.publish)
 
@@ -289,18 +285,14 @@ class LiveSession:
                     continue
                 if isinstance(event, Pause):
                     if self.voices is not None:
-                        self.voices.paused(event.start, event.end, since=event.utterance)
+                        self.voices.paused(event.start, event.end, event.utterance)
                     continue
                 if isinstance(event, Final):
                     FINAL_LATENCY.observe(event.latency)
-                    if event.transcript.words:
-                        self._spoke_until = event.transcript.words[-1].end
-                elif (
-                    self.voices is not None
-                    and self._spoke_until is not None
-                    and event.start - self._spoke_until < _BETWEEN
-                ):
-                    self.voices.paused(self._spoke_until, event.start)
+                    if self.voices is not None and event.transcript.words:
+                        self.voices.pauses.spoke_until(event.transcript.words[-1].end)
+                elif self.voices is not None:
+                    self.voices.began(event.start)
                 self._recognised.put_nowait(event)
         except CallscribeError as exc:
             await self.fail("recognition_failed", exc.message)

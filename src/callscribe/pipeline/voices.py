@@ -70,6 +70,38 @@ class VoiceChange:
     within: bool
 
 
+class ComparedPauses:
+    """Which pauses the voices are compared at (sans-I/O): one inside an utterance after at
+    least ``min_side`` seconds of speech since the utterance began or the last pause compared
+    (a shorter side gives an unreliable voice, and it bounds the CPU), and one between two
+    utterances under ``between`` seconds (after a longer one, what the first said is out)."""
+
+    def __init__(self, min_side: float = 1.0, between: float = 1.5) -> None:
+        self.min_side = min_side
+        self.between = between
+        self._compared_to = 0.0  # the end of the last pause chosen
+        self._spoke_until: float | None = None  # the last recognised word's end
+
+    def spoke_until(self, end: float) -> None:
+        """Speech was recognised up to ``end`` (an utterance's last word)."""
+        self._spoke_until = end
+
+    def inside(self, start: float, end: float, utterance: float) -> VoiceChange | None:
+        """The pause from ``start`` to ``end`` in the utterance begun at ``utterance``, if it
+        is to be compared."""
+        if start - max(utterance, self._compared_to) < self.min_side:
+            return None
+        self._compared_to = end
+        return VoiceChange(start, end, within=True)
+
+    def before(self, start: float) -> VoiceChange | None:
+        """The pause before an utterance that begins at ``start``, if it is to be compared."""
+        if self._spoke_until is None or start - self._spoke_until >= self.between:
+            return None
+        self._compared_to = start
+        return VoiceChange(self._spoke_until, start, within=False)
+
+
 class AudioHistory:
     """The last ``keep`` seconds of a stream's audio, addressed by stream seconds."""
 
@@ -126,7 +158,7 @@ class VoiceStage:
         self._learnt.set()
         self._pauses: asyncio.Queue[VoiceChange | None] = asyncio.Queue()  # to compare
         self._fed = asyncio.Event()
-        self._compared_to = 0.0  # stream time up to which voices were compared
+        self.pauses = ComparedPauses(min_side=SeparationConfig().min_side)
         self._closed = False
         self.compared = 0
         """Pauses whose voices were compared (:meth:`watch`), and how many had a change."""
@@ -137,19 +169,23 @@ class VoiceStage:
         self.audio.append(samples)
         self._fed.set()
 
-    def paused(self, start: float, end: float, *, since: float | None = None) -> None:
-        """Speech paused from ``start`` to ``end``: within the utterance begun at ``since``,
-        or (None) between the last utterance and the one just begun. The voices either side
-        are compared once ``CHANGE_AFTER`` seconds have been heard after it (:meth:`watch`),
-        unless speaker events say who speaks, or too little speech lies before it."""
-        if self.failed or self._closed:
+    def paused(self, start: float, end: float, utterance: float) -> None:
+        """Speech paused from ``start`` to ``end`` within the utterance begun at
+        ``utterance``; see :meth:`_compare`."""
+        self._compare(self.pauses.inside(start, end, utterance))
+
+    def began(self, at: float) -> None:
+        """An utterance begins at ``at``: the pause before it, after the last recognised word
+        (:meth:`ComparedPauses.spoke_until`); see :meth:`_compare`."""
+        self._compare(self.pauses.before(at))
+
+    def _compare(self, pause: VoiceChange | None) -> None:
+        """The voices either side of ``pause`` (when :class:`ComparedPauses` chose it) are
+        compared once ``CHANGE_AFTER`` seconds have been heard after it (:meth:`watch`),
+        unless a fresh speaker event says who speaks."""
+        if pause is None or self.failed or self._closed or self._covered(pause.start, pause.end):
             return
-        if self._covered(start, end):
-            return
-        if since is not None and start - max(since, self._compared_to) < self._min_side:
-            return
-        self._compared_to = end
-        self._pauses.put_nowait(VoiceChange(start, end, within=since is not None))
+        self._pauses.put_nowait(pause)
 
     async def watch(self, changed: Callable[[VoiceChange], None]) -> None:
         """Compare the voices either side of each pause :meth:`paused` was told of, in
@@ -212,10 +248,6 @@ class VoiceStage:
         self._learning.put_nowait(None)
         self._pauses.put_nowait(None)
         self._fed.set()
-
-    @property
-    def _min_side(self) -> float:
-        return self._separator.config.min_side if self._separator is not None else 1.0
 
     async def settle(self) -> list[Stretch]:
         """At the end of the call (after :meth:`run`): every utterance's voices again, from
@@ -327,4 +359,4 @@ class VoiceStage:
         return self._people[max(votes, key=votes.__getitem__)]
 
 
-__all__ = ["AudioHistory", "EncoderLoader", "VoiceChange", "VoiceStage"]
+__all__ = ["AudioHistory", "ComparedPauses", "EncoderLoader", "VoiceChange", "VoiceStage"]
