@@ -40,7 +40,7 @@ def test_a_server_loads_every_model_before_the_first_call(tmp_path: Path) -> Non
             loaded = [x for x in lines if x.get("event") == "models loaded"]
             time.sleep(0.5)
         assert loaded, server.log_text()[-2000:]
-        assert loaded[0]["voice_model"] is True
+        assert loaded[0]["voice_model"] == "onnxruntime"  # converted for ONNX Runtime, not torch
         window = [x for x in lines if x.get("event") == "whisper window"]
         assert window  # the window's padding, chosen on this CPU, is in the start-up log
         assert "s of padding" in str(window[0]["window"])

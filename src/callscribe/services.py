@@ -305,11 +305,13 @@ class Services:
     async def _warm_up(self) -> None:
         await self.processor.worker.warm_up()
         await self.speech.scheduler()
+        runtime = None
         if self.settings.speaker_separation:
             # else the first call separated by voice loads it while its finals wait
             encoder = await voice_model()
             await asyncio.to_thread(encoder.embed, np.zeros(SAMPLE_RATE, dtype=np.float32))
-        log.info("models loaded", voice_model=self.settings.speaker_separation)
+            runtime = encoder.runtime
+        log.info("models loaded", voice_model=runtime)
 
     def begin_drain(self) -> None:
         """A stop was asked (called from the signal handler, before open connections close):

@@ -4,11 +4,13 @@ parts of a stretch as the whole network would."""
 from __future__ import annotations
 
 import importlib.metadata
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from callscribe.errors import EngineUnavailable
+from callscribe.modelcache import CACHE_ENV
 from callscribe.speakers import encoder as enc
 from callscribe.speakers.encoder import VoiceEncoder
 from callscribe.testing.voices import by, phone_line
@@ -72,6 +74,38 @@ def test_calls_embedded_side_by_side_get_what_they_get_alone(encoder: VoiceEncod
         together = list(pool.map(encoder.embed, clips))
     for a, b in zip(alone, together, strict=True):
         assert float(a @ b) > 0.99999
+
+
+def test_the_network_is_converted_once_and_gives_torchs_frames(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, encoder: VoiceEncoder
+) -> None:
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
+    audio = phone_line(by("Priya")[0].audio)
+    first = VoiceEncoder()
+    assert first.runtime == "onnxruntime"
+    (converted,) = tmp_path.glob("campplus-frames-*.onnx")
+    made = converted.stat().st_mtime_ns
+    second = VoiceEncoder()  # a second process on this machine finds the file made
+    assert second.runtime == "onnxruntime"
+    assert converted.stat().st_mtime_ns == made
+    assert list(tmp_path.iterdir()) == [converted]  # no temporary file left beside it
+    features = np.ascontiguousarray(enc.fbank(audio).T[None])
+    torch_frames = second._torch_front(features)
+    assert np.abs(second._front(features) - torch_frames).max() < 1e-4
+    assert float(second.embed(audio) @ encoder.embed(audio)) > 0.99999
+
+
+def test_a_damaged_conversion_is_made_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
+    VoiceEncoder()
+    (converted,) = tmp_path.glob("campplus-frames-*.onnx")
+    size = converted.stat().st_size
+    converted.write_bytes(b"half a file")  # a crash elsewhere, or a full disk
+    again = VoiceEncoder()
+    assert again.runtime == "onnxruntime"
+    assert converted.stat().st_size == size
 
 
 def test_a_missing_model_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:

