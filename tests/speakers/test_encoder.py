@@ -108,6 +108,21 @@ def test_a_damaged_conversion_is_made_again(
     assert converted.stat().st_size == size
 
 
+def test_torch_runs_the_network_where_it_cannot_be_converted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, encoder: VoiceEncoder
+) -> None:
+    def unable(model: object, path: Path) -> None:
+        raise RuntimeError("no exporter here")
+
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
+    monkeypatch.setattr(enc, "_export", unable)
+    fallback = VoiceEncoder()
+    assert fallback.runtime == "torch"
+    assert list(tmp_path.iterdir()) == []  # no half-made file left behind
+    audio = by("Marcus")[0].audio
+    assert float(fallback.embed(audio) @ encoder.embed(audio)) > 0.99999
+
+
 def test_a_missing_model_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
     def missing(name: str) -> importlib.metadata.Distribution:
         raise importlib.metadata.PackageNotFoundError(name)

@@ -204,8 +204,9 @@ def _onnx_front(
         digest = hashlib.sha256(weights.read_bytes())
         digest.update(f"{torch.__version__} {ONNX_REVISION}".encode())
         target = cache_dir() / f"campplus-frames-{digest.hexdigest()[:16]}.onnx"
+        publish_file(target, lambda path: _export(model, path))
         try:
-            session = _session(publish_file(target, lambda path: _export(model, path)))
+            session = _session(target)
         except Exception:
             log.warning(
                 "the converted voice model is damaged; converting it again", path=str(target)
