@@ -143,10 +143,11 @@ class VoiceEncoder:
         model.eval()
         self._torch = torch
         self._model = model
+        self._network = _front_module(model)
         self._front: Callable[[NDArray[np.float32]], NDArray[np.float32]] = self._torch_front
         self.runtime = "torch"
         """What runs the network up to its pooling: ``onnxruntime`` or ``torch``."""
-        converted = _onnx_front(model, root / WEIGHTS)
+        converted = _onnx_front(self._network, root / WEIGHTS)
         if converted is not None and self._agrees(converted):
             self._front, self.runtime = converted, "onnxruntime"
 
@@ -159,9 +160,7 @@ class VoiceEncoder:
         """The network up to its pooling, in torch: (1, 80, T) features to (1, C, T/2)."""
         torch = self._torch
         with torch.inference_mode():
-            out: NDArray[np.float32] = self._model.xvector[:-2](
-                self._model.head(torch.from_numpy(features))
-            ).numpy()
+            out: NDArray[np.float32] = self._network(torch.from_numpy(features)).numpy()
         return out
 
     def _agrees(self, front: Callable[[NDArray[np.float32]], NDArray[np.float32]]) -> bool:
@@ -193,9 +192,9 @@ class VoiceEncoder:
 
 
 def _onnx_front(
-    model: object, weights: Path
+    network: Any, weights: Path
 ) -> Callable[[NDArray[np.float32]], NDArray[np.float32]] | None:
-    """The network up to its pooling in ONNX Runtime (one thread), converted from ``model``
+    """The network up to its pooling in ONNX Runtime (one thread), converted from ``network``
     once per weights and torch version into the model cache; None, logged, when it cannot be
     made (then torch runs it)."""
     try:
@@ -204,7 +203,7 @@ def _onnx_front(
         digest = hashlib.sha256(weights.read_bytes())
         digest.update(f"{torch.__version__} {ONNX_REVISION}".encode())
         target = cache_dir() / f"campplus-frames-{digest.hexdigest()[:16]}.onnx"
-        publish_file(target, lambda path: _export(model, path))
+        publish_file(target, lambda path: _export(network, path))
         try:
             session = _session(target)
         except Exception:
@@ -212,7 +211,7 @@ def _onnx_front(
                 "the converted voice model is damaged; converting it again", path=str(target)
             )
             target.unlink(missing_ok=True)
-            session = _session(publish_file(target, lambda path: _export(model, path)))
+            session = _session(publish_file(target, lambda path: _export(network, path)))
     except Exception:
         log.exception("the voice model could not be converted for ONNX Runtime; torch runs it")
         return None
@@ -234,23 +233,30 @@ def _session(path: Path) -> Any:
     return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
 
-def _export(model: object, path: Path) -> None:
-    """Write the network up to its pooling as ONNX, with any number of frames."""
+def _front_module(model: Any) -> Any:
+    """The model up to its statistics pooling, as one torch module (what is converted)."""
     import torch
 
     class Front(torch.nn.Module):
         def __init__(self) -> None:
             super().__init__()
-            self.head = model.head  # type: ignore[attr-defined]
-            self.body = model.xvector[:-2]  # type: ignore[attr-defined]
+            self.head = model.head
+            self.body = model.xvector[:-2]
 
         def forward(self, x: torch.Tensor) -> torch.Tensor:
             return self.body(self.head(x))  # type: ignore[no-any-return]
 
+    return Front().eval()
+
+
+def _export(network: Any, path: Path) -> None:
+    """Write ``network`` (:func:`_front_module`) as ONNX, with any number of frames."""
+    import torch
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the TorchScript-based exporter is deprecated, not gone
         torch.onnx.export(
-            Front().eval(),
+            network,
             (torch.zeros(1, 80, 200),),
             str(path),
             input_names=["features"],
@@ -296,7 +302,8 @@ _shared_lock = threading.Lock()
 
 
 def shared_encoder() -> VoiceEncoder:
-    """The process's encoder, loaded on first use (about 1 s, 28 MB)."""
+    """The process's encoder, loaded on first use (about 2 s, 55 MB; the first time on a
+    machine, converting it for ONNX Runtime takes a few seconds more)."""
     with _shared_lock:
         if _shared.encoder is None:
             _shared.encoder = VoiceEncoder()
