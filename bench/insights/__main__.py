@@ -1,9 +1,10 @@
 """Precision, recall and F1 per insight class on the held-out split, and ms per message.
 
 Also scores a second blind set (fresh.tsv) written after the rules were frozen, and then the
-conversational test split: telephone conversation from the Switchboard Dialog Act Corpus
+conversational test splits: telephone conversation from the Switchboard Dialog Act Corpus and
+project meetings from the ICSI Meeting Recorder Dialog Act corpus
 (``bench/insights/conversational.py``; ``python -m bench.insights.conversational dev -v``
-lists the errors on the development split, the only one rules are tuned on).
+lists the errors on the development splits, the only ones rules are tuned on).
 
 Run from the repository root: ``.venv/bin/python -m bench.insights``. The held-out sentences
 (bench/insights/heldout.tsv) were written separately from the training split that ships in

@@ -1,5 +1,6 @@
-"""bench.insights' conversational sets: the data is whole and separate, and the scoring counts
-what a summary reader would (tags to kinds, backchannels as chatter, punctuation removed)."""
+"""bench.insights' conversational sets (Switchboard calls, ICSI meetings): the data is whole and
+separate, and the scoring counts what a summary reader would (tags to kinds, backchannels as
+chatter, punctuation removed)."""
 
 from __future__ import annotations
 
@@ -65,3 +66,69 @@ def test_engine_runs_over_a_conversation_in_order() -> None:
     assert asked
     assert sum(s.question for s in asked) >= len(asked) // 2
     assert not any(s.question or s.task for s in scored if s.utterance.tag == "b")
+
+
+def test_meeting_sets_are_whole_in_order_and_share_no_meeting() -> None:
+    dev, test = cv.load("dev", cv.MEETINGS), cv.load("test", cv.MEETINGS)
+    assert len(dev) == 16512
+    assert len(test) == 16836
+    assert not {u.conversation for u in dev} & {u.conversation for u in test}
+    assert len({u.conversation for u in test}) == 12
+    assert all(u.text and "==" not in u.text and "@" not in u.text for u in test)
+    assert test[:3] == [
+        cv.Utterance("Bed006", "mn015", "fg", "okay ."),
+        cv.Utterance("Bed006", "mn015", "s^t", "some in- some introductions are in order ."),
+        cv.Utterance("Bed006", "fe004", "s^bk", "oh okay ."),
+    ]
+    kinds = [cv.mrda(u.tag) for u in test]
+    assert sum(k.question for k in kinds) > 500
+    assert sum(k.task for k in kinds) > 100
+
+
+@pytest.mark.parametrize(
+    ("label", "question", "task", "chatter"),
+    [
+        ("qy^rt", True, False, False),  # "is that a good characterization?"
+        ("qy^d^rt", True, False, False),  # declarative question
+        ("qw", True, False, False),
+        ("fh|qrr", True, False, False),  # a question said after a floor holder
+        ("s:qw", False, False, False),  # a statement quoting a question
+        ("qh", False, False, False),  # rhetorical
+        ("qw^br", False, False, False),  # "what?": not understanding
+        ("qy^d^f^g", False, False, False),  # "right?": checking the others follow
+        ("qy^d^g^rt", False, False, False),  # a tag cut from its statement
+        ("s^co", False, True, False),
+        ("fh|s^cc", False, True, False),
+        ("s^bk", False, False, True),
+        ("fg", False, False, True),
+        ("s^aa", False, False, True),
+        ("s^aa|s^df", False, False, False),  # an explanation after the "yes"
+        ("s", False, False, False),
+    ],
+)
+def test_meeting_labels_to_kinds(label: str, question: bool, task: bool, chatter: bool) -> None:
+    kind = cv.mrda(label)
+    assert (kind.question, kind.task, kind.chatter) == (question, task, chatter)
+    assert not kind.void
+    assert not kind.optional
+
+
+def test_meeting_suggestions_are_optional_tasks_and_abandoned_acts_count_for_nothing() -> None:
+    assert cv.mrda("s^cs") == cv.Gold(optional=True)
+    assert cv.mrda("s^cs^co").task
+    assert cv.mrda("qy.%--") == cv.Gold(void=True)
+    assert cv.mrda("fh|s^cc.%-") == cv.Gold(void=True)
+    scored = [
+        _scored("s^cs", False, True),  # a suggestion made a task: neither right nor wrong
+        _scored("s^cc", False, True),
+        _scored("qy.%--", True, False),  # an abandoned question found: counts for nothing
+        _scored("qy", True, False),
+        _scored("s^co", False, False),
+        _scored("s^bk", True, False),  # chatter made a question
+    ]
+    figures = cv.report(scored, cv.mrda)
+    assert figures["tasks_precision"] == pytest.approx(1.0)
+    assert figures["tasks_recall"] == pytest.approx(0.5)
+    assert figures["questions_precision"] == pytest.approx(0.5)
+    assert figures["questions_recall"] == pytest.approx(1.0)
+    assert figures["chatter_rate"] == pytest.approx(1.0)
