@@ -370,6 +370,17 @@ DECISION = re.compile(
     r"settle on|go ahead with|leave it|say)\b",
     re.IGNORECASE,
 )
+# "Let's move on", "Let's get started", "Talk soon": steering the meeting itself, or taking
+# leave, not work to do after it (unless a later time says otherwise: "let's go over it
+# tomorrow").
+MEETING_PROCESS = re.compile(
+    r"\b(?:let's|let us) (?:just )?(?:move on|get going|get started|get back to|start|begin|"
+    r"continue|go on|wrap (?:it |this |things )?up|see|go (?:back|through|over|around)|"
+    r"talk about|discuss)\b"
+    r"(?!.*\b(?:tomorrow|next|later|monday|tuesday|wednesday|thursday|friday|offline)\b)"
+    r"|\b(?:talk (?:to you )?soon|see you(?: all| later| soon| then)?|bye|take care)\W*$",
+    re.IGNORECASE,
+)
 # A definite promise of one's own: "I will send…", "Okay, I'll book…" (not "I'll try", "I'll be…").
 FIRST_PERSON_PROMISE = re.compile(
     r"^\W*(?:(?:okay|ok|so|and|sure|yes|yeah|alright|then|also|great|perfect|fine),?\s+)*"
@@ -398,6 +409,7 @@ __all__ = [
     "IDLE_MODAL",
     "IMPERATIVE_VERBS",
     "LEADING_ANY",
+    "MEETING_PROCESS",
     "NEGATED_TASK",
     "PAST_REPORT",
     "REPORTED",

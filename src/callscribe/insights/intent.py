@@ -79,7 +79,8 @@ class Cues:
     """Takes something on without saying what ("Will do."): a reply, not a task."""
     settled: bool = False
     """Decides or weighs rather than assigns: a decision ("Let's use…"), an option on a
-    condition ("If…, we can…"), a question to the room ("Anything else…")."""
+    condition ("If…, we can…"), a question to the room ("Anything else…"), the meeting's own
+    course ("Let's move on", "Talk soon")."""
     tagged: bool = False
     """A statement with a question tag ("…, doesn't it?", "…, right?")."""
     asked: bool = False
@@ -268,6 +269,7 @@ def extract(span: Any, members: frozenset[str]) -> Cues:
         bare=bool(cues.BARE_ACCEPTANCE.match(text)),
         settled=bool(
             cues.DECISION.search(text)
+            or cues.MEETING_PROCESS.search(text)
             or cues.CONDITIONAL_OPTION.match(text)
             or cues.LEADING_ANY.search(text)
             or cues.ASKED.search(text)
