@@ -11,6 +11,12 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
+
+from callscribe.log import get_logger
+
+log = get_logger(__name__)
+T = TypeVar("T")
 
 CACHE_ENV = "CALLSCRIBE_MODEL_CACHE"
 
@@ -39,4 +45,16 @@ def publish_file(target: Path, write: Callable[[Path], None]) -> Path:
     return target
 
 
-__all__ = ["CACHE_ENV", "cache_dir", "publish_file"]
+def open_or_make(target: Path, make: Callable[[Path], None], use: Callable[[Path], T]) -> T:
+    """``use(target)``, the file made by ``make`` (:func:`publish_file`) first when it is not
+    there; a file ``use`` cannot read (damaged) is made again, once."""
+    publish_file(target, make)
+    try:
+        return use(target)
+    except Exception:
+        log.warning("a cached model file is damaged; making it again", path=str(target))
+        target.unlink(missing_ok=True)
+        return use(publish_file(target, make))
+
+
+__all__ = ["CACHE_ENV", "cache_dir", "open_or_make", "publish_file"]

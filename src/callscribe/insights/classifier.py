@@ -104,24 +104,23 @@ def features_cached(texts: list[str]) -> FloatArray:
     key = hashlib.sha256(EMBEDDER_ID.encode() + _rules_digest())
     key.update("\n".join(texts).encode())
     target = modelcache.cache_dir() / f"intent-features-{key.hexdigest()[:16]}.npy"
-    try:
-        kept = np.load(target, allow_pickle=False)
-        if kept.shape == (len(texts), 384 + len(intent.FEATURE_NAMES)):
-            return np.asarray(kept, dtype=np.float32)
-    except (OSError, ValueError, EOFError):
-        pass
-    out = features(emb.encode(texts), cue_vectors(texts))
-    target.unlink(missing_ok=True)  # a damaged file is made again
+    shape = (len(texts), 384 + len(intent.FEATURE_NAMES))
 
-    def write(path: Path) -> None:
+    def make(path: Path) -> None:
         with path.open("wb") as f:
-            np.save(f, out, allow_pickle=False)
+            np.save(f, features(emb.encode(texts), cue_vectors(texts)), allow_pickle=False)
+
+    def use(path: Path) -> FloatArray:
+        kept = np.load(path, allow_pickle=False)
+        if kept.shape != shape:
+            raise ValueError(f"{path} holds {kept.shape}, not {shape}")
+        return np.asarray(kept, dtype=np.float32)
 
     try:
-        modelcache.publish_file(target, write)
+        return modelcache.open_or_make(target, make, use)
     except OSError as exc:  # a read-only cache costs time, not the classifier
         log.warning("insights.features_not_cached", path=str(target), error=str(exc))
-    return out
+        return features(emb.encode(texts), cue_vectors(texts))
 
 
 def features(embeddings: FloatArray, cue_vectors: list[list[float]]) -> FloatArray:

@@ -35,7 +35,7 @@ from numpy.typing import NDArray
 
 from callscribe.errors import EngineUnavailable
 from callscribe.log import get_logger
-from callscribe.modelcache import cache_dir, publish_file
+from callscribe.modelcache import cache_dir, open_or_make
 
 log = get_logger(__name__)
 
@@ -203,15 +203,7 @@ def _onnx_front(
         digest = hashlib.sha256(weights.read_bytes())
         digest.update(f"{torch.__version__} {ONNX_REVISION}".encode())
         target = cache_dir() / f"campplus-frames-{digest.hexdigest()[:16]}.onnx"
-        publish_file(target, lambda path: _export(network, path))
-        try:
-            session = _session(target)
-        except Exception:
-            log.warning(
-                "the converted voice model is damaged; converting it again", path=str(target)
-            )
-            target.unlink(missing_ok=True)
-            session = _session(publish_file(target, lambda path: _export(network, path)))
+        session = open_or_make(target, lambda path: _export(network, path), _session)
     except Exception:
         log.exception("the voice model could not be converted for ONNX Runtime; torch runs it")
         return None
