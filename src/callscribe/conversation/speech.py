@@ -71,6 +71,7 @@ class SpeechEngine:
         return create_recognizer(
             engine,
             cpu_threads=self._cpu_threads,
+            num_workers=self._workers,
             beam_size=self._beam_size,
             full_window=self._full_window,
             padding=self._padding,
