@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.peers                 # 30 prompts, two rounds each
     .venv/bin/python -m bench.peers --prompts 10 --rounds 1
+    .venv/bin/python -m bench.peers --streams 1,2,4,8   # simultaneous streams to each, in turns
 
 Both servers start once (callscribe with its defaults, WhisperLive with its own, on the same
 Whisper tiny.en files) and are warmed up with one utterance; then one 16 kHz stream of real
@@ -10,6 +11,13 @@ machine's load falls on both. Per side: latency from the send of an utterance's 
 sample to the final text covering it (callscribe's final ``recognition_result``,
 WhisperLive's ``completed`` segment), the word error rate of the whole stream as its user
 reads it, and the server's CPU over the stream.
+
+``--streams`` runs bench.streams' ladder against both instead: at each N, N simultaneous 16 kHz
+streams of the same prompts go to callscribe, then to WhisperLive (its own defaults: a limit of 4
+clients, which connections opened together got past here; a client told to wait would count as
+an error); a step passes under bench.streams' rule (final p95 <= 2 s from end of speech, a final
+for every utterance, no error). WhisperLive sends no separate messages, so it has no message
+line.
 """
 
 from __future__ import annotations
@@ -24,6 +32,8 @@ from bench.asr import corpus
 from bench.latency import client, script, server
 from bench.latency.measure import Summary, latencies
 from bench.peers import whisperlive
+from bench.streams import ladder as streams
+from callscribe.audio.segmenter import SegmenterConfig
 
 RATIO = 0.5
 """callscribe's p50 and p95 should each be at most this share of the peer's."""
@@ -135,13 +145,67 @@ async def run(prompts: int, rounds: int, gap: float) -> None:
     print(f"  {machine.ending()}")
 
 
+async def _peer_step(peer: whisperlive.Peer, n: int, seconds: float) -> streams.Step:
+    plans = streams.plans(n, seconds, 16000)
+    cpu0, wall0 = peer.cpu_seconds(), time.monotonic()
+    async with asyncio.TaskGroup() as tg:
+        tasks = [
+            tg.create_task(whisperlive.stream(peer.url, plan, uid=f"bench-n{n}-s{i}"))
+            for i, plan in enumerate(plans)
+        ]
+    wall = time.monotonic() - wall0
+    logs = [task.result().log for task in tasks]
+    return streams.tally(plans, logs, peer.cpu_seconds() - cpu0, wall)
+
+
+async def run_streams(ladder: list[int], seconds: float) -> None:
+    """bench.streams' ladder against both servers, callscribe first at each N."""
+    pause = SegmenterConfig().pause_after(True)
+    print(
+        f"bench.peers --streams: callscribe and WhisperLive, N simultaneous streams of ~"
+        f"{seconds:.0f} s each (LINEAR16 16 kHz, 20 ms chunks at real-time pace); pass = final "
+        f"p95 <= {streams.P95_LIMIT} s from end of speech, a final for every utterance, no error"
+    )
+    print(f"  machine: {machine.describe()}", flush=True)
+    best = {"callscribe": 0, "WhisperLive": 0}
+    with server.running() as target, whisperlive.running() as peer:
+        await server.warm_up(target, 16000)
+        await whisperlive.stream(peer.url, script.build(script.pool()[:1], 16000), uid="warm")
+        for n in ladder:
+            ours = await streams.step(target, n, seconds, 16000)
+            streams.show(ours, pause, "callscribe   ")
+            theirs = await _peer_step(peer, n, seconds)
+            streams.show(theirs, pause, "WhisperLive  ")
+            print(flush=True, end="")
+            for name, result in (("callscribe", ours), ("WhisperLive", theirs)):
+                if result.passed:
+                    best[name] = max(best[name], n)
+    print(
+        "  largest N meeting the criteria: "
+        + ", ".join(f"{name} {n or 'none'}" for name, n in best.items())
+    )
+    print(f"  {machine.ending()}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.peers", description=__doc__)
     parser.add_argument("--prompts", type=int, default=30, help="utterances per stream")
     parser.add_argument("--rounds", type=int, default=2, help="streams to each server, in turns")
     parser.add_argument("--gap", type=float, default=1.5, help="silence after each prompt, s")
+    parser.add_argument(
+        "--streams", help="comma-separated N: simultaneous streams to each server, in turns"
+    )
+    parser.add_argument(
+        "--seconds", type=float, default=45.0, help="audio per stream per step (--streams)"
+    )
     args = parser.parse_args()
-    asyncio.run(run(args.prompts, args.rounds, args.gap))
+    if args.streams:
+        ladder = [int(x) for x in args.streams.split(",") if x.strip()]
+        if not ladder or min(ladder) < 1:
+            parser.error("--streams takes positive numbers, such as 1,2,4,8")
+        asyncio.run(run_streams(ladder, args.seconds))
+    else:
+        asyncio.run(run(args.prompts, args.rounds, args.gap))
 
 
 if __name__ == "__main__":

@@ -16,110 +16,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import time
-from dataclasses import dataclass
 
 from bench import machine
-from bench.latency import client, script, server
-from bench.latency.measure import Summary, latencies
+from bench.latency import server
+from bench.streams.ladder import P95_LIMIT, show, step
 from callscribe.audio.segmenter import SegmenterConfig
 
 LADDER = (1, 2, 4, 6, 8, 10, 12, 16)
-P95_LIMIT = 2.0
-GAP = 1.5
-
-
-@dataclass(frozen=True, slots=True)
-class Step:
-    """One rung of the ladder, pooled over its streams."""
-
-    streams: int
-    sent: int
-    matched: int
-    finals: int
-    errors: tuple[str, ...]
-    final: Summary
-    message: Summary
-    send_lag: float
-    cpu_share: float
-    wall: float
-
-    @property
-    def passed(self) -> bool:
-        return self.matched == self.sent and not self.errors and self.final.p95 <= P95_LIMIT
-
-
-async def step(
-    target: server.Target, n: int, seconds: float, rate: int, voices: bool = False
-) -> Step:
-    pool = script.pool()
-    stride = max(1, len(pool) // max(n, 1))
-    plans = [
-        # each stream its own prompts, and a lead-in that staggers their utterance ends
-        script.build(
-            script.rotation(pool, i * stride + 7 * n, seconds, GAP),
-            rate,
-            gap=GAP,
-            lead=0.5 + 0.37 * i,
-        )
-        for i in range(n)
-    ]
-    cpu0, wall0 = target.cpu_seconds(), time.monotonic()
-    async with asyncio.TaskGroup() as tg:
-        tasks = [
-            tg.create_task(
-                client.stream(
-                    target.url(f"bench-n{n}-s{i}"), target.token, plan, speaker=not voices
-                )
-            )
-            for i, plan in enumerate(plans)
-        ]
-    wall = time.monotonic() - wall0
-    cpu = target.cpu_seconds() - cpu0
-    finals: list[float] = []
-    messages: list[float] = []
-    matched = sent = received = 0
-    errors: list[str] = []
-    lag = 0.0
-    for plan, task in zip(plans, tasks, strict=True):
-        log = task.result()
-        f, _ = latencies(log.finals, plan.utterances, log.speech_sent)
-        m, _ = latencies(log.messages, plan.utterances, log.speech_sent)
-        finals += f
-        messages += m
-        matched += len(f)
-        sent += len(plan.utterances)
-        received += len(log.finals)
-        errors += log.errors
-        lag = max(lag, log.max_send_lag)
-    return Step(
-        n,
-        sent,
-        matched,
-        received,
-        tuple(errors),
-        Summary.of(finals),
-        Summary.of(messages),
-        lag,
-        cpu / wall,
-        wall,
-    )
-
-
-def show(s: Step, pause: float) -> None:
-    print(
-        f"N={s.streams:2d}  utterances {s.sent:3d}  with final {s.matched:3d}  finals {s.finals:3d}"
-        f"  errors {len(s.errors)}  {'PASS' if s.passed else 'FAIL'}"
-    )
-    print(f"      final   {s.final.line()}   (- pause: p95 {s.final.p95 - pause:6.3f} s)")
-    print(f"      message {s.message.line()}")
-    print(
-        f"      server CPU {100 * s.cpu_share:.0f} % of one core over {s.wall:.0f} s; "
-        f"slowest sender fell {s.send_lag * 1000:.0f} ms behind real time; "
-        f"{machine.load()}"
-    )
-    for e in s.errors[:3]:
-        print(f"      error: {e}")
 
 
 async def run(
