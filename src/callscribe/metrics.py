@@ -83,6 +83,12 @@ class LiveState(Collector):
         )
         shed.add_metric([], stats.interims_shed if stats is not None else 0)
         yield shed
+        share = GaugeMetricFamily(
+            "callscribe_interim_share",
+            "Share of a recognition worker's time interims may use now (less as the CPUs fill).",
+        )
+        share.add_metric([], stats.interim_share if stats is not None else 0.0)
+        yield share
         busy = CounterMetricFamily(
             "callscribe_recognition_cpu_seconds",
             "Worker seconds spent recognising, by job kind.",

@@ -22,6 +22,7 @@ FAMILIES = {
     "callscribe_recognition_queue_depth",
     "callscribe_final_latency_seconds",
     "callscribe_interims_shed",
+    "callscribe_interim_share",
     "callscribe_recognition_cpu_seconds",
     "callscribe_deliveries",
     "callscribe_jobs",
@@ -118,6 +119,7 @@ async def test_the_families_move_during_a_streamed_call(
 
     assert value(after, "callscribe_live_connections", kind="stream", state="live") == 0
     assert grew("callscribe_final_latency_seconds_count")
+    assert 0.0 < value(after, "callscribe_interim_share") <= 0.5  # less when the CPUs are full
     assert sum(
         v for (name, _l), v in after.items() if name == "callscribe_recognition_cpu_seconds_total"
     ) > sum(

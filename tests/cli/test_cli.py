@@ -60,8 +60,9 @@ def test_config_show_layers_and_masks_secrets(tmp_path: Path) -> None:
 def test_config_show_reports_what_this_machine_chose() -> None:
     out = run_cli("config", "show")
     assert out.returncode == 0, out.stderr
-    chosen = out.stdout.split("chosen on this machine (settings left unset):")[1]
+    chosen = out.stdout.split("chosen on this machine (settings left unset, and how interims")[1]
     assert re.search(r"asr_padding +(20|15|10) s of padding \(chosen: .+ of CPU here", chosen)
+    assert re.search(r"interims +50% of a worker's time with CPU to spare, down to 10%", chosen)
     shown = json.loads(run_cli("config", "show", "--json").stdout)
     assert shown["asr_padding"] is None
     assert "s of padding (chosen" in shown["chosen_on_this_machine"]["asr_padding"]
@@ -69,7 +70,7 @@ def test_config_show_reports_what_this_machine_chose() -> None:
     pinned = run_cli("config", "show", "--json", env={"CALLSCRIBE_ASR_PADDING": "12"})
     shown = json.loads(pinned.stdout)
     assert shown["asr_padding"] == 12.0
-    assert shown["chosen_on_this_machine"] == {}
+    assert list(shown["chosen_on_this_machine"]) == ["interims"]
     out = run_cli("config", "show", env={"CALLSCRIBE_ASR_PADDING": "2"})
     assert out.returncode == 2
     assert "asr_padding" in out.stderr

@@ -5,7 +5,9 @@ The policy (finals first, then early finals, round-robin, interims shed) lives i
 hand jobs to a thread pool. Two timing rules live here: interims may use at most
 ``interim_share`` of a worker's time (after an interim batch of *d* seconds, none starts for
 ``d * (1 - share) / share``), so a final rarely waits behind one; and with several workers, one
-is always left for finals. Batches (up to ``max_batch`` jobs of distinct sources, one kind) go
+is always left for finals. Given the machine's CPU load (``load``), the share shrinks as the
+CPUs fill (:mod:`callscribe.asr.headroom`): under load interims are what gives way, so finals
+keep the CPU they need. Batches (up to ``max_batch`` jobs of distinct sources, one kind) go
 to ``Recognizer.transcribe_batch``. Use it as an async context manager so its tasks end with it.
 """
 
@@ -14,10 +16,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from types import TracebackType
 
+from callscribe.asr.headroom import interim_share
 from callscribe.asr.queue import Job, JobQueue, Kind
 from callscribe.asr.types import Audio, Recognizer, Transcript
 from callscribe.errors import ServiceError, ValidationFailed
@@ -26,6 +30,8 @@ from callscribe.log import get_logger
 log = get_logger(__name__)
 
 Result = asyncio.Future[Transcript | None]
+INTERIM_SHARE = 0.5
+"""The most of a worker's time interims may use (with CPU to spare)."""
 
 
 @dataclass(slots=True)
@@ -45,6 +51,8 @@ class SchedulerStats:
     interims_shed: int = 0
     batches: int = 0
     busy_by_kind: dict[str, float] = field(default_factory=dict)
+    interim_share: float = 1.0
+    """The share of a worker's time interims were last allowed (shrinks as the CPUs fill)."""
 
     @property
     def busy_seconds(self) -> float:
@@ -67,18 +75,22 @@ class RecognitionScheduler:
         workers: int = 1,
         max_batch: int = 8,
         interim_ttl: float = 1.0,
-        interim_share: float = 0.5,
+        interim_share: float = INTERIM_SHARE,
+        load: Callable[[], float | None] | None = None,
     ) -> None:
+        """``interim_share``: the most of a worker's time interims may use; ``load``: the
+        share of the machine's CPUs busy (0..1, None unknown), read before each interim."""
         if workers < 1 or max_batch < 1:
             raise ValidationFailed("scheduler workers and max_batch must be at least 1")
         if not 0.0 < interim_share <= 1.0:
             raise ValidationFailed("scheduler interim_share must be in (0, 1]")
         self.interim_share = interim_share
+        self._load = load
         self._interims_after = 0.0
         self.recognizer = recognizer
         self.workers = workers
         self.max_batch = max_batch
-        self.stats = SchedulerStats()
+        self.stats = SchedulerStats(interim_share=interim_share)
         self._queue: JobQueue[_Work] = JobQueue(ttl=interim_ttl)
         self._wakeup = asyncio.Event()
         self._pool: ThreadPoolExecutor | None = None
@@ -224,7 +236,8 @@ class RecognitionScheduler:
                 self._interims_running -= interim
                 if interim:
                     spent = time.monotonic() - started
-                    rest = spent * (1.0 - self.interim_share) / self.interim_share
+                    share = self._share()
+                    rest = spent * (1.0 - share) / share
                     self._interims_after = max(self._interims_after, time.monotonic() + rest)
                     self._wakeup.set()  # an interim slot is free again
             spent = time.monotonic() - started
@@ -241,6 +254,12 @@ class RecognitionScheduler:
                 if not job.payload.future.done():
                     job.payload.future.set_result(result)
 
+    def _share(self) -> float:
+        """Interims' share of a worker now: the most allowed, less as the CPUs fill."""
+        busy = self._load() if self._load is not None else None
+        self.stats.interim_share = interim_share(self.interim_share, busy)
+        return self.stats.interim_share
+
     def _run(self, batch: list[Job[_Work]]) -> list[Transcript]:
         """In a worker thread: one job or a batch of one kind (early finals run as finals)."""
         if len(batch) > 1:
@@ -251,4 +270,4 @@ class RecognitionScheduler:
         return [self.recognizer.transcribe(batch[0].payload.audio)]
 
 
-__all__ = ["RecognitionScheduler", "SchedulerStats"]
+__all__ = ["INTERIM_SHARE", "RecognitionScheduler", "SchedulerStats"]

@@ -35,7 +35,7 @@ def show(config_file: Path | None, as_json: bool) -> None:
     for key, value in values.items():
         click.echo(f"{key.ljust(width)}  {'' if value is None else value}")
     if chosen:
-        click.echo("\nchosen on this machine (settings left unset):")
+        click.echo("\nchosen on this machine (settings left unset, and how interims give way):")
         for key, value in chosen.items():
             click.echo(f"{key.ljust(width)}  {value}")
 
@@ -43,17 +43,21 @@ def show(config_file: Path | None, as_json: bool) -> None:
 def _chosen(settings: Settings) -> dict[str, str]:
     """What a server started now would choose for the settings left unset, measured on this
     CPU as the server does at start (loads the speech model: a second or two)."""
-    from callscribe.asr import create_recognizer
+    from callscribe.asr import create_recognizer, headroom
+    from callscribe.asr.scheduler import INTERIM_SHARE
 
+    interims = {
+        "interims": headroom.describe(INTERIM_SHARE, headroom.CpuLoad().readable),
+    }
     if settings.asr_full_window:
-        return {}
+        return interims
     try:
         recognizer = create_recognizer(
             settings.asr_engine, cpu_threads=settings.asr_threads, padding=settings.asr_padding
         )
         window = getattr(recognizer, "window", None)
     except CallscribeError as exc:
-        return {"asr_padding": f"not measured: {exc.message}"}
+        return {"asr_padding": f"not measured: {exc.message}", **interims}
     if window is None or settings.asr_padding is not None:
-        return {}
-    return {"asr_padding": window.describe()}
+        return interims
+    return {"asr_padding": window.describe(), **interims}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 
-from callscribe.asr import LiveRecognizer, RecognitionScheduler, create_recognizer
+from callscribe.asr import LiveRecognizer, RecognitionScheduler, create_recognizer, headroom
 from callscribe.asr.languages import ENGLISH, whisper_language
 from callscribe.asr.types import Recognizer
 from callscribe.errors import EngineUnavailable, ValidationFailed
@@ -49,6 +49,7 @@ class SpeechEngine:
         self._padding = padding
         self._recognizers: dict[str, Recognizer] = {ENGLISH: self._create(engine, ENGLISH)}
         self._schedulers: dict[str, RecognitionScheduler] = {}
+        self._cpu_load = headroom.CpuLoad()
         self._lock = asyncio.Lock()
 
     def language_for(self, code: str | None, field: str = "languageCode") -> str | None:
@@ -90,10 +91,18 @@ class SpeechEngine:
         async with self._lock:
             if key not in self._schedulers:
                 recognizer = self._recognizer(language)
-                scheduler = RecognitionScheduler(recognizer, workers=self._workers)
+                scheduler = RecognitionScheduler(
+                    recognizer, workers=self._workers, load=self._cpu_load.busy
+                )
                 await scheduler.start()
                 self._schedulers[key] = scheduler
-                log.info("speech recogniser ready", engine=recognizer.name, language=key)
+                log.info(
+                    "speech recogniser ready",
+                    engine=recognizer.name,
+                    language=key,
+                    workers=self._workers,
+                    interims=headroom.describe(scheduler.interim_share, self._cpu_load.readable),
+                )
             return self._schedulers[key]
 
     def current(self) -> RecognitionScheduler | None:
