@@ -59,6 +59,17 @@ def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     return out
 
 
+MAX_AUTO_WORKERS = 8
+
+
+def usable_cpus() -> int:
+    """CPUs this process may run on (its affinity where the OS tells it, else all)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
 class Settings(BaseSettings):
     """Every setting of the server, the CLI and the pipeline."""
 
@@ -130,13 +141,14 @@ class Settings(BaseSettings):
     )
     asr_threads: int = Field(1, ge=1, le=64, description="CPU threads for each recognition worker.")
     asr_beam_size: int = Field(5, ge=1, le=10)
-    asr_workers: int = Field(
-        2,
+    asr_workers: int | None = Field(
+        None,
         ge=1,
         le=16,
         description="Recognition workers running at once, each with its own copy of the "
-        "model; interims may use all but one, so finals never wait behind an interim. On two "
-        "cores, 2 workers of 1 thread sustain 10 live streams (bench.streams).",
+        "model; interims may use all but one, so finals never wait behind an interim. Unset: "
+        "one per CPU this process may use, at most 8 (on two cores, 2 workers of 1 thread "
+        "sustain 10 live streams in bench.streams).",
     )
     asr_full_window: bool = Field(
         False,
@@ -315,6 +327,11 @@ class Settings(BaseSettings):
         config_path = os.environ.get(CONFIG_ENV)
         toml = _TomlSource(settings_cls, Path(config_path) if config_path else None)
         return init_settings, env_settings, toml
+
+    @property
+    def recognition_workers(self) -> int:
+        """``asr_workers``, or one per CPU this process may use (at most ``MAX_AUTO_WORKERS``)."""
+        return self.asr_workers or min(usable_cpus(), MAX_AUTO_WORKERS)
 
     @property
     def sqlalchemy_url(self) -> str:

@@ -105,7 +105,7 @@ class Services:
             settings.asr_engine,
             cpu_threads=settings.asr_threads,
             beam_size=settings.asr_beam_size,
-            workers=settings.asr_workers,
+            workers=settings.recognition_workers,
             full_window=settings.asr_full_window,
             padding=settings.asr_padding,
             multilingual_engine=settings.asr_multilingual_engine,

@@ -63,6 +63,8 @@ def test_config_show_reports_what_this_machine_chose() -> None:
     chosen = out.stdout.split("chosen on this machine (settings left unset, and how interims")[1]
     assert re.search(r"asr_padding +(20|15|10) s of padding \(chosen: .+ of CPU here", chosen)
     assert re.search(r"interims +50% of a worker's time with CPU to spare, down to 10%", chosen)
+    cpus = len(os.sched_getaffinity(0))
+    assert re.search(rf"asr_workers +{min(cpus, 8)} \(one per CPU this process may use", chosen)
     shown = json.loads(run_cli("config", "show", "--json").stdout)
     assert shown["asr_padding"] is None
     assert "s of padding (chosen" in shown["chosen_on_this_machine"]["asr_padding"]
@@ -70,7 +72,11 @@ def test_config_show_reports_what_this_machine_chose() -> None:
     pinned = run_cli("config", "show", "--json", env={"CALLSCRIBE_ASR_PADDING": "12"})
     shown = json.loads(pinned.stdout)
     assert shown["asr_padding"] == 12.0
-    assert list(shown["chosen_on_this_machine"]) == ["interims"]
+    assert list(shown["chosen_on_this_machine"]) == ["asr_workers", "interims"]
+    pinned = run_cli("config", "show", "--json", env={"CALLSCRIBE_ASR_WORKERS": "3"})
+    shown = json.loads(pinned.stdout)
+    assert shown["asr_workers"] == 3
+    assert "asr_workers" not in shown["chosen_on_this_machine"]
     out = run_cli("config", "show", env={"CALLSCRIBE_ASR_PADDING": "2"})
     assert out.returncode == 2
     assert "asr_padding" in out.stderr

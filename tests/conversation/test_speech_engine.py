@@ -24,3 +24,14 @@ async def test_each_recognition_worker_has_its_own_replica_of_the_model(workers:
         assert recognizer._model().model.num_workers == workers
     finally:
         await speech.close()
+
+
+def test_workers_left_unset_are_one_per_usable_cpu_at_most_eight(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from callscribe import config
+
+    for cpus, workers in ((1, 1), (2, 2), (6, 6), (32, 8)):
+        monkeypatch.setattr(config, "usable_cpus", lambda n=cpus: n)
+        assert config.Settings(asr_workers=None).recognition_workers == workers
+    assert config.Settings(asr_workers=3).recognition_workers == 3

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from callscribe import log
-from callscribe.config import Settings, load_settings
+from callscribe.config import MAX_AUTO_WORKERS, Settings, load_settings
 from callscribe.errors import CallscribeError
 
 
@@ -46,18 +46,22 @@ def _chosen(settings: Settings) -> dict[str, str]:
     from callscribe.asr import create_recognizer, headroom
     from callscribe.asr.scheduler import INTERIM_SHARE
 
-    interims = {
-        "interims": headroom.describe(INTERIM_SHARE, headroom.CpuLoad().readable),
-    }
+    rules: dict[str, str] = {}
+    if settings.asr_workers is None:
+        rules["asr_workers"] = (
+            f"{settings.recognition_workers} (one per CPU this process may use, "
+            f"at most {MAX_AUTO_WORKERS})"
+        )
+    rules["interims"] = headroom.describe(INTERIM_SHARE, headroom.CpuLoad().readable)
     if settings.asr_full_window:
-        return interims
+        return rules
     try:
         recognizer = create_recognizer(
             settings.asr_engine, cpu_threads=settings.asr_threads, padding=settings.asr_padding
         )
         window = getattr(recognizer, "window", None)
     except CallscribeError as exc:
-        return {"asr_padding": f"not measured: {exc.message}", **interims}
+        return {"asr_padding": f"not measured: {exc.message}", **rules}
     if window is None or settings.asr_padding is not None:
-        return interims
-    return {"asr_padding": window.describe(), **interims}
+        return rules
+    return {"asr_padding": window.describe(), **rules}

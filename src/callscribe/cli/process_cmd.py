@@ -117,7 +117,7 @@ async def _recognise(
     info = await asyncio.to_thread(probe, file)  # UnsupportedMedia for what is not audio
     recognizer = create_recognizer(
         settings.asr_engine,
-        cpu_threads=settings.asr_threads * settings.asr_workers,  # the CLI has them all
+        cpu_threads=settings.asr_threads * settings.recognition_workers,  # the CLI has them all
         beam_size=settings.asr_beam_size,
         full_window=settings.asr_full_window,
         padding=settings.asr_padding or PADDINGS[0],  # no one waits for a final: most accurate
