@@ -51,7 +51,7 @@ class SchedulerStats:
     interims_shed: int = 0
     batches: int = 0
     busy_by_kind: dict[str, float] = field(default_factory=dict)
-    interim_share: float = 1.0
+    interim_share: float = INTERIM_SHARE
     """The share of a worker's time interims were last allowed (shrinks as the CPUs fill)."""
 
     @property
