@@ -200,7 +200,10 @@ def main() -> None:
     )
     args = parser.parse_args()
     if args.streams:
-        ladder = [int(x) for x in args.streams.split(",") if x.strip()]
+        try:
+            ladder = [int(x) for x in args.streams.split(",") if x.strip()]
+        except ValueError:
+            ladder = []
         if not ladder or min(ladder) < 1:
             parser.error("--streams takes positive numbers, such as 1,2,4,8")
         asyncio.run(run_streams(ladder, args.seconds))
