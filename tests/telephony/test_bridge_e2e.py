@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
 
@@ -127,3 +128,48 @@ async def test_opus_arrives_as_48khz_stereo(baresip_backend: BaresipBackend) -> 
     assert sink.formats == {(48000, 2)}
     assert started
     assert sink.loud_seconds > 2
+
+
+class Stalling:
+    """An audio sink that blocks the event loop once, as a busy server would, and notes when
+    audio came."""
+
+    def __init__(self, after_seconds: float, stall: float) -> None:
+        self.after = after_seconds
+        self.stall = stall
+        self.seconds = 0.0
+        self.first: float | None = None
+        self.last = 0.0
+        self.stalled = False
+
+    def __call__(self, pcm: bytes, rate: int, channels: int) -> None:
+        now = time.monotonic()
+        if self.first is None:
+            self.first = now - len(pcm) / (2 * rate * channels)
+        self.last = now
+        self.seconds += len(pcm) / (2 * rate * channels)
+        if not self.stalled and self.seconds >= self.after:
+            self.stalled = True
+            time.sleep(self.stall)  # the loop is blocked: nobody reads the call's audio
+
+
+async def test_audio_lost_to_a_stalled_reader_comes_back_as_silence(
+    baresip_backend: BaresipBackend,
+) -> None:
+    """Speaker events are placed by the audio's own clock: audio the stack dropped while
+    the server was not reading must still count as time, or every later event lands late."""
+    sink = Stalling(after_seconds=1.0, stall=2.5)
+    config = TelephonyConfig(answer_timeout=5, media_timeout=10, silence_timeout=60)
+    with bridge("--passcode", "") as peer:
+        target, dtmf = SipTarget(peer.uri()), zoom_dtmf("85012345678")
+        ctl = CallController(baresip_backend, target, config, on_audio=sink, dtmf=dtmf)
+        async with asyncio.TaskGroup() as group:
+            task = group.create_task(ctl.run())
+            await asyncio.sleep(9)
+            ctl.stop()
+    result = task.result()
+    assert sink.stalled
+    assert result.reason is EndReason.STOPPED
+    assert result.lost_bytes > 16000  # the stack did drop half a second or more
+    assert sink.first is not None
+    assert sink.seconds == pytest.approx(sink.last - sink.first, abs=0.4)

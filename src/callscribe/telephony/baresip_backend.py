@@ -45,6 +45,34 @@ _MAX_EARLY = 256
 _CLOSE_WAIT = 2.0
 
 
+class _Gaps:
+    """Where the audio the stack lost belongs in the stream read from it.
+
+    A reader that stalls (a busy event loop) loses audio two ways: with nothing reading, the
+    receive buffer fills and newer audio is dropped (it belongs after what was buffered, so
+    after the read that empties the buffer); with a slow reader, the catch-up skips the oldest
+    audio (it belongs before what is read now). Put back as silence of the same length, the
+    stream keeps the call's time: speaker events placed by their timestamps, and message times,
+    stay on the words they belong to instead of drifting by what was lost.
+    """
+
+    def __init__(self) -> None:
+        self.discarded = 0
+        self.dropped = 0
+        self.pending = 0
+
+    def update(self, discarded: int, dropped: int, drained: bool) -> tuple[int, int]:
+        """Bytes of silence to put before and after this read, given the stack's cumulative
+        counters; ``drained``: this read took all that was buffered."""
+        before = max(0, discarded - self.discarded)
+        self.pending += max(0, dropped - self.dropped)
+        self.discarded, self.dropped = discarded, dropped
+        after = 0
+        if drained:
+            after, self.pending = self.pending, 0
+        return before, after
+
+
 class BaresipCall:
     """One call: stack events to a queue of ``SipEvent``, audio read on demand."""
 
@@ -56,6 +84,7 @@ class BaresipCall:
         self._closed_event = asyncio.Event()
         self._received = 0
         self._rtp_seen = False
+        self._gaps = _Gaps()
 
     @property
     def call_id(self) -> str | None:
@@ -93,6 +122,8 @@ class BaresipCall:
         return await self._events.get()
 
     def read_audio(self) -> AudioChunk | None:
+        """What arrived since the last read, with silence where the stack lost audio (see
+        :class:`_Gaps`), so the stream keeps the call's time."""
         if self._closed is not None:
             return None
         audio = self._call.audio
@@ -101,13 +132,27 @@ class BaresipCall:
             if not info.rx_ready:
                 return None
             pcm: bytes = audio.read(_READ_BYTES)
+            stats = audio.stats()
         except AudioRestarted:
+            self._gaps = _Gaps()  # the new streams count their losses from zero
             return None  # renegotiated: the next read binds to the new streams
         except AudioNotActive:
             return None
+        self._received += len(pcm)
+        frame = 2 * info.rx_channels
+        before, after = self._gaps.update(
+            stats.rx_discarded_bytes, stats.rx_dropped_bytes, drained=len(pcm) < _READ_BYTES
+        )
+        before, after = before - before % frame, after - after % frame
+        if before or after:
+            log.warning(
+                "received audio lost (read too slowly); silence put in its place",
+                call_id=self.call_id,
+                lost_ms=round(1000 * (before + after) / (frame * info.rx_sample_rate)),
+            )
+            pcm = bytes(before) + pcm + bytes(after)
         if not pcm:
             return None
-        self._received += len(pcm)
         return AudioChunk(pcm, info.rx_sample_rate, info.rx_channels)
 
     def audio_counters(self) -> AudioCounters:

@@ -70,7 +70,9 @@ class SipCall(Protocol):
         ...
 
     def read_audio(self) -> AudioChunk | None:
-        """Far-end audio received since the last read, or ``None`` if none yet (never blocks)."""
+        """Far-end audio received since the last read, or ``None`` if none yet (never blocks).
+        Audio the stack lost because it was read too slowly comes back as silence of the
+        same length, so the stream keeps the call's time."""
         ...
 
     def audio_counters(self) -> AudioCounters: ...
