@@ -13,6 +13,9 @@ call has ended, what the Conversation API returns is scored against the meeting'
 * ``jitter``: announced up to 0.3 s early or late, without a timestamp (placed on arrival);
 * ``none``: no speaker events — a phone dial-in, where no platform sends any.
 
+``--codec pcmu`` has the bridge accept only G.711 µ-law, so the meeting reaches callscribe
+through an 8 kHz phone line (as from a PSTN dial-in) instead of G.722's 16 kHz.
+
 Meetings: ``bundled`` (the demo's; the rules were developed on it); ``relaunch``,
 ``escalations``, ``hiring``, ``campaign`` and ``onboarding`` (each written for this benchmark as
 held-out, and each used to change rules after its first run: development meetings now);
@@ -50,6 +53,7 @@ from callscribe.bridge.process import (
     free_udp_port,
     meeting_started,
 )
+from callscribe.bridge.server import CODEC_SPECS
 from callscribe.telephony import zoom_dtmf
 from callscribe.testing.server import ServerProcess, token_for
 
@@ -240,8 +244,12 @@ def report(m: Meeting, mode: str, run: Run, verbose: bool) -> dict[str, float]:
     }
 
 
-async def run(names: Sequence[str], modes: Sequence[str], verbose: bool) -> None:
+async def run(
+    names: Sequence[str], modes: Sequence[str], verbose: bool, codec: str | None = None
+) -> None:
     print(f"bench.meeting: {machine.describe()}")
+    line = codec or "the bridge's first choice (G.722, 16 kHz)"
+    print(f"line: {line}")
     env = {
         "CALLSCRIBE_SIP_LISTEN": f"127.0.0.1:{free_udp_port()}",
         "CALLSCRIBE_SIP_INTERFACE": "127.0.0.1",
@@ -255,7 +263,9 @@ async def run(names: Sequence[str], modes: Sequence[str], verbose: bool) -> None
         for name in names:
             m = meetings()[name]
             port = free_udp_port()
-            with bridge_process(port, m.audio, m.script if m.audio else None) as bridge:
+            script = m.script if m.audio else None
+            codecs = (codec,) if codec else ()
+            with bridge_process(port, m.audio, script, codecs) as bridge:
                 for mode in modes:
                     result = await call(server, token, bridge, port, m, mode)
                     report(m, mode, result, verbose)
@@ -271,10 +281,13 @@ def main() -> None:
     parser.add_argument("--meeting", choices=[*meetings(), "all"], default="all")
     parser.add_argument("--mode", choices=[*MODES, "all"], default="all")
     parser.add_argument("--verbose", action="store_true", help="print messages and matches")
+    parser.add_argument(
+        "--codec", choices=sorted(CODEC_SPECS), help="the only codec the bridge accepts"
+    )
     args = parser.parse_args()
     names = list(meetings()) if args.meeting == "all" else [args.meeting]
     modes = list(MODES) if args.mode == "all" else [args.mode]
-    asyncio.run(run(names, modes, args.verbose))
+    asyncio.run(run(names, modes, args.verbose, args.codec))
 
 
 if __name__ == "__main__":

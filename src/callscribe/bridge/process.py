@@ -13,7 +13,7 @@ import socket
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from callscribe.errors import ServiceError
@@ -34,12 +34,17 @@ def free_udp_port() -> int:
 
 @contextlib.contextmanager
 def bridge_process(
-    port: int, recording: Path | None = None, script: Path | None = None
+    port: int,
+    recording: Path | None = None,
+    script: Path | None = None,
+    codecs: Sequence[str] = (),
 ) -> Iterator[subprocess.Popen[str]]:
     """``callscribe bridge`` on 127.0.0.1:``port``, ready for calls, playing the meeting (the
-    bundled one, or ``recording`` with its ``script``)."""
+    bundled one, or ``recording`` with its ``script``), accepting only ``codecs`` when given
+    (``pcmu``: an 8 kHz phone line, as a PSTN dial-in hears the meeting)."""
     played = [] if recording is None else ["--meeting", str(recording)]
     played += [] if script is None else ["--script", str(script)]
+    played += ["--codecs", ",".join(codecs)] if codecs else []
     with tempfile.TemporaryFile("w+") as errors:
         proc = subprocess.Popen(
             [
