@@ -35,3 +35,30 @@ def test_workers_left_unset_are_one_per_usable_cpu_at_most_eight(
         monkeypatch.setattr(config, "usable_cpus", lambda n=cpus: n)
         assert config.Settings(asr_workers=None).recognition_workers == workers
     assert config.Settings(asr_workers=3).recognition_workers == 3
+
+
+async def test_a_source_loads_its_voice_activity_model_off_the_event_loop(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Loading Silero VAD takes 60-90 ms per source; on the loop, streams starting together
+    would stall every call's audio (and a stalled reader loses it)."""
+    import threading
+
+    from callscribe.audio import vad
+
+    loaded_on: list[int] = []
+    load = vad.VoiceActivity.__init__
+
+    def recording(self: vad.VoiceActivity) -> None:
+        loaded_on.append(threading.get_ident())
+        load(self)
+
+    monkeypatch.setattr(vad.VoiceActivity, "__init__", recording)
+    speech = SpeechEngine("whisper-tiny.en", cpu_threads=1, beam_size=1, workers=1)
+    try:
+        source = await speech.open_source("s1")
+        source.end()
+    finally:
+        await speech.close()
+    assert len(loaded_on) == 1
+    assert loaded_on[0] != threading.get_ident()

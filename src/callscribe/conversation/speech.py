@@ -113,7 +113,10 @@ class SpeechEngine:
         """Segmentation and recognition for one live source, on the language's scheduler; in
         English its end-pointing also reads the words (a finished sentence ends sooner)."""
         judge = sentences.reads_finished if language == ENGLISH else None
-        return LiveRecognizer(await self.scheduler(language), source_id, judge=judge)
+        scheduler = await self.scheduler(language)
+        # Off the loop: its voice-activity model takes 60-90 ms to load, per source, and
+        # streams that start together would hold every call's audio that long each.
+        return await asyncio.to_thread(LiveRecognizer, scheduler, source_id, judge=judge)
 
     async def close(self) -> None:
         for scheduler in self._schedulers.values():
