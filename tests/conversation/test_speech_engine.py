@@ -7,9 +7,12 @@ bench.streams sustained 2 streams instead of 10.
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from callscribe.asr.whisper import WhisperRecognizer
+from callscribe.audio import vad
 from callscribe.conversation.speech import SpeechEngine
 
 
@@ -42,10 +45,6 @@ async def test_a_source_loads_its_voice_activity_model_off_the_event_loop(
 ) -> None:
     """Loading Silero VAD takes 60-90 ms per source; on the loop, streams starting together
     would stall every call's audio (and a stalled reader loses it)."""
-    import threading
-
-    from callscribe.audio import vad
-
     loaded_on: list[int] = []
     load = vad.VoiceActivity.__init__
 

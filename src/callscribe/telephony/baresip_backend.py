@@ -139,16 +139,17 @@ class BaresipCall:
         except AudioNotActive:
             return None
         self._received += len(pcm)
-        frame = 2 * info.rx_channels
+        sample_bytes = 2 * info.rx_channels  # s16le, every channel
         before, after = self._gaps.update(
             stats.rx_discarded_bytes, stats.rx_dropped_bytes, drained=len(pcm) < _READ_BYTES
         )
-        before, after = before - before % frame, after - after % frame
+        before, after = before - before % sample_bytes, after - after % sample_bytes
         if before or after:
+            per_second = sample_bytes * info.rx_sample_rate
             log.warning(
                 "received audio lost (read too slowly); silence put in its place",
                 call_id=self.call_id,
-                lost_ms=round(1000 * (before + after) / (frame * info.rx_sample_rate)),
+                lost_ms=round(1000 * (before + after) / per_second),
             )
             pcm = bytes(before) + pcm + bytes(after)
         if not pcm:
