@@ -12,11 +12,18 @@ would compare (:class:`~callscribe.pipeline.voices.ComparedPauses`) and scores e
 the call's truth: a change when the speaker of the second before the pause is not the speaker
 of the second after it. It prints precision and recall of the changes found, and the CPU the
 comparisons cost per audio second.
+
+Precision and recall over the pauses compared do not count a change of speaker where no pause
+was compared (the gap too short for the end-pointer to hear, or too near the last pause
+compared): live, the words before such a change wait for the utterance to end. So it also
+prints, of every change of speaker in the calls, how many had a pause compared near them and
+how many were found there.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -36,10 +43,42 @@ CHUNK = 320
 
 @dataclass(frozen=True, slots=True)
 class Judged:
-    """One pause compared: whether a change was found, and whether there was one."""
+    """One pause compared (stream seconds): whether a change was found, and whether there
+    was one."""
 
+    start: float
+    end: float
     found: bool
     truth: bool
+
+
+NEAR = 0.3
+"""Seconds by which a pause may miss the silence between two turns and still be the change
+between them (the end-pointer's pause and the truth's speech edges differ by about that)."""
+
+
+def turn_changes(truth: Sequence[Segment]) -> list[tuple[float, float]]:
+    """Where the floor changes hands: from the end of one speaker's speech to the start of
+    the next one's (reversed where they overlap)."""
+    ordered = sorted(truth, key=lambda s: s.start)
+    return [
+        (min(a.end, b.start), max(a.end, b.start))
+        for a, b in itertools.pairwise(ordered)
+        if a.speaker != b.speaker
+    ]
+
+
+def changes_found(truth: Sequence[Segment], judged: Sequence[Judged]) -> tuple[int, int, int]:
+    """Of the call's changes of speaker: how many, how many a compared pause fell on, and how
+    many of those it found. A change no pause is compared at is a change a live listener
+    learns of only when the utterance ends: its words wait for that."""
+    found = compared = 0
+    changes = turn_changes(truth)
+    for a, b in changes:
+        at = [j for j in judged if j.start < b + NEAR and j.end > a - NEAR]
+        compared += bool(at)
+        found += any(j.found for j in at)
+    return len(changes), compared, found
 
 
 def pauses(audio: np.ndarray, min_side: float) -> list[tuple[float, float]]:
@@ -86,11 +125,17 @@ def judge(separator: VoiceSeparator, call: Call, audio: np.ndarray) -> tuple[lis
         cpu += time.process_time() - began
         before = speaker_in(call.truth, start - 1.0, start)
         after = speaker_in(call.truth, end, end + 1.0)
-        out.append(Judged(found, before != after))
+        out.append(Judged(start, end, found, before != after))
     return out, cpu
 
 
-def report(line: str, judged: Sequence[Judged], cpu: float, seconds: float) -> str:
+def report(
+    line: str,
+    judged: Sequence[Judged],
+    turns: tuple[int, int, int],
+    cpu: float,
+    seconds: float,
+) -> str:
     found = sum(j.found for j in judged)
     truth = sum(j.truth for j in judged)
     right = sum(j.found and j.truth for j in judged)
@@ -99,6 +144,8 @@ def report(line: str, judged: Sequence[Judged], cpu: float, seconds: float) -> s
     return (
         f"{line}: {len(judged)} pauses compared, {truth} with a change of speaker; "
         f"changes found {found}: precision {precision:.2f}, recall {recall:.2f}; "
+        f"of {turns[0]} changes of speaker in the calls, {turns[1]} had a pause compared and "
+        f"{turns[2]} ({turns[2] / max(1, turns[0]):.0%}) were found there; "
         f"CPU {1000 * cpu / seconds:.0f} ms per audio second"
     )
 
@@ -116,12 +163,15 @@ def main() -> None:
     for line, narrow in (("16k", False), ("8k", True)):
         separator = VoiceSeparator(encoder, SeparationConfig.for_channel(narrow))
         judged: list[Judged] = []
+        counts = np.zeros(3, dtype=np.int64)
         cpu = 0.0
         for call in chosen:
             got, spent = judge(separator, call, call.audio_16k if line == "16k" else call.audio_8k)
             judged += got
+            counts += changes_found(call.truth, got)
             cpu += spent
-        print(report(line, judged, cpu, seconds))
+        turns = (int(counts[0]), int(counts[1]), int(counts[2]))
+        print(report(line, judged, turns, cpu, seconds))
     print(f"{machine.load()} at the end")
 
 

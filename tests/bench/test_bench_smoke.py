@@ -160,9 +160,13 @@ def test_speaker_changes_at_pauses_benchmark_prints_its_figures() -> None:
     for line in ("16k", "8k"):
         found = re.search(
             rf"{line}: (\d+) pauses compared, (\d+) with a change of speaker; changes found "
-            r"(\d+): precision [\d.na]+, recall [\d.na]+; CPU \d+ ms per audio second",
+            r"(\d+): precision [\d.na]+, recall [\d.na]+; of (\d+) changes of speaker in the "
+            r"calls, (\d+) had a pause compared and (\d+) \(\d+%\) were found there; "
+            r"CPU \d+ ms per audio second",
             out,
         )
         assert found, out
         assert int(found[1]) > 0, out
+        assert int(found[4]) >= int(found[5]) >= int(found[6]), out
+        assert int(found[4]) > 0, out
     assert re.search(r"pauses: .+ \(avx2 (yes|no), avx512f (yes|no)\); load average", out), out

@@ -25,3 +25,23 @@ def test_best_mapping_is_one_to_one() -> None:
     pairs = [("Speaker 1", "Priya")] * 5 + [("Speaker 2", "Priya")] * 3 + [("Speaker 2", "Dana")]
     assert best_mapping(pairs) == {"Speaker 1": "Priya", "Speaker 2": "Dana"}
     assert best_mapping([(None, "Priya")]) == {}
+
+
+def test_changes_of_speaker_count_those_no_pause_was_compared_at() -> None:
+    from bench.speakers.calls import Segment
+    from bench.speakers.pauses import Judged, changes_found, turn_changes
+
+    truth = [
+        Segment(0.0, 2.0, "ann"),
+        Segment(2.5, 4.0, "ann"),  # ann goes on: no change
+        Segment(4.3, 6.0, "bob"),
+        Segment(5.8, 8.0, "cy"),  # overlaps bob
+        Segment(8.2, 9.0, "ann"),
+    ]
+    assert turn_changes(truth) == [(4.0, 4.3), (5.8, 6.0), (8.0, 8.2)]
+    judged = [
+        Judged(2.0, 2.5, found=True, truth=False),  # a false change is not a change found
+        Judged(4.05, 4.25, found=True, truth=True),
+        Judged(6.1, 6.4, found=False, truth=True),  # compared near the overlap, missed
+    ]
+    assert changes_found(truth, judged) == (3, 2, 1)  # nothing compared at 8.0-8.2
