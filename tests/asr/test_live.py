@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pytest
@@ -110,14 +110,22 @@ class _Counting:
         self.inner.warm_up()
 
 
-async def _finals_of(recognizer: Recognizer, audio: np.ndarray, *, paced: bool) -> list[Final]:
-    async with RecognitionScheduler(recognizer) as scheduler:
-        live = LiveRecognizer(scheduler, "leg-1")
+async def _finals_of(
+    recognizer: Recognizer,
+    audio: np.ndarray,
+    *,
+    pace: float,
+    judge: Callable[[str], bool | None] | None = None,
+    workers: int = 1,
+) -> list[Final]:
+    """The finals of ``audio`` fed 20 ms at a time, ``pace`` seconds apart."""
+    async with RecognitionScheduler(recognizer, workers=workers) as scheduler:
+        live = LiveRecognizer(scheduler, "leg-1", judge=judge)
 
         async def transport() -> None:
             for i in range(0, len(audio), 320):
                 live.feed(audio[i : i + 320])
-                await asyncio.sleep(0.02 if paced else 0)
+                await asyncio.sleep(pace)
             live.end()
 
         async def consume() -> list[Final]:
@@ -135,7 +143,7 @@ async def test_early_final_becomes_the_final_without_a_second_recognition(
     audio = np.concatenate([silence, wav_8k_as_16k(prompt), silence])
     for paced in (True, False):  # early final running or done / still queued at the end
         counting = _Counting(tiny)
-        finals = await _finals_of(counting, audio, paced=paced)
+        finals = await _finals_of(counting, audio, pace=0.02 if paced else 0.0)
         assert len(finals) == 1
         assert corpus.wer([prompt.text], [finals[0].transcript.text]) <= 0.2
         assert counting.finals == 1
@@ -148,7 +156,7 @@ async def test_speech_after_a_short_gap_discards_the_early_final(
     gap = np.zeros(int(16000 * 0.35), dtype=np.float32)
     silence = np.zeros(16000, dtype=np.float32)
     audio = np.concatenate([silence, wav_8k_as_16k(first), gap, wav_8k_as_16k(second), silence])
-    finals = await _finals_of(tiny, audio, paced=False)
+    finals = await _finals_of(tiny, audio, pace=0.0)
     assert len(finals) == 1  # one utterance: the gap is shorter than the pause
     assert corpus.wer([f"{first.text} {second.text}"], [finals[0].transcript.text]) <= 0.2
 
@@ -245,3 +253,42 @@ async def test_the_words_of_the_early_final_set_how_soon_it_is_final(
     assert unsure[0] == pytest.approx(config.pause - pad, abs=0.1)
     assert going_on[0] == pytest.approx(config.open_pause - pad, abs=0.1)
     assert (done[1], unsure[1], going_on[1]) == (True, False, False)
+
+
+class _SlowSaying(_Saying):
+    """:class:`_Saying` on a slow CPU: every recognition takes ``seconds``."""
+
+    def __init__(self, text: str, seconds: float) -> None:
+        super().__init__(text)
+        self.seconds = seconds
+
+    def transcribe(self, audio: np.ndarray) -> Transcript:
+        time.sleep(self.seconds)
+        return super().transcribe(audio)
+
+
+async def _finals_of_two_turns(text: str, subset20: list[corpus.Prompt]) -> list[Final]:
+    """Two prompts 0.3 s apart (0.45 s of quiet with their own edges: a turn gap under the
+    usual pause), fed at four times real time to an engine whose words come 0.3 s (1.2 s of
+    stream) after it is asked: the verdict on the first prompt's words arrives after the
+    second has begun."""
+    lead, gap = np.zeros(8000, dtype=np.float32), np.zeros(4800, dtype=np.float32)
+    audio = np.concatenate(
+        [lead, wav_8k_as_16k(subset20[3]), gap, wav_8k_as_16k(subset20[4]), lead, lead, lead]
+    )
+    return await _finals_of(
+        _SlowSaying(text, 0.3), audio, pace=0.005, judge=sentences.reads_finished, workers=2
+    )
+
+
+async def test_a_finished_sentence_ends_its_utterance_even_when_its_words_come_late(
+    subset20: list[corpus.Prompt],
+) -> None:
+    first_ends = 0.5 + len(wav_8k_as_16k(subset20[3])) / 16000
+    finals = await _finals_of_two_turns("Please press the pound key.", subset20)
+    assert len(finals) == 2  # cut at the gap, as on a machine that recognises in time
+    assert finals[0].end < first_ends + 0.3
+    assert finals[1].start > first_ends
+    assert 0.0 < finals[0].spared < 0.2
+    going_on = await _finals_of_two_turns("Please press the, and the.", subset20)
+    assert len(going_on) == 1  # words that plainly go on: one utterance, as before

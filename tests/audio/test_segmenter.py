@@ -149,22 +149,61 @@ def test_a_short_pause_already_heard_ends_the_utterance_at_once() -> None:
     assert late == pytest.approx(0.25, abs=0.05)
 
 
-def test_a_pause_for_a_withdrawn_candidate_is_ignored() -> None:
+def _until_resumed(clip: np.ndarray) -> tuple[Segmenter, EndCandidate, Resumed, int]:
+    """Feed 20 ms chunks until speech resumes after the first end candidate: the segmenter,
+    that candidate, the :class:`Resumed` event and the samples fed."""
+    seg = Segmenter()
+    candidate, fed = _until_candidate(seg, clip)
+    for i in range(fed, len(clip), 320):
+        resumed = [e for e in seg.feed(clip[i : i + 320]) if isinstance(e, Resumed)]
+        if resumed:
+            return seg, candidate, resumed[0], i + 320
+    raise AssertionError("speech did not resume")
+
+
+def test_a_verdict_after_speech_resumed_is_ignored_when_the_pause_was_shorter() -> None:
     first, second = speech("vm-goodbye"), speech("agent-pass")
     clip = np.concatenate([silence(0.5), first, silence(0.5), second, silence(1.5)])
-    seg = Segmenter()
-    stale, fed = _until_candidate(seg, clip)
-    events: list[object] = []
-    for i in range(fed, len(clip), 320):
-        events += seg.feed(clip[i : i + 320])
-        if any(isinstance(e, Resumed) for e in events):
-            break
-    assert seg.expect_pause(stale.end, 0.3) == []
-    events += _run(seg, clip[i + 320 :])
+    seg, stale, _, fed = _until_resumed(clip)
+    assert seg.expect_pause(stale.end, 1.0) == []  # the words say: not finished
+    events = _run(seg, clip[fed:])
     utts = [e for e in events if isinstance(e, Utterance)]
     assert len(utts) == 1  # the 0.5 s gap is still shorter than the usual pause
     assert utts[0].start == stale.start
     assert utts[0].end > stale.end + 1.0
+
+
+def test_a_late_verdict_of_a_finished_sentence_ends_the_utterance_at_its_pause() -> None:
+    """On a slow CPU the words of a few seconds of speech are known only after the next
+    speaker has begun: a sentence end followed by ``settled_pause`` still ends the utterance."""
+    first, second = speech("vm-goodbye"), speech("agent-pass")
+    clip = np.concatenate([silence(0.5), first, silence(0.5), second, silence(1.5)])
+    seg, candidate, resumed, fed = _until_resumed(clip)
+    assert resumed.doubt  # heard at least settled_pause of quiet before the words were known
+    cut = seg.expect_pause(candidate.end, SegmenterConfig().settled_pause)
+    assert len(cut) == 1
+    assert isinstance(cut[0], Utterance)
+    assert (cut[0].start, cut[0].end) == (candidate.start, candidate.end)
+    np.testing.assert_array_equal(cut[0].audio, candidate.audio)  # the early final is the final
+    assert 0.0 < cut[0].spared < 0.2  # the usual pause was 0.6 s; this one ~0.5 s
+    assert seg.expect_pause(candidate.end, 0.4) == []  # settled once
+    rest = [e for e in _run(seg, clip[fed:]) if isinstance(e, Utterance)]
+    assert len(rest) == 1
+    # the new utterance holds the second prompt from ``pad`` before its speech, not the pause
+    assert resumed.at - 0.25 <= rest[0].start <= resumed.at - 0.1
+    assert rest[0].end > resumed.at + 1.0
+
+
+def test_a_turn_is_not_cut_where_the_utterance_has_just_begun() -> None:
+    first, second = speech("vm-goodbye"), speech("agent-pass")
+    clip = np.concatenate([silence(0.5), first, silence(0.5), second, silence(1.5)])
+    seg, candidate, resumed, fed = _until_resumed(clip)
+    seg.expect_pause(candidate.end, 0.4)
+    # someone else takes the floor, by the pause just settled: nothing left to cut there
+    assert seg.cut_near(resumed.at - 0.2) == []
+    assert seg.cut_near(resumed.at + 0.3) == []  # (said a little late)
+    rest = [e for e in _run(seg, clip[fed:]) if isinstance(e, Utterance)]
+    assert len(rest) == 1  # the second prompt whole: no cut waited for further on
 
 
 def test_no_candidates_when_early_finals_are_off() -> None:

@@ -218,7 +218,8 @@ class LiveRecognizer:
                     future.add_done_callback(functools.partial(self._judged, self._early))
                 continue
             if isinstance(ev, Resumed):
-                self._withdraw_early()
+                if not ev.doubt:  # in doubt, its words may still end the utterance there
+                    self._withdraw_early()
                 continue
             start = self.offset + ev.start
             if isinstance(ev, _Started):

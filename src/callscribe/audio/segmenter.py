@@ -17,6 +17,12 @@ Rules (per 32 ms VAD window, probability ``p``):
   be — ``settled_pause`` when they end a sentence, ``open_pause`` when they plainly do not
   ("and the…"). Silence cannot tell a finished speaker from one looking for a word; the words
   often can, and most of the time from the end of speech to a final is this pause.
+* a verdict that comes after speech resumed still counts when the pause had lasted
+  ``settled_pause``: the words are what would have ended the utterance there, had they been
+  known in time, so it ends there and the speech after the pause goes on as a new utterance
+  (:class:`Resumed` says the candidate is still in doubt). Where utterances end does not then
+  depend on how fast the machine recognises: on a slow CPU the verdict on a few seconds of
+  speech takes longer than the pause people leave between turns.
 * an utterance reaching ``max_utterance`` seconds is split at the quietest window (lowest ``p``,
   then lowest energy) in its last ``split_search`` seconds; speech goes on in a new utterance.
 * :meth:`Segmenter.cut_near` (someone else took the floor at about ``at``, as a speaker event
@@ -116,9 +122,12 @@ class EndCandidate:
 
 @dataclass(frozen=True, slots=True)
 class Resumed:
-    """Speech came back after an :class:`EndCandidate`: that candidate will not be the end."""
+    """Speech came back after an :class:`EndCandidate`: that candidate will not be the end,
+    unless ``doubt``: the pause had lasted ``settled_pause`` before its words were known, so
+    it still ends the utterance there if they end a sentence (:meth:`Segmenter.expect_pause`)."""
 
     at: float
+    doubt: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +189,10 @@ class Segmenter:
         self._next_interim = 0.0
         self._candidate_out = False
         self._candidate_end = -1  # window the candidate's audio ends before
+        self._verdict = False  # the candidate's words are known (expect_pause)
+        self._doubt: tuple[int, int, int] | None = None
+        """After :class:`Resumed` with doubt: the candidate's end window, the quiet windows
+        heard after the speech before it, and the window speech resumed at."""
         self._pause = self.config.pause  # silence that ends the open utterance
         self._turn: tuple[int, int] | None = None  # a cut wanted at a pause in [from, until)
         self.last_speech: float | None = None
@@ -229,8 +242,16 @@ class Segmenter:
         cfg = self.config
         reach = round(cfg.turn_reach / _WIN_S)
         centre = round(at / _WIN_S)
-        lo = max(self._start_win + 1, centre - reach)
+        # quiet before the utterance's first speech is its lead-in, not a pause; and where
+        # the utterance begins is itself where a turn may change
+        first = next((i for i, p in enumerate(self._probs) if p >= cfg.threshold), 0)
+        begin = self._start_win + first
+        lo = max(begin + 1, centre - reach)
         heard = self._pause_near(lo, min(self._windows, centre + reach), centre)
+        if abs(centre - begin) <= reach and (
+            heard is None or abs(centre - begin) <= abs(centre - heard)
+        ):
+            return []  # the utterance begins at the change: nothing to cut
         if heard is not None:
             return [self._cut(heard - self._start_win)]
         if centre + reach > self._windows:
@@ -241,8 +262,11 @@ class Segmenter:
         """The candidate ending at ``end`` (an :class:`EndCandidate`'s) ends after ``pause`` of
         silence instead of the configured one: at once if that much has been heard. Ignored when
         speech has come back since that candidate (it is no longer the end in view)."""
+        if self._doubt is not None and self._doubt[0] == round(end / _WIN_S):
+            return self._settle_doubt(pause)
         if not self._candidate_out or round(end / _WIN_S) != self._candidate_end:
             return []
+        self._verdict = True
         self._pause = pause
         if self._silence_run * _WIN_S >= pause:
             return [self._finish(self._windows, spared=self._unwaited())]
@@ -304,7 +328,9 @@ class Segmenter:
             if self._candidate_out:
                 self._candidate_out = False
                 self._pause = cfg.pause
-                events.append(Resumed(self.now))
+                doubt = not self._verdict and quiet * _WIN_S >= min(cfg.settled_pause, cfg.pause)
+                self._doubt = (self._candidate_end, quiet, index) if doubt else None
+                events.append(Resumed(self.now, doubt=doubt))
         if self._silence_run * _WIN_S >= self._pause:
             events.append(self._finish(index + 1, spared=self._unwaited()))
             return
@@ -316,6 +342,8 @@ class Segmenter:
             events.append(self._split())
         elif cfg.early_finals and index - self._last_speech_win == max(1, self._pad_wins):
             self._candidate_out = True
+            self._verdict = False
+            self._doubt = None
             stop = self._stop(index + 1)
             self._candidate_end = self._start_win + stop
             events.append(
@@ -376,18 +404,40 @@ class Segmenter:
         stop = min(end_win, self._last_speech_win + 1 + self._pad_wins) - self._start_win
         return max(1, min(stop, len(self._audio)))
 
-    def _cut(self, cut: int, *, forced: bool = False) -> Utterance:
-        """End the utterance before its window ``cut``; speech goes on in a new one."""
+    def _settle_doubt(self, pause: float) -> list[SegmentEvent]:
+        """The words of the candidate in doubt are known: they end the utterance at it if its
+        pause was at least ``pause`` long. The new utterance starts ``pad`` before the speech
+        that resumed (the rest of the pause is dropped, as after any end)."""
+        assert self._doubt is not None
+        end, quiet, resumed = self._doubt
+        self._doubt = None
+        cut = end - self._start_win
+        if quiet * _WIN_S < pause or self._state is not _State.SPEAKING:
+            return []
+        if not 0 < cut < len(self._audio):
+            return []
+        spared = max(0.0, self.config.pause - quiet * _WIN_S)
+        skip = max(0, resumed - self._pad_wins - end)
+        return [self._cut(cut, spared=spared, skip=skip)]
+
+    def _cut(
+        self, cut: int, *, forced: bool = False, spared: float = 0.0, skip: int = 0
+    ) -> Utterance:
+        """End the utterance before its window ``cut``; speech goes on in a new one, from
+        ``skip`` windows after the cut."""
         utt = Utterance(
             np.concatenate(self._audio[:cut]),
             self._start_win * _WIN_S,
             (self._start_win + cut) * _WIN_S,
             forced=forced,
+            spared=spared,
         )
+        cut += min(skip, len(self._audio) - cut - 1)
         self._audio, self._probs = self._audio[cut:], self._probs[cut:]
         self._start_win += cut
         self._next_interim = self._start_win * _WIN_S + self.config.interim_interval
         self._candidate_out = False
+        self._doubt = None
         self._pause = self.config.pause
         self._turn = None
         return utt
@@ -410,6 +460,7 @@ class Segmenter:
         self._audio, self._probs = [], []
         self._state = _State.IDLE
         self._candidate_out = False
+        self._doubt = None
         self._pause = self.config.pause
         self._turn = None
         return utt
