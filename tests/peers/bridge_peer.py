@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from peers.processes import stop
 from peers.sipp_peer import free_udp_port
 
 
@@ -84,12 +85,7 @@ def _run(command: list[str], port: int) -> Iterator[BridgePeer]:
         peer.wait_for("ready", 30)
         yield peer
     finally:
-        process.terminate()
-        try:
-            process.wait(5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
         reader.join(2)
         if process.stdout is not None:
             process.stdout.close()

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from callscribe.bridge import meeting
+from peers.processes import stop
 from peers.sipp_peer import free_udp_port
 
 MODULES = Path("/usr/lib/baresip/modules")
@@ -70,9 +71,4 @@ def debian_baresip(workdir: Path, codecs: str = "opus/48000/2") -> Iterator[Bare
                 time.sleep(0.1)
             yield BaresipPeer(port, log)
         finally:
-            process.terminate()
-            try:
-                process.wait(5)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process)

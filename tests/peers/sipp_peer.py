@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from peers.processes import stop
+
 SCENARIOS = Path(__file__).parent / "sipp"
 
 
@@ -65,21 +67,76 @@ class SippPeer:
         return "".join(p.read_text(errors="replace") for p in self.workdir.glob("*_logs.log"))
 
 
+_SETTLE = 0.3
+"""Seconds sipp must stay up once its port is taken (a failed bind ends it within this)."""
+
+
+class _PortTaken(RuntimeError):
+    """sipp could not bind a port that was free a moment before it started."""
+
+
 def _wait_bound(
-    port: int, process: subprocess.Popen[bytes], command: list[str], kind: socket.SocketKind
+    port: int,
+    process: subprocess.Popen[bytes],
+    command: list[str],
+    kind: socket.SocketKind,
+    workdir: Path,
 ) -> None:
-    """Return once sipp holds its SIP port (a busy machine can take a while to start it)."""
+    """Return once sipp holds its SIP port (a busy machine can take a while to start it).
+    The port being taken is not proof: someone else may hold it, and then sipp exits at once
+    ("Unable to bind main socket"); so sipp must still be running a moment later."""
     deadline = time.monotonic() + 10
+    bound_at: float | None = None
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"sipp exited at start ({process.returncode}): {' '.join(command)}")
-        with socket.socket(socket.AF_INET, kind) as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                return  # taken: sipp is listening
+            errors = "".join(p.read_text(errors="replace") for p in workdir.glob("*_errors.log"))
+            message = f"sipp exited at start ({process.returncode}): {' '.join(command)}\n{errors}"
+            if "Address already in use" in errors:
+                raise _PortTaken(message)
+            raise RuntimeError(message)
+        if bound_at is None:
+            with socket.socket(socket.AF_INET, kind) as probe:
+                try:
+                    probe.bind(("127.0.0.1", port))
+                except OSError:
+                    bound_at = time.monotonic()  # taken: sipp listens, or someone else does
+        elif time.monotonic() - bound_at >= _SETTLE:
+            return
         time.sleep(0.05)
     raise RuntimeError(f"sipp did not bind 127.0.0.1:{port} within 10 s")
+
+
+def _start(
+    scenario: str, workdir: Path, args: tuple[str, ...], calls: int
+) -> tuple[int, subprocess.Popen[bytes]]:
+    """sipp listening on fresh ports: tried again on others (up to three times) when a port
+    free a moment before was taken by the time sipp bound it (another process's RTP socket,
+    say: the SIP stacks under test pick media ports anywhere)."""
+    tcp = "-t" in args and args[args.index("-t") + 1].startswith("t")
+    for attempt in range(3):
+        for old in workdir.glob("*_errors.log"):
+            old.unlink()
+        port, media = free_udp_port(), free_udp_port()
+        command = [
+            "sipp", "-sf", str(SCENARIOS / scenario), "-i", "127.0.0.1", "-p", str(port),
+            "-mp", str(media), "-m", str(calls), "-nostdin", "-trace_logs", "-trace_err", *args,
+        ]  # fmt: skip
+        process = subprocess.Popen(
+            command, cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        try:
+            _wait_bound(
+                port, process, command, socket.SOCK_STREAM if tcp else socket.SOCK_DGRAM, workdir
+            )
+        except _PortTaken:
+            if attempt == 2:
+                raise
+            continue
+        except BaseException:
+            stop(process)
+            raise
+        return port, process
+    raise AssertionError("unreachable")
 
 
 @contextmanager
@@ -89,22 +146,8 @@ def sipp(scenario: str, workdir: Path, *args: str, calls: int = 1) -> Iterator[S
         raise RuntimeError("sipp is not installed: apt-get install -y sip-tester")
     workdir.mkdir(parents=True, exist_ok=True)
     shutil.copy(SCENARIOS / "speech.ulaw", workdir / "speech.ulaw")
-    port, media = free_udp_port(), free_udp_port()
-    command = [
-        "sipp", "-sf", str(SCENARIOS / scenario), "-i", "127.0.0.1", "-p", str(port),
-        "-mp", str(media), "-m", str(calls), "-nostdin", "-trace_logs", "-trace_err", *args,
-    ]  # fmt: skip
-    process = subprocess.Popen(
-        command, cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    tcp = "-t" in args and args[args.index("-t") + 1].startswith("t")
+    port, process = _start(scenario, workdir, args, calls)
     try:
-        _wait_bound(port, process, command, socket.SOCK_STREAM if tcp else socket.SOCK_DGRAM)
         yield SippPeer(port, workdir, process)
     finally:
-        process.terminate()
-        try:
-            process.wait(5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
