@@ -149,6 +149,13 @@ def test_a_short_pause_already_heard_ends_the_utterance_at_once() -> None:
     assert late == pytest.approx(0.25, abs=0.05)
 
 
+def _two_prompts() -> np.ndarray:
+    """Two prompts 0.5 s apart: a gap shorter than the usual pause, longer than the settled
+    one once their own edges are counted."""
+    first, second = speech("vm-goodbye"), speech("agent-pass")
+    return np.concatenate([silence(0.5), first, silence(0.5), second, silence(1.5)])
+
+
 def _until_resumed(clip: np.ndarray) -> tuple[Segmenter, EndCandidate, Resumed, int]:
     """Feed 20 ms chunks until speech resumes after the first end candidate: the segmenter,
     that candidate, the :class:`Resumed` event and the samples fed."""
@@ -162,8 +169,7 @@ def _until_resumed(clip: np.ndarray) -> tuple[Segmenter, EndCandidate, Resumed, 
 
 
 def test_a_verdict_after_speech_resumed_is_ignored_when_the_pause_was_shorter() -> None:
-    first, second = speech("vm-goodbye"), speech("agent-pass")
-    clip = np.concatenate([silence(0.5), first, silence(0.5), second, silence(1.5)])
+    clip = _two_prompts()
     seg, stale, _, fed = _until_resumed(clip)
     assert seg.expect_pause(stale.end, 1.0) == []  # the words say: not finished
     events = _run(seg, clip[fed:])
@@ -176,8 +182,7 @@ def test_a_verdict_after_speech_resumed_is_ignored_when_the_pause_was_shorter() 
 def test_a_late_verdict_of_a_finished_sentence_ends_the_utterance_at_its_pause() -> None:
     """On a slow CPU the words of a few seconds of speech are known only after the next
     speaker has begun: a sentence end followed by ``settled_pause`` still ends the utterance."""
-    first, second = speech("vm-goodbye"), speech("agent-pass")
-    clip = np.concatenate([silence(0.5), first, silence(0.5), second, silence(1.5)])
+    clip = _two_prompts()
     seg, candidate, resumed, fed = _until_resumed(clip)
     assert resumed.doubt  # heard at least settled_pause of quiet before the words were known
     cut = seg.expect_pause(candidate.end, SegmenterConfig().settled_pause)
@@ -195,8 +200,7 @@ def test_a_late_verdict_of_a_finished_sentence_ends_the_utterance_at_its_pause()
 
 
 def test_a_turn_is_not_cut_where_the_utterance_has_just_begun() -> None:
-    first, second = speech("vm-goodbye"), speech("agent-pass")
-    clip = np.concatenate([silence(0.5), first, silence(0.5), second, silence(1.5)])
+    clip = _two_prompts()
     seg, candidate, resumed, fed = _until_resumed(clip)
     seg.expect_pause(candidate.end, 0.4)
     # someone else takes the floor, by the pause just settled: nothing left to cut there

@@ -4,6 +4,8 @@ bench.meeting's best mapping of voices to the script's people."""
 from __future__ import annotations
 
 from bench.meeting.score import best_mapping
+from bench.speakers.calls import Segment
+from bench.speakers.pauses import Judged, changes_found, turn_changes
 from bench.speakers.score import _selfcheck, score
 
 
@@ -28,9 +30,6 @@ def test_best_mapping_is_one_to_one() -> None:
 
 
 def test_changes_of_speaker_count_those_no_pause_was_compared_at() -> None:
-    from bench.speakers.calls import Segment
-    from bench.speakers.pauses import Judged, changes_found, turn_changes
-
     truth = [
         Segment(0.0, 2.0, "ann"),
         Segment(2.5, 4.0, "ann"),  # ann goes on: no change
