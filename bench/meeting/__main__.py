@@ -49,6 +49,7 @@ from callscribe.bridge.make_meeting import PROMPTS
 from callscribe.bridge.process import (
     MEETING_ID,
     PASSCODE,
+    RunningBridge,
     bridge_process,
     free_udp_port,
     meeting_started,
@@ -142,7 +143,7 @@ def _found(body: dict[str, Any]) -> list[score.Found]:
 
 
 async def call(
-    server: ServerProcess, token: str, bridge: Any, port: int, m: Meeting, mode: str
+    server: ServerProcess, token: str, bridge: RunningBridge, m: Meeting, mode: str
 ) -> Run:
     headers = {"x-api-key": token}
     async with httpx.AsyncClient(base_url=server.base_url, headers=headers, timeout=60) as http:
@@ -152,7 +153,7 @@ async def call(
                 "operation": "start",
                 "endpoint": {
                     "type": "sip",
-                    "uri": f"sip:zoom@127.0.0.1:{port}",
+                    "uri": bridge.uri,
                     "dtmf": zoom_dtmf(MEETING_ID, PASSCODE),
                 },
                 "data": {"session": {"name": f"bench.meeting {m.name} {mode}"}},
@@ -262,12 +263,11 @@ async def run(
         token = token_for(server.base_url, app_id, secret)
         for name in names:
             m = meetings()[name]
-            port = free_udp_port()
             script = m.script if m.audio else None
             codecs = (codec,) if codec else ()
-            with bridge_process(port, m.audio, script, codecs) as bridge:
+            with bridge_process(m.audio, script, codecs) as bridge:
                 for mode in modes:
-                    result = await call(server, token, bridge, port, m, mode)
+                    result = await call(server, token, bridge, m, mode)
                     report(m, mode, result, verbose)
         if verbose:
             kept = Path(tempfile.gettempdir()) / "bench-meeting-server.log"

@@ -202,7 +202,10 @@ def main() -> None:
         transport = pj.TransportConfig()
         transport.port = settings.port
         transport.boundAddress = "127.0.0.1"
-        ep.transportCreate(pj.PJSIP_TRANSPORT_UDP, transport)
+        try:
+            ep.transportCreate(pj.PJSIP_TRANSPORT_UDP, transport)
+        except pj.Error as exc:  # its str() is empty: say why, for the harness to read
+            sys.exit(f"cannot listen on 127.0.0.1:{settings.port}: {exc.reason}")
         ep.libStart()
         ep.audDevManager().setNullDev()
         account_config = pj.AccountConfig()

@@ -1,6 +1,6 @@
 """The meeting-bridge simulator as a separate process, as a real bridge is another machine.
 
-Used by ``callscribe demo`` and the benchmarks: start ``callscribe bridge`` on a loopback
+Used by ``callscribe demo`` and the benchmarks: start ``callscribe bridge`` on a free loopback
 port, wait until it is ready for calls, read when it starts playing the meeting.
 """
 
@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from callscribe.errors import ServiceError
@@ -32,16 +33,29 @@ def free_udp_port() -> int:
     raise ServiceError("no free UDP port on 127.0.0.1", retryable=True)
 
 
+@dataclass(frozen=True)
+class RunningBridge:
+    """A started ``callscribe bridge``: its process and the SIP port it took."""
+
+    process: subprocess.Popen[str]
+    port: int
+
+    @property
+    def uri(self) -> str:
+        """What to dial: any user at the bridge's address (it answers every number)."""
+        return f"sip:zoom@127.0.0.1:{self.port}"
+
+
 @contextlib.contextmanager
 def bridge_process(
-    port: int,
     recording: Path | None = None,
     script: Path | None = None,
     codecs: Sequence[str] = (),
-) -> Iterator[subprocess.Popen[str]]:
-    """``callscribe bridge`` on 127.0.0.1:``port``, ready for calls, playing the meeting (the
-    bundled one, or ``recording`` with its ``script``), accepting only ``codecs`` when given
-    (``pcmu``: an 8 kHz phone line, as a PSTN dial-in hears the meeting)."""
+) -> Iterator[RunningBridge]:
+    """``callscribe bridge`` on a free port of 127.0.0.1, ready for calls, playing the meeting
+    (the bundled one, or ``recording`` with its ``script``), accepting only ``codecs`` when
+    given (``pcmu``: an 8 kHz phone line, as a PSTN dial-in hears the meeting). The bridge
+    picks the port itself (``--port 0``), so no other process can take it in between."""
     played = [] if recording is None else ["--meeting", str(recording)]
     played += [] if script is None else ["--script", str(script)]
     played += ["--codecs", ",".join(codecs)] if codecs else []
@@ -49,7 +63,7 @@ def bridge_process(
         proc = subprocess.Popen(
             [
                 sys.executable, "-m", "callscribe", "bridge", "--host", "127.0.0.1",
-                "--port", str(port), "--meeting-id", MEETING_ID, "--passcode", PASSCODE,
+                "--port", "0", "--meeting-id", MEETING_ID, "--passcode", PASSCODE,
                 *played,
             ],
             stdout=subprocess.PIPE,
@@ -59,7 +73,8 @@ def bridge_process(
         try:
             assert proc.stdout is not None
             line = proc.stdout.readline()
-            if not line or json.loads(line).get("event") != "ready":
+            ready = json.loads(line) if line.startswith("{") else {}
+            if ready.get("event") != "ready":
                 proc.kill()
                 proc.wait()
                 errors.seek(0)
@@ -67,7 +82,7 @@ def bridge_process(
                 raise ServiceError(
                     f"the meeting-bridge simulator did not start: {why[0]}", retryable=False
                 )
-            yield proc
+            yield RunningBridge(proc, int(ready["port"]))
         finally:
             proc.terminate()
             try:
@@ -79,11 +94,11 @@ def bridge_process(
                 proc.stdout.close()
 
 
-async def meeting_started(bridge_proc: subprocess.Popen[str]) -> float | None:
+async def meeting_started(bridge: RunningBridge) -> float | None:
     """The wall-clock time (epoch seconds) the bridge began playing the meeting's first
     sample; None when it ended without playing it."""
-    assert bridge_proc.stdout is not None
-    stdout = bridge_proc.stdout
+    assert bridge.process.stdout is not None
+    stdout = bridge.process.stdout
     while True:
         line = await asyncio.to_thread(stdout.readline)
         if not line:
@@ -93,4 +108,11 @@ async def meeting_started(bridge_proc: subprocess.Popen[str]) -> float | None:
             return float(event["at"])
 
 
-__all__ = ["MEETING_ID", "PASSCODE", "bridge_process", "free_udp_port", "meeting_started"]
+__all__ = [
+    "MEETING_ID",
+    "PASSCODE",
+    "RunningBridge",
+    "bridge_process",
+    "free_udp_port",
+    "meeting_started",
+]

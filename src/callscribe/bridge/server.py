@@ -14,6 +14,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
+import functools
+import os
 import socket
 import time
 from collections.abc import Callable
@@ -29,6 +32,7 @@ from callscribe.audio.g711 import mulaw_to_s16
 from callscribe.bridge import meeting, ulaw
 from callscribe.bridge.digest_gate import DigestGate
 from callscribe.bridge.ivr import Answer, BridgeIvr, HangUp, JoinMeeting, Play, Stage
+from callscribe.errors import ConfigError
 
 Report = Callable[[dict[str, Any]], None]
 FRAME_SECONDS = 0.02
@@ -85,11 +89,30 @@ class _Queued:
     offset: int = 0
 
 
-def _free_udp_port(host: str) -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
-        sock.bind((host, 0))
-        port: int = sock.getsockname()[1]
-    return port
+_LISTEN_TRIES = 5
+"""Ports chosen here are tried this many times: one free a moment ago may be taken by the
+time it is bound (another process's RTP socket, an outgoing TCP connection)."""
+
+
+def _free_sip_port(host: str) -> int:
+    """A port the OS calls free at ``host`` for both UDP and TCP (SIP listens on both)."""
+    for _ in range(50):
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+            udp.bind((host, 0))
+            port: int = udp.getsockname()[1]
+            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as tcp:
+                try:
+                    tcp.bind((host, port))
+                except OSError:
+                    continue
+        return port
+    raise ConfigError(f"no port free for both UDP and TCP on {host}")
+
+
+def _in_use(exc: BaseException) -> bool:
+    if isinstance(exc, OSError):
+        return exc.errno == errno.EADDRINUSE
+    return os.strerror(errno.EADDRINUSE) in str(exc)
 
 
 class _GateProtocol(asyncio.DatagramProtocol):
@@ -98,9 +121,13 @@ class _GateProtocol(asyncio.DatagramProtocol):
     def __init__(self, gate: DigestGate) -> None:
         self._gate = gate
         self._transport: asyncio.DatagramTransport | None = None
+        self.closed = asyncio.Event()  # set once the socket is closed and its port free
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self._transport = cast(asyncio.DatagramTransport, transport)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.closed.set()
 
     def datagram_received(self, data: bytes, addr: tuple[str | Any, int]) -> None:
         src = (str(addr[0]), int(addr[1]))
@@ -123,27 +150,11 @@ class BridgeServer:
 
     async def run(self, ready: asyncio.Event | None = None) -> None:
         s = self._settings
-        sip_port = s.port if s.auth is None else _free_udp_port(s.host)
-        transport = None
-        if s.auth is not None:
-            gate = DigestGate("callscribe-bridge", *s.auth, (s.host, s.port), (s.host, sip_port))
-            transport, _ = await asyncio.get_running_loop().create_datagram_endpoint(
-                lambda: _GateProtocol(gate), local_addr=(s.host, s.port)
-            )
-        runtime = Runtime(native_log_level="error")
-        await runtime.start(
-            Config(
-                net_interface=s.host,
-                audio_driver="aumem",
-                max_concurrent_calls=None,
-                native_log_level="error",
-                extra_config_text=f"sip_listen {s.host}:{sip_port}\n",
-            )
-        )
+        port, runtime, transport = await self._listen()
         try:
             account = Account(
                 user="bridge",
-                domain=f"{s.host}:{s.port}",
+                domain=f"{s.host}:{port}",
                 password="",
                 reg_interval=0,
                 audio_codecs=tuple(CODEC_SPECS[c] for c in s.codecs),
@@ -153,7 +164,7 @@ class BridgeServer:
             agent = await UserAgent.create(runtime, account)
             await asyncio.to_thread(self._audio.preload, s.codecs)
             agent.on_incoming(self._incoming.put_nowait)
-            self._report({"event": "ready", "host": s.host, "port": s.port, "auth": bool(s.auth)})
+            self._report({"event": "ready", "host": s.host, "port": port, "auth": bool(s.auth)})
             if ready is not None:
                 ready.set()
             async with asyncio.TaskGroup() as group:
@@ -164,6 +175,48 @@ class BridgeServer:
             await runtime.close()
             if transport is not None:
                 transport.close()
+
+    async def _listen(self) -> tuple[int, Runtime, asyncio.DatagramTransport | None]:
+        """Bind the public port (any free one when the settings say 0) and start the SIP
+        stack behind it. Returns the public port, the running stack and the digest gate's
+        socket. A port this picked that was taken by the time it was bound is picked again;
+        a port the user chose that is taken, or any other failure, is a ``ConfigError``."""
+        s = self._settings
+        for attempt in range(_LISTEN_TRIES):
+            port = s.port or _free_sip_port(s.host)
+            sip_port = port if s.auth is None else _free_sip_port(s.host)
+            transport: asyncio.DatagramTransport | None = None
+            try:
+                if s.auth is not None:
+                    gate = DigestGate(
+                        "callscribe-bridge", *s.auth, (s.host, port), (s.host, sip_port)
+                    )
+                    transport, protocol = await asyncio.get_running_loop().create_datagram_endpoint(
+                        functools.partial(_GateProtocol, gate), local_addr=(s.host, port)
+                    )
+                runtime = Runtime(native_log_level="error")
+                await runtime.start(
+                    Config(
+                        net_interface=s.host,
+                        audio_driver="aumem",
+                        max_concurrent_calls=None,
+                        native_log_level="error",
+                        extra_config_text=f"sip_listen {s.host}:{sip_port}\n",
+                    )
+                )
+                return port, runtime, transport
+            except (OSError, BaresipError) as exc:
+                if transport is not None:
+                    transport.close()  # the port is free only once the loop has closed it
+                    await protocol.closed.wait()
+                public = s.auth is None or isinstance(exc, OSError)
+                where = f"{s.host}:{port if public else sip_port}"
+                if not _in_use(exc):
+                    raise ConfigError(f"cannot listen for SIP on {where}: {exc}") from exc
+                if (public and s.port) or attempt == _LISTEN_TRIES - 1:
+                    hint = "; choose another port, or 0 for any free one" if public else ""
+                    raise ConfigError(f"{where} is already in use{hint}") from exc
+        raise AssertionError("unreachable")
 
     async def _serve(self, call: Any) -> None:
         """One call; a failure ends this call only, never the server."""

@@ -22,7 +22,13 @@ def _print(event: dict[str, Any]) -> None:
 
 @click.command("bridge")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=5080, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--port",
+    default=5080,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="SIP port (UDP and TCP); 0: any free one, named by the ready line.",
+)
 @click.option("--meeting-id", default="85012345678", show_default=True)
 @click.option("--passcode", default="123456", show_default=True, help="Empty: no passcode.")
 @click.option("--auth", default=None, metavar="USER:PASSWORD", help="Act as a digest-auth trunk.")

@@ -11,7 +11,6 @@ platform would send (speaker events with timestamps).
 from __future__ import annotations
 
 import asyncio
-import subprocess
 import time
 from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
@@ -26,6 +25,7 @@ from callscribe.bridge.feed import announce
 from callscribe.bridge.process import (
     MEETING_ID,
     PASSCODE,
+    RunningBridge,
     bridge_process,
     free_udp_port,
     meeting_started,
@@ -47,13 +47,13 @@ def check_recording(recording: Path) -> None:
 
 
 def _speaker_events(
-    bridge_proc: subprocess.Popen[str], lines: Sequence[meeting.Line]
+    bridge: RunningBridge, lines: Sequence[meeting.Line]
 ) -> Callable[[httpx.AsyncClient, dict[str, Any]], Coroutine[Any, Any, None]]:
     """Announce who speaks when, as a meeting platform's active-speaker feed would, through
     the Telephony API's speaker events (``POST /v1/event/{connectionId}``, with timestamps)."""
 
     async def feed(http: httpx.AsyncClient, started: dict[str, Any]) -> None:
-        at = await meeting_started(bridge_proc)
+        at = await meeting_started(bridge)
         if at is not None and lines:
             await announce(http, f"/v1/event/{started['connectionId']}", lines, at)
 
@@ -95,19 +95,18 @@ def demo(data_dir: Path, email: str, recording: Path | None, script: Path | None
         f"meeting ID {MEETING_ID} and passcode {PASSCODE}, and listens."
     )
     started = time.time()
-    port = free_udp_port()
-    with bridge_process(port, recording, script) as bridge_proc:
+    with bridge_process(recording, script) as bridge:
         body = start_body(
             {
                 "type": "sip",
-                "uri": f"sip:zoom@127.0.0.1:{port}",
+                "uri": bridge.uri,
                 "dtmf": zoom_dtmf(MEETING_ID, PASSCODE),
             },
             "callscribe demo meeting",
             (email,),
         )
         status = asyncio.run(
-            run_call(body, settings, console, alongside=_speaker_events(bridge_proc, lines))
+            run_call(body, settings, console, alongside=_speaker_events(bridge, lines))
         )
     console.rule("[bold]where everything is")
     console.print(f"conversation     {status['conversationId']}")
