@@ -204,6 +204,11 @@ class Settings(BaseSettings):
         None, description="Network interface address for SIP/RTP (127.0.0.1 for loopback peers)."
     )
     sip_domain: str | None = Field(None, description="Domain of the From header of calls.")
+    rtp_ports: str = Field(
+        "10000-20000",
+        description="UDP ports for call audio (RTP and RTCP), low-high: the range a firewall "
+        "in front of the server must let through.",
+    )
     trunk_host: str | None = Field(None, description="SIP trunk host[:port] for PSTN numbers.")
     trunk_transport: Literal["udp", "tcp", "tls"] = "udp"
     trunk_username: str = "callscribe"
@@ -309,6 +314,26 @@ class Settings(BaseSettings):
         if value is not None and len(value.get_secret_value()) < 32:
             raise ValueError("must be at least 32 characters (it signs every access token)")
         return value
+
+    @field_validator("rtp_ports")
+    @classmethod
+    def _port_range(cls, value: str) -> str:
+        low, sep, high = value.partition("-")
+        if not (sep and low.strip().isdigit() and high.strip().isdigit()):
+            raise ValueError(f"expected low-high, e.g. 10000-20000; got {value!r}")
+        lo, hi = int(low), int(high)
+        if not 1024 <= lo < hi <= 65535 or hi - lo < 3:
+            raise ValueError(
+                f"{value!r}: need 1024 <= low < high <= 65535 and at least 4 ports "
+                "(each call takes one for RTP and the next for RTCP)"
+            )
+        return f"{lo}-{hi}"
+
+    @property
+    def rtp_port_range(self) -> tuple[int, int]:
+        """``rtp_ports`` as (lowest, highest)."""
+        low, high = self.rtp_ports.split("-")
+        return int(low), int(high)
 
     @field_validator("data_dir")
     @classmethod

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import httpx
 import jwt
+import pytest
 
 from callscribe.testing.server import ServerProcess
 
@@ -104,6 +105,24 @@ def test_bad_settings_are_one_line_errors(tmp_path: Path) -> None:
     out = run_cli("config", "show", env={"CALLSCRIBE_JWT_SECRET": "short"})
     assert out.returncode == 2
     assert "jwt_secret" in out.stderr
+
+
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [("15000", "expected low-high"), ("20000-10000", "low < high"), ("80-90", "1024 <= low")],
+)
+def test_an_rtp_port_range_that_is_no_range_is_refused_by_name(given: str, said: str) -> None:
+    out = run_cli("config", "show", env={"CALLSCRIBE_RTP_PORTS": given})
+    assert out.returncode == 2
+    assert "rtp_ports" in out.stderr
+    assert said in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_the_rtp_port_range_is_shown_as_set() -> None:
+    out = run_cli("config", "show", "--json", env={"CALLSCRIBE_RTP_PORTS": " 16384-16483"})
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["rtp_ports"] == "16384-16483"
 
 
 def test_apps_create_list_delete(tmp_path: Path) -> None:

@@ -49,6 +49,7 @@ def debian_baresip(workdir: Path, codecs: str = "opus/48000/2") -> Iterator[Bare
         f"module_path {MODULES}\n"
         f"sip_listen 127.0.0.1:{port}\n"
         "net_interface 127.0.0.1\n"
+        "rtp_ports 10000-20000\n"  # below the SIP ports test peers are given
         "audio_player aufile,/dev/null\n"
         f"audio_source aufile,{source}\n"
         "audio_alert aufile,/dev/null\n"

@@ -17,10 +17,12 @@ from peers.processes import stop
 SCENARIOS = Path(__file__).parent / "sipp"
 
 
-_SIP_PORTS = range(20000, 32000, 4)
-"""Below Linux's ephemeral range (32768+): a port picked here is not taken later by the
-client side of some TCP connection or an OS-chosen UDP socket before the peer binds it (the
-server's SIP agent binds its port only at its first call, minutes later in a session)."""
+_SIP_PORTS = range(20004, 32000, 4)
+"""Below Linux's ephemeral range (32768+) and above the RTP ports of the baresip stacks under
+test (10000-20000: callscribe's default, the bridge's, the Debian peer's): a port picked here
+is not taken later by the client side of some TCP connection, an OS-chosen UDP socket or a
+call's media before the peer binds it (the server's SIP agent binds its port only at its
+first call, minutes later in a session)."""
 
 _given: set[int] = set()
 """Ports handed out in this process: a server's SIP port is not bound until its first call,
@@ -110,8 +112,7 @@ def _start(
     scenario: str, workdir: Path, args: tuple[str, ...], calls: int
 ) -> tuple[int, subprocess.Popen[bytes]]:
     """sipp listening on fresh ports: tried again on others (up to three times) when a port
-    free a moment before was taken by the time sipp bound it (another process's RTP socket,
-    say: the SIP stacks under test pick media ports anywhere)."""
+    free a moment before was taken by the time sipp bound it (by another process's socket)."""
     tcp = "-t" in args and args[args.index("-t") + 1].startswith("t")
     for attempt in range(3):
         for old in workdir.glob("*_errors.log"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from pathlib import Path
 
 import pytest
@@ -238,3 +239,37 @@ async def test_ten_simultaneous_calls_lose_nothing(
     assert sum(r.lost_bytes for r in results) == 0
     assert sum(r.rtp_lost for r in results) == 0
     assert len({r.call_id for r in results}) == 10
+
+
+async def test_call_audio_uses_only_the_rtp_ports_configured(tmp_path: Path) -> None:
+    # a firewall in front of the server lets through only this range; the stack's own default
+    # is anywhere from 1024 to 49152 (and took the SIP ports test peers had been given)
+    backend = BaresipBackend(
+        listen=f"127.0.0.1:{free_udp_port()}", net_interface="127.0.0.1", rtp_ports=(17000, 17011)
+    )
+    await backend.start()
+    try:
+        with sipp("stream.xml", tmp_path, "-trace_msg", calls=3) as peer:
+            async with asyncio.TaskGroup() as group:
+                controllers = [
+                    CallController(backend, SipTarget(peer.uri), config(), on_audio=Sink())
+                    for _ in range(3)
+                ]
+                tasks = [group.create_task(c.run()) for c in controllers]
+                await asyncio.sleep(2)
+                for c in controllers:
+                    c.stop()
+    finally:
+        await backend.close()
+    assert {t.result().reason for t in tasks} == {EndReason.STOPPED}
+    ours = offered_audio_ports(tmp_path)
+    assert len(ours) == 3  # one offer per call
+    assert all(17000 <= p <= 17011 for p in ours), ours
+
+
+def offered_audio_ports(workdir: Path) -> list[int]:
+    """The audio ports of the INVITEs sipp received (``-trace_msg``), not of its answers."""
+    trace = "".join(p.read_text() for p in workdir.glob("*_messages.log"))
+    sections = re.split(r"^-{20,}.*$", trace, flags=re.MULTILINE)
+    invites = [s for s in sections if re.search(r"^INVITE ", s, re.MULTILINE)]
+    return [int(p) for s in invites for p in re.findall(r"^m=audio (\d+) ", s, re.MULTILINE)]

@@ -50,6 +50,7 @@ class BridgeSettings:
     hangup_after: float | None = None  # seconds after the answer
     codecs: tuple[str, ...] = ("g722", "opus", "pcmu", "pcma")  # what it accepts, in order
     max_tries: int = 3
+    rtp_ports: tuple[int, int] = (10000, 20000)  # call audio, as callscribe's own default
     meeting: meeting.Meeting | None = None  # None: the bundled meeting
 
 
@@ -201,7 +202,10 @@ class BridgeServer:
                         audio_driver="aumem",
                         max_concurrent_calls=None,
                         native_log_level="error",
-                        extra_config_text=f"sip_listen {s.host}:{sip_port}\n",
+                        extra_config_text=(
+                            f"sip_listen {s.host}:{sip_port}\n"
+                            f"rtp_ports {s.rtp_ports[0]}-{s.rtp_ports[1]}\n"
+                        ),
                     )
                 )
                 return port, runtime, transport

@@ -100,6 +100,7 @@ class PhoneService:
             listen=self._settings.sip_listen,
             net_interface=interface,
             domain=self._settings.sip_domain,
+            rtp_ports=self._settings.rtp_port_range,
         )
 
     async def backend(self, plan: DialPlan | None = None) -> SipBackend:

@@ -197,6 +197,8 @@ class BaresipBackend:
     ``domain`` is the host part of our From address on direct SIP calls (default: the
     interface or listen address; ``localhost`` when listening on all interfaces).
 
+    ``rtp_ports`` (lowest, highest) bounds the UDP ports of call audio, for firewalls (the
+    stack's own default is anywhere from 1024 to 49152).
     ``rtp_timeout`` (whole seconds, 0 = off) makes the stack close calls whose RTP stops.
     The jitter buffer is adaptive and generous (60-300 ms): transcription cares about not
     dropping late packets on a busy 2-core machine far more than about 100 ms of latency.
@@ -209,6 +211,7 @@ class BaresipBackend:
         net_interface: str | None = None,
         user: str = "callscribe",
         domain: str | None = None,
+        rtp_ports: tuple[int, int] = (10000, 20000),
         rtp_timeout: int = 0,
         max_calls: int | None = None,
         jitter_buffer_ms: tuple[int, int] = (100, 500),
@@ -219,6 +222,7 @@ class BaresipBackend:
         host = listen.rsplit(":", 1)[0].strip("[]")
         wildcard = host in ("0.0.0.0", "::", "")
         self._domain = domain or net_interface or ("localhost" if wildcard else host)
+        self._rtp_ports = rtp_ports
         self._rtp_timeout = rtp_timeout
         self._max_calls = max_calls
         self._jitter = jitter_buffer_ms
@@ -242,6 +246,7 @@ class BaresipBackend:
             native_log_level="error",
             extra_config_text=(
                 f"sip_listen {self._listen}\n"
+                f"rtp_ports {self._rtp_ports[0]}-{self._rtp_ports[1]}\n"
                 "audio_jitter_buffer_type fixed\n"
                 f"audio_jitter_buffer_ms {self._jitter[0]}-{self._jitter[1]}\n"
                 "audio_jitter_buffer_size 100\n"
