@@ -36,6 +36,7 @@ from bench import machine
 from bench.latency.client import CHUNK_S, Arrival, StreamLog
 from bench.latency.script import Script
 from callscribe.ports import free_port
+from callscribe.subprocesses import stop
 
 VENV = Path(__file__).resolve().parent / ".venv"
 INSTALL = "bench/peers/install"
@@ -106,12 +107,7 @@ def running() -> Iterator[Peer]:
             _wait_for_port(port, proc, Path(home) / "server.log")
             yield Peer(f"ws://127.0.0.1:{port}", proc)
         finally:
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            stop(proc, grace=10)
             log.close()
 
 

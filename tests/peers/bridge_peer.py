@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from peers.processes import stop
+from callscribe.subprocesses import stop
 from peers.sipp_peer import free_udp_port
 
 

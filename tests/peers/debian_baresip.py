@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from callscribe.bridge import meeting
-from peers.processes import stop
+from callscribe.subprocesses import stop
 from peers.sipp_peer import free_udp_port
 
 MODULES = Path("/usr/lib/baresip/modules")

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from peers.processes import stop
+from callscribe.subprocesses import stop
 
 SCENARIOS = Path(__file__).parent / "sipp"
 

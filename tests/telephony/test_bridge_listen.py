@@ -69,7 +69,7 @@ async def test_an_inner_port_taken_before_the_stack_binds_it_is_picked_again(
     # inner one: the first inner port picked is taken by the time the stack starts
     public, taken, again = free_udp_port(), free_udp_port(), free_udp_port()
     picks = iter([taken, again])
-    monkeypatch.setattr(server, "_free_sip_port", lambda host: next(picks))
+    monkeypatch.setattr(server, "free_sip_port", lambda host: next(picks))
     events: list[dict[str, Any]] = []
     ready = asyncio.Event()
     settings = BridgeSettings(port=public, auth=("trunk", "secret"))

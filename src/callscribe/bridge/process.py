@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from callscribe.errors import ServiceError
+from callscribe.subprocesses import stop
 
 MEETING_ID, PASSCODE = "85012345678", "123456"
 
@@ -84,12 +85,7 @@ def bridge_process(
                 )
             yield RunningBridge(proc, int(ready["port"]))
         finally:
-            proc.terminate()
-            try:
-                proc.wait(5)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            stop(proc)
             if proc.stdout is not None:
                 proc.stdout.close()
 

@@ -17,7 +17,6 @@ import contextlib
 import errno
 import functools
 import os
-import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ from callscribe.bridge import meeting, ulaw
 from callscribe.bridge.digest_gate import DigestGate
 from callscribe.bridge.ivr import Answer, BridgeIvr, HangUp, JoinMeeting, Play, Stage
 from callscribe.errors import ConfigError
+from callscribe.ports import free_sip_port
 
 Report = Callable[[dict[str, Any]], None]
 FRAME_SECONDS = 0.02
@@ -93,21 +93,6 @@ class _Queued:
 _LISTEN_TRIES = 5
 """Ports chosen here are tried this many times: one free a moment ago may be taken by the
 time it is bound (another process's RTP socket, an outgoing TCP connection)."""
-
-
-def _free_sip_port(host: str) -> int:
-    """A port the OS calls free at ``host`` for both UDP and TCP (SIP listens on both)."""
-    for _ in range(50):
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
-            udp.bind((host, 0))
-            port: int = udp.getsockname()[1]
-            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as tcp:
-                try:
-                    tcp.bind((host, port))
-                except OSError:
-                    continue
-        return port
-    raise ConfigError(f"no port free for both UDP and TCP on {host}")
 
 
 def _in_use(exc: BaseException) -> bool:
@@ -184,8 +169,8 @@ class BridgeServer:
         a port the user chose that is taken, or any other failure, is a ``ConfigError``."""
         s = self._settings
         for attempt in range(_LISTEN_TRIES):
-            port = s.port or _free_sip_port(s.host)
-            sip_port = port if s.auth is None else _free_sip_port(s.host)
+            port = s.port or free_sip_port(s.host)
+            sip_port = port if s.auth is None else free_sip_port(s.host)
             transport: asyncio.DatagramTransport | None = None
             try:
                 if s.auth is not None:
