@@ -45,7 +45,6 @@ from bench import machine
 from bench.meeting import score
 from callscribe.bridge import meeting
 from callscribe.bridge.feed import Feed, announce
-from callscribe.bridge.make_meeting import PROMPTS
 from callscribe.bridge.process import (
     MEETING_ID,
     PASSCODE,
@@ -82,13 +81,10 @@ class Meeting:
         return [score.Label.parse(x) for x in raw]
 
     def turns(self) -> list[score.Turn]:
-        """The script, between the bridge's own prompts (they are in the call too)."""
-        lines = [score.Turn(x.speaker, x.text, x.end) for x in self.lines()]
-        return [
-            score.Turn(None, PROMPTS["joining"]),
-            *lines,
-            score.Turn(None, PROMPTS["ended"]),
-        ]
+        """The script. The bridge's own announcements are in the call too, but a user reads
+        them nowhere (callscribe leaves them out): heard in the transcript, they are words
+        inserted."""
+        return [score.Turn(x.speaker, x.text, x.end) for x in self.lines()]
 
 
 def meetings() -> dict[str, Meeting]:

@@ -83,7 +83,9 @@ def test_dial_a_bridge_on_this_machine_with_no_sip_settings(tmp_path: Path) -> N
 
 def test_the_bridge_plays_your_own_recording_with_its_script(tmp_path: Path) -> None:
     """A FLAC of two real prompts and their script: the bridge plays it as the meeting, says
-    when its first sample left, and the call's transcript is that recording's words."""
+    when its first sample left, and the call's transcript is that recording's words: not the
+    bridge's own "You are now joining the meeting." before it, nor "The meeting has ended.
+    Goodbye." after it."""
     first, second = corpus.subset(3, max_seconds=6.0)[1:]
     gap = np.zeros(8000, dtype=np.float32)
     a, b = decode_file(first.wav, rate=8000), decode_file(second.wav, rate=8000)
@@ -108,6 +110,8 @@ def test_the_bridge_plays_your_own_recording_with_its_script(tmp_path: Path) -> 
     for prompt in (first, second):
         words = [w for w in prompt.text.lower().split() if len(w) > 3]
         assert sum(w in heard.lower() for w in words) >= len(words) // 2, (prompt.text, out)
+    assert "joining the meeting" not in heard.lower(), out
+    assert "goodbye" not in heard.lower(), out
 
 
 def test_ctrl_c_leaves_the_meeting(tmp_path: Path) -> None:

@@ -336,11 +336,13 @@ def test_the_call_went_through_the_trunk_and_keyed_the_meeting(run: Run) -> None
 
 
 def test_the_conversation_has_the_meetings_first_minute(run: Run) -> None:
-    texts = [m["text"] for m in run.messages if "joining the meeting" not in m["text"].lower()]
+    texts = [m["text"] for m in run.messages]
     played = [line.text for line in meeting.load().lines if line.start < run.heard - 1.0]
     assert run.heard > 30, run.heard  # the stop came a minute after the start, as scheduled
     assert wer(" ".join(played), " ".join(texts)) <= 0.35, (played, texts)
-    assert not any("meeting id" in t.lower() for t in texts)  # IVR prompts are not the meeting
+    # the bridge's prompts are not the meeting: those before it are not transcribed, and its
+    # "You are now joining the meeting." is left out
+    assert not any("meeting id" in t.lower() or "joining the" in t.lower() for t in texts), texts
 
 
 def test_the_summary_email_action_ran_on_stop(run: Run) -> None:

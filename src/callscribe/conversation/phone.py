@@ -20,6 +20,7 @@ from callscribe.conversation.connections import Connections
 from callscribe.conversation.registry import LiveRegistry
 from callscribe.errors import NotFound, ServiceError
 from callscribe.log import get_logger
+from callscribe.pipeline.announcements import Announcements
 from callscribe.pipeline.deps import LiveDeps
 from callscribe.pipeline.session import LiveSession
 from callscribe.records import Conversation, Speaker, new_uuid
@@ -179,6 +180,7 @@ class PhoneService:
             insight_types=insight_types,
             keep_audio=keep_audio,
             language=language,
+            announcements=Announcements(),
         )
         call = CallSession(session)
         controller = CallController(

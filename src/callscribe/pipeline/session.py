@@ -8,8 +8,9 @@
 
 * **recognise** — segmentation and recognition (a :class:`SpeechSource`); interim texts are
   published at once, finals (and starts of speech) go on;
-* **voices** — speaker separation (:mod:`.voices`), when on: each final's words get their
-  speakers on the timeline from the voices heard; then the final text is published;
+* **voices** — on a call, the bridge's own announcements are left out of each final
+  (:mod:`.announcements`); speaker separation (:mod:`.voices`), when on: each final's words
+  get their speakers on the timeline from the voices heard; then the final text is published;
 * **assemble** — speaker attribution and message assembly (:mod:`.assembly`): whole
   sentences of one speaker, using the speaker timeline fed by speaker events;
 * **write** — store each message, analyse it, store and publish its insights
@@ -30,6 +31,7 @@ import asyncio
 import contextlib
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from callscribe.asr import Final, Interim, Pause, SpeechStarted
@@ -38,6 +40,7 @@ from callscribe.errors import CallscribeError, NotFound
 from callscribe.events import live as ev
 from callscribe.log import get_logger
 from callscribe.metrics import FINAL_LATENCY
+from callscribe.pipeline.announcements import Announcements, without_last
 from callscribe.pipeline.assembly import Assembled, MessageAssembler
 from callscribe.pipeline.clock import Placement, StreamClock
 from callscribe.pipeline.deps import LiveDeps, SpeechSource
@@ -79,11 +82,13 @@ class LiveSession:
         separate_voices: bool | None = None,
         keep_audio: bool = False,
         language: str | None = "en",
+        announcements: Announcements | None = None,
     ) -> None:
         """``separate_voices``: tell speakers apart by their voices (None: when the process
         has speaker separation on and no ``speaker`` is given for the whole stream);
         ``keep_audio``: record the audio the session hears (``keepAudio``); ``language``:
-        what is spoken (ISO 639-1, None: detect it)."""
+        what is spoken (ISO 639-1, None: detect it); ``announcements``: the bridge's own
+        voice to leave out of what is heard (a call's; a stream has no bridge)."""
         self.deps = deps
         self.conversation = conversation
         self.connection_id = connection_id
@@ -102,12 +107,14 @@ class LiveSession:
         )
         self.keep_audio = keep_audio and deps.recordings is not None
         self.language = language
+        self.announcements = announcements
         self.recorder: LiveRecorder | None = None
         self._source: SpeechSource | None = None
         self._early: list[Samples] = []
         self._early_samples = 0
         self._ready = asyncio.Event()
         self._ended = False
+        self._over = asyncio.Event()
         self._recognised: asyncio.Queue[_Heard | None] = asyncio.Queue()
         self._heard: asyncio.Queue[_Heard | None] = asyncio.Queue()
         self._assembled: asyncio.Queue[list[Assembled] | None] = asyncio.Queue()
@@ -154,6 +161,7 @@ class LiveSession:
         if self._ended:
             return
         self._ended = True
+        self._over.set()
         if self._source is not None:
             self._source.end()
         if self.recorder is not None:
@@ -309,6 +317,8 @@ class LiveSession:
         while True:
             event = await self._recognised.get()
             if isinstance(event, Final) and not event.transcript.empty:
+                event = await self._unannounced(event)
+            if isinstance(event, Final) and not event.transcript.empty:
                 if self.voices is not None:
                     await self.voices.label(event.transcript)
                 speaker = self.timeline.speaker_at(event.transcript.start)
@@ -318,6 +328,29 @@ class LiveSession:
                 if self.voices is not None:
                     self.voices.close()
                 return
+
+    async def _unannounced(self, final: Final) -> Final:
+        """``final`` without the bridge's announcements: an opening one in the first seconds
+        of the meeting, a closing one when the call ends within ``closing_seconds`` of it (only a
+        final that ends as one does waits for that)."""
+        if self.announcements is None:
+            return final
+        kept = self.announcements.without_opening(final.transcript)
+        closing = self.announcements.closing_at_end(kept)
+        if closing:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._over.wait(), self.announcements.closing_seconds)
+            if self._over.is_set():
+                kept = without_last(kept, closing)
+        if kept is final.transcript:
+            return final
+        log.info(
+            "bridge announcement left out",
+            heard=final.transcript.text,
+            kept=kept.text,
+            at=final.transcript.start,
+        )
+        return replace(final, transcript=kept)
 
     async def _assemble(self) -> None:
         """Stage 3: attribute speakers and assemble whole-sentence messages."""
