@@ -164,3 +164,19 @@ def test_two_voices_without_names_are_two_people() -> None:
     accepted = accept(1, *said(1, answer, third, mine), requests)
     assert accepted is not None
     assert accepted.updated.assignee == third
+
+
+def test_on_a_dial_in_the_voice_that_takes_a_request_naming_someone_answers_for_them() -> None:
+    asker, voice, other = Person("Speaker 1"), Person("Speaker 2"), Person("Speaker 3")
+    request, analysis = said(0, ASK, asker, task(ASK, asker, MARCUS, 0))
+    requests = requests_in(0, request, analysis)
+    answer = "Sure, I will send the pricing deck by Friday."
+    msg, mine = said(1, answer, voice, task(answer, voice, voice, 1, FRIDAY))
+    accepted = accept(1, msg, mine, requests)
+    assert accepted is not None
+    assert accepted.answer.insights == ()  # one task, not the request and the promise
+    assert (accepted.updated.assignee, accepted.updated.due_by) == (MARCUS, FRIDAY)
+    # the asker's own voice does not answer its request, nor does a named person not asked
+    assert accept(1, *said(1, "Sure, I will.", asker), requests) is None
+    assert accept(1, *said(1, "Sure, I will.", DANA), requests) is None
+    assert accept(1, *said(1, "Sure, I will.", other), requests) is not None

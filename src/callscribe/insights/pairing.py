@@ -9,10 +9,13 @@ reader of the summary would call a duplicate. Rules:
   "someone needs to…") without an owner;
 * an *answer* to it comes from another speaker within ``WINDOW`` messages. It accepts a request
   made of them when it opens with an acceptance ("sure", "yes", "will do", "okay"…) or holds a
-  first-person commitment ("I will…", "I can…") to the same thing; it takes on an open
+  first-person commitment ("I will…", "I can…") to the same thing (on a dial-in, where
+  speakers are voices without names, a request naming someone — "Marcus, can you…?" — is
+  answered by whichever voice, not the asker's, takes it on); it takes on an open
   proposal only by such a commitment (agreeing — "sounds good" — is not volunteering). A
   refusal ("No", "I can't") takes nothing on, nor does a promise of something else;
-* the accepted request becomes the one item: its owner is whoever accepted, its due date the
+* the accepted request becomes the one item: its owner is whoever accepted (the person the
+  request named, when only a voice without a name accepted), its due date the
   one the answer gives (else the request's), it is definitive, it refers to both messages, and
   it is a follow-up when either side is one.
   The reply's own task sentences are the same task — all of them in a reply to a request or a
@@ -30,7 +33,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from callscribe.insights.cues import wordset
-from callscribe.insights.names import first_name
+from callscribe.insights.names import first_name, unnamed_voice
 from callscribe.insights.records import DueDate, Insight, MessageAnalysis, MessageInput, Person
 
 WINDOW = 3
@@ -158,7 +161,7 @@ def accept(
             answered = by_other and commits and (on_it or volunteers)
         else:
             takes = agrees or (commits and (on_it or request.asks))
-            answered = _same(request.insight.assignee, message.speaker) and takes
+            answered = _asked_of(request, message.speaker) and takes
         if answered:
             return _merge(request, message, analysis, due_of)
     return None
@@ -185,10 +188,11 @@ def _merge(
     # Either side saying it is a follow-up ("keep her in the loop" — "I'll email her") makes
     # the one task a follow-up: the answer often names the call or e-mail the request did not.
     follow_up = any(i.type == "follow_up" for i in (asked, *same))
+    named = not request.open_to_anyone and _stands_in(message.speaker, asked.assignee)
     updated = replace(
         asked,
         type="follow_up" if follow_up else asked.type,
-        assignee=message.speaker,
+        assignee=asked.assignee if named else message.speaker,
         due_by=due or asked.due_by,
         definitive=True,
         confirmed_in=(*asked.confirmed_in, message.id),
@@ -211,6 +215,21 @@ def _content(text: str) -> frozenset[str]:
     return frozenset(
         w.rstrip("s") for w in _WORD.findall(text.lower()) if w not in _FUNCTION and len(w) > 2
     )
+
+
+def _asked_of(request: Request, speaker: Person) -> bool:
+    """Whether ``speaker`` is the one ``request`` was made of: that person, or a voice
+    without a name (a dial-in's "Speaker 2", not the asker's) answering a request that names
+    someone — nothing says the voice is not theirs, and the one named is who answers."""
+    asked = request.insight
+    if _same(asked.assignee, speaker):
+        return True
+    return _stands_in(speaker, asked.assignee) and not _same(asked.speaker, speaker)
+
+
+def _stands_in(speaker: Person, assignee: Person | None) -> bool:
+    """``speaker`` is a voice without a name and ``assignee`` a named person."""
+    return assignee is not None and unnamed_voice(speaker.name) and not unnamed_voice(assignee.name)
 
 
 def _same(a: Person | None, b: Person | None) -> bool:

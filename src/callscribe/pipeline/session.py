@@ -313,7 +313,8 @@ class LiveSession:
             self._recognised.put_nowait(None)
 
     async def _label(self) -> None:
-        """Stage 2: speakers from voices (when on), then publish each final text."""
+        """Stage 2: the bridge's announcements out (on a call), speakers from voices (when
+        on), then publish each final text."""
         while True:
             event = await self._recognised.get()
             if isinstance(event, Final) and not event.transcript.empty:
