@@ -93,7 +93,8 @@ def test_voices_become_speakers_and_a_rename_follows_to_the_tasks(
 
     marcus = next(found for found, person in mapping.items() if person == "Marcus")
     items = api.http.get(f"{base}/action-items").json()["actionItems"]
-    mine = [i for i in items if "send the pricing deck" in i["text"] and "Sure" in i["text"]]
+    # "Sure, I will send…" or "Sure. I will send…", as the recogniser punctuates it
+    mine = [i for i in items if "send the pricing deck" in i["text"]]
     assert mine, items
     assert mine[0]["assignee"]["name"] == marcus  # "I will send it", said in Marcus's voice
 
