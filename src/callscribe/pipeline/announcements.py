@@ -19,7 +19,7 @@ import re
 from collections.abc import Sequence
 
 from callscribe.asr.types import Transcript, Word, confidence_of
-from callscribe.pipeline.sentences import ends_sentence
+from callscribe.pipeline.sentences import ends_sentence, tokens
 
 OPENING = (
     "You are now joining the meeting.",
@@ -137,23 +137,8 @@ def _keep(transcript: Transcript, words: list[Word]) -> Transcript:
     if not words:
         return Transcript("")
     first = transcript.words.index(words[0])
-    text = _slice(transcript, first, first + len(words))
+    text = "".join(tokens(transcript.text, transcript.words)[first : first + len(words)]).strip()
     return Transcript(text, tuple(words), confidence_of(words), words[0].start, words[-1].end)
-
-
-def _slice(transcript: Transcript, first: int, end: int) -> str:
-    """The text of words ``first``..``end`` as the recogniser wrote it (its spacing and
-    punctuation), or the words joined when the text does not hold them in order."""
-    offsets: list[int] = []
-    cursor = 0
-    for word in transcript.words:
-        found = transcript.text.find(word.word, cursor)
-        if found < 0:
-            return " ".join(w.word for w in transcript.words[first:end])
-        offsets.append(found)
-        cursor = found + len(word.word)
-    stop = offsets[end] if end < len(offsets) else len(transcript.text)
-    return transcript.text[offsets[first] : stop].strip()
 
 
 __all__ = [

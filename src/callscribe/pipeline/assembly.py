@@ -24,7 +24,7 @@ when to call :meth:`expire`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from callscribe.asr.types import Transcript, Word, confidence_of
@@ -293,23 +293,7 @@ def _piece(transcript: Transcript) -> _Piece:
     words = list(transcript.words) or [
         Word(transcript.text, transcript.start, transcript.end, transcript.confidence)
     ]
-    return _Piece(words, _tokens(transcript.text, words), transcript.confidence)
-
-
-def _tokens(text: str, words: Sequence[Word]) -> list[str]:
-    offsets: list[int] = []
-    cursor = 0
-    for word in words:
-        found = text.find(word.word.strip(), cursor) if word.word.strip() else -1
-        if found < 0:
-            return [w.word.strip() + " " for w in words]
-        offsets.append(found)
-        cursor = found + len(word.word.strip())
-    offsets[0] = 0
-    bounds = [*offsets[1:], len(text)]
-    tokens = [text[a:b] for a, b in zip(offsets, bounds, strict=True)]
-    tokens[-1] += " "
-    return tokens
+    return _Piece(words, sentences.tokens(transcript.text, words), transcript.confidence)
 
 
 __all__ = ["Assembled", "AssemblyConfig", "MessageAssembler", "assemble"]

@@ -9,6 +9,9 @@ leaves a sentence open, and mend the seam when the same speaker goes on.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+
+from callscribe.asr.types import Word
 
 
 def wordset(words: str) -> frozenset[str]:
@@ -133,4 +136,23 @@ def _lower_first(text: str) -> str:
     return text
 
 
-__all__ = ["DANGLING", "ends_sentence", "join", "open_ending", "reads_finished", "tidy"]
+def tokens(text: str, words: Sequence[Word]) -> list[str]:
+    """``text`` cut into one piece per recognised word, each with the spacing and punctuation
+    the recogniser wrote after it (the last ends with a space); the words joined with spaces
+    when the text does not hold them in order."""
+    offsets: list[int] = []
+    cursor = 0
+    for word in words:
+        found = text.find(word.word.strip(), cursor) if word.word.strip() else -1
+        if found < 0:
+            return [w.word.strip() + " " for w in words]
+        offsets.append(found)
+        cursor = found + len(word.word.strip())
+    offsets[0] = 0
+    bounds = [*offsets[1:], len(text)]
+    pieces = [text[a:b] for a, b in zip(offsets, bounds, strict=True)]
+    pieces[-1] += " "
+    return pieces
+
+
+__all__ = ["DANGLING", "ends_sentence", "join", "open_ending", "reads_finished", "tidy", "tokens"]
