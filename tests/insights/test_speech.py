@@ -42,6 +42,13 @@ from .test_engine import message
         "How much?",  # two words: a wh-word and what it asks about
         "Which basketball?",
         "Whereabouts?",
+        "w- what does it feel like",  # broken-off words said again (meeting transcripts)
+        "can w- can we see that",
+        "i mean is it something of interest",  # two-word markers before the question
+        "you know how can we detect that from a far field",
+        "so i guess um is there a latest version of the belief net",
+        "but how fast do they do the words within the spurt",  # how + degree + auxiliary
+        "how well does the system do on digits",
     ],
 )
 def test_questions_asked_the_way_people_talk(
@@ -82,6 +89,10 @@ def test_questions_asked_the_way_people_talk(
         "how shall I say it,",  # looking for words
         "What's happening is people are losing,",  # a clause as subject
         "Is he really.",  # surprise, its mark lost
+        "you could, you could do the dumbest thing",  # "you" is nobody's name
+        "i mean you could you could do the dumbest thing",
+        "Also, I guess you can, you know, get the wrong kind of stuff.",
+        "and how fast it goes depends on the disk",  # how + degree, no auxiliary
     ],
 )
 def test_not_questions(engine: InsightEngine, context: ConversationContext, text: str) -> None:

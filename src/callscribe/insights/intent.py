@@ -188,9 +188,14 @@ def first_words(text: str, members: frozenset[str]) -> list[str]:
     words = [w.lower() for w in _WORD.findall(text)]
     i = 1 if _LEADING_VOCATIVE.match(text) else 0
     while i < len(words):
+        if " ".join(words[i : i + 2]) in _TWO_WORD_MARKERS and i + 2 < len(words):
+            i += 2  # "I mean, is it…", "you know, how do you…"
+            continue
         ahead = " ".join(words[i + 1 : i + 3])
-        vocative = words[i] in members or ahead in _ADDRESSING or ahead.startswith("please")
-        if not (words[i] in cues.DISCOURSE or vocative):
+        addressed = ahead in _ADDRESSING or ahead.startswith("please")
+        # a name before "can you…", never a pronoun ("I mean you could, you could do…")
+        vocative = words[i] in members or (addressed and words[i] not in _PRONOUNS)
+        if not (words[i] in cues.DISCOURSE or vocative or _partial(words[i])):
             break
         i += 1
     rest = _fluent(words[i:])
@@ -200,24 +205,32 @@ def first_words(text: str, members: frozenset[str]) -> list[str]:
 
 
 _FILLERS = wordset("uh um uhm er erm hmm")
+# Said before a question as "so" or "well" are: "I mean, is it something of interest?"
+_TWO_WORD_MARKERS = frozenset({"i mean", "you know", "i guess"})
+
+
+def _partial(word: str) -> bool:
+    """A word broken off and said again ("w- what does…", "can th- can we…")."""
+    return len(word) > 1 and word.endswith("-")
 
 
 def _fluent(words: list[str]) -> list[str]:
-    """The words without fillers and stutters ("are, are you…", "what, uh, what kind…"), so
-    that a question's opening reads the same with or without the recogniser's commas."""
+    """The words without fillers, broken-off words and stutters ("are, are you…", "what, uh,
+    what kind…", "can w- can we…"), so that a question's opening reads the same with or
+    without the recogniser's commas."""
     out: list[str] = []
     for word in words:
-        if word in _FILLERS or (out and out[-1] == word):
+        if word in _FILLERS or _partial(word) or (out and out[-1] == word):
             continue
         out.append(word)
     return out
 
 
 def _tokens(span: Any) -> list[Any]:
-    """The span's word tokens without punctuation, fillers and stutters."""
+    """The span's word tokens without punctuation, fillers, broken-off words and stutters."""
     out: list[Any] = []
     for token in span:
-        if token.is_punct or token.lower_ in _FILLERS:
+        if token.is_punct or token.lower_ in _FILLERS or _partial(token.lower_):
             continue
         if out and out[-1].lower_ == token.lower_:
             continue
@@ -380,6 +393,8 @@ def _wh_question(span: Any, head: str) -> bool:
         after = tokens[i + 1].lower_
         if head == "how" and after in _HOW:
             return True
+        if head == "how" and _asks_how(tokens[i + 1 : i + 4]):
+            return True  # "how fast do they…", "how well does an aurora system…"
         if _asks_about_a_thing(tokens[i + 1 : i + 5]):
             return True  # "what branch were you in", "where else have you been"
         if head == "what" and after in _WHAT:
@@ -410,6 +425,16 @@ def _asks_about_a_thing(after: list[Any]) -> bool:
         if token.pos_ not in {"NOUN", "PROPN", "ADJ"} and token.lower_ != "else":
             return False
     return False
+
+
+def _asks_how(after: list[Any]) -> bool:
+    """After "how", a manner or degree and an auxiliary before its subject: "how fast do
+    they…", "how well does the system…", "how bad is it" (not "how fast it goes")."""
+    if len(after) < 3 or after[0].pos_ not in {"ADV", "ADJ"}:
+        return False
+    aux, subject = after[1], after[2]
+    is_aux = aux.lower_ in cues.AUX_START or aux.lower_ in _CONTRACTED_AUX
+    return is_aux and (subject.lower_ in _PRONOUNS or subject.pos_ in {"DET", "PROPN"})
 
 
 def _subject_follows(span: Any, head: str) -> bool:
