@@ -214,13 +214,18 @@ def _partial(word: str) -> bool:
     return len(word) > 1 and word.endswith("-")
 
 
+def _disfluent(word: str) -> bool:
+    """A filler or a broken-off word (lower case): read past, as if not said."""
+    return word in _FILLERS or _partial(word)
+
+
 def _fluent(words: list[str]) -> list[str]:
     """The words without fillers, broken-off words and stutters ("are, are you…", "what, uh,
     what kind…", "can w- can we…"), so that a question's opening reads the same with or
     without the recogniser's commas."""
     out: list[str] = []
     for word in words:
-        if word in _FILLERS or _partial(word) or (out and out[-1] == word):
+        if _disfluent(word) or (out and out[-1] == word):
             continue
         out.append(word)
     return out
@@ -230,7 +235,7 @@ def _tokens(span: Any) -> list[Any]:
     """The span's word tokens without punctuation, fillers, broken-off words and stutters."""
     out: list[Any] = []
     for token in span:
-        if token.is_punct or token.lower_ in _FILLERS or _partial(token.lower_):
+        if token.is_punct or _disfluent(token.lower_):
             continue
         if out and out[-1].lower_ == token.lower_:
             continue
@@ -391,10 +396,8 @@ def _wh_question(span: Any, head: str) -> bool:
         if head == "which":
             return _asks_about_a_thing(tokens[i + 1 : i + 5])
         after = tokens[i + 1].lower_
-        if head == "how" and after in _HOW:
-            return True
-        if head == "how" and _asks_how(tokens[i + 1 : i + 4]):
-            return True  # "how fast do they…", "how well does an aurora system…"
+        if head == "how" and (after in _HOW or _asks_how(tokens[i + 1 : i + 4])):
+            return True  # "how many…", "how fast do they…", "how well does the system…"
         if _asks_about_a_thing(tokens[i + 1 : i + 5]):
             return True  # "what branch were you in", "where else have you been"
         if head == "what" and after in _WHAT:
