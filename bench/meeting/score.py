@@ -10,10 +10,11 @@ returned (messages with their speakers, insights) in; figures out.
   whose hits all land in one message (a turn with no hit is not whole); messages whose hits
   come from turns of more than one speaker.
 * **Insights.** A found insight matches a label when their words overlap (Dice ≥
-  ``MATCH``), against the label's text or one of its ``also`` answers; matching is one to one,
-  best first. Matching an ``optional`` label is neither a hit nor a false alarm. Scored per type
-  (question, action item, follow-up) and for tasks (action items and follow-ups together, as a
-  reader sees them); assignee by first name, due date by day.
+  ``MATCH``), its text or one of its sentences against the label's text or one of its
+  ``also`` answers; matching is one to one, best first. Matching an ``optional`` label is
+  neither a hit nor a false alarm. Scored per type (question, action item, follow-up) and for
+  tasks (action items and follow-ups together, as a reader sees them); assignee by first name,
+  due date by day.
 """
 
 from __future__ import annotations
@@ -242,11 +243,22 @@ def similarity(a: str, b: str) -> float:
     return 2 * len(x & y) / (len(x) + len(y)) if x and y else 0.0
 
 
+_SENTENCE = re.compile(r"(?<=[.?!])\s+")
+
+
+def _parts(text: str) -> list[str]:
+    """A found item's text, and each sentence of it when it has more than one: a proposal
+    and its agreement ("Should I join that call too? Yes, please join.") are one item, and a
+    label may name either."""
+    sentences = _SENTENCE.split(text.strip())
+    return [text, *sentences] if len(sentences) > 1 else [text]
+
+
 def _match(found: Sequence[Found], labels: Sequence[Label]) -> list[tuple[int, int]]:
     pairs = []
     for i, f in enumerate(found):
         for j, label in enumerate(labels):
-            sim = max(similarity(f.text, t) for t in (label.text, *label.also))
+            sim = max(similarity(a, t) for a in _parts(f.text) for t in (label.text, *label.also))
             if sim >= MATCH:
                 pairs.append((sim, i, j))
     taken_f: set[int] = set()

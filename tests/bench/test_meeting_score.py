@@ -91,6 +91,16 @@ def test_a_task_found_twice_is_one_hit_and_one_false_alarm() -> None:
     assert (s.tasks.tp, s.tasks.fp) == (1, 1)
 
 
+def test_an_item_that_holds_a_proposal_and_its_agreement_matches_a_label_naming_either() -> None:
+    labels = [Label("action_item", "Yes, let us include her, she asked about the invoices.")]
+    agreed = (
+        "Should we invite their finance lead to that vendor call as well? Yes, let us include her."
+    )
+    assert score.similarity(agreed, labels[0].text) < score.MATCH  # the whole text is too unlike
+    s = score.insights([Found("follow_up", agreed, "Priya")], labels, MONDAY)
+    assert (s.tasks.tp, s.tasks.fp, s.tasks.fn) == (1, 0, 0)
+
+
 def test_due_days_resolve_against_the_meeting_day() -> None:
     assert score.due_day("Friday", MONDAY) == date(2026, 12, 4)
     assert score.due_day("monday", MONDAY) == date(2026, 12, 7)  # the next one, not today

@@ -42,6 +42,8 @@ def test_questions_after_a_leading_phrase(
         "If the tests pass by Wednesday, we can launch next Monday.",  # an option
         "Will do.",  # an answer, not a task of its own
         "Sure, I can take care of that.",
+        "Yes, let's.",  # agreeing to a proposal: the proposal says what (see pairing)
+        "Sure, let's do it.",
         "Let us get back to it.",
         "Today we need to go over the pricing proposal for Northwind.",  # the agenda
         "Right?",  # a backchannel, not a question either

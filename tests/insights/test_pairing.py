@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from callscribe.insights.pairing import WINDOW, accept, requests_in
 from callscribe.insights.records import (
     DueDate,
@@ -180,3 +182,83 @@ def test_on_a_dial_in_the_voice_that_takes_a_request_naming_someone_answers_for_
     assert accept(1, *said(1, "Sure, I will.", asker), requests) is None
     assert accept(1, *said(1, "Sure, I will.", DANA), requests) is None
     assert accept(1, *said(1, "Sure, I will.", other), requests) is not None
+
+
+def question(text: str, who: Person, n: int) -> Insight:
+    return Insight("question", text, f"m{n}", 0.9, who)
+
+
+PROPOSE = "Should we invite their finance lead to that vendor call as well?"
+
+
+def test_agreeing_to_a_proposal_put_as_a_question_makes_it_the_task() -> None:
+    asked = question(PROPOSE, MARCUS, 0)
+    requests = requests_in(0, *said(0, PROPOSE, MARCUS, asked))
+    assert len(requests) == 1
+    answer = "Good idea. Yes, let us include her. She asked about the invoices last time."
+    own = task("Yes, let us include her.", PRIYA, PRIYA, 1)
+    accepted = accept(1, *said(1, answer, PRIYA, own), requests)
+    assert accepted is not None
+    assert accepted.updated is None  # the question stays a question
+    (item,) = accepted.answer.insights
+    assert item.text == f"{PROPOSE} Yes, let us include her."
+    assert (item.type, item.assignee, item.message_id) == ("follow_up", PRIYA, "m1")
+    assert item.confirmed_in == ("m0",)  # both messages are the item's
+    assert item.definitive
+    one = "Good idea. Yes, let us include her, she asked about the invoices last time."
+    own = task(one[11:], PRIYA, PRIYA, 1)
+    accepted = accept(1, *said(1, one, PRIYA, own), requests)
+    assert accepted is not None  # the remark after the comma is no task of its own
+    assert [i.text for i in accepted.answer.insights] == [f"{PROPOSE} {one[11:]}"]
+
+
+def test_a_bare_agreement_gives_the_proposal_to_the_one_who_made_it_and_says_when() -> None:
+    text = "Can we move the review to Friday?"
+    requests = requests_in(0, *said(0, text, MARCUS, question(text, MARCUS, 0)))
+    accepted = accept(1, *said(1, "Sure, that works.", PRIYA), requests, lambda t: FRIDAY)
+    assert accepted is not None
+    (item,) = accepted.answer.insights
+    assert (item.text, item.type) == (f"{text} Sure, that works.", "action_item")
+    assert (item.assignee, item.due_by) == (MARCUS, FRIDAY)
+    offer = "Should I send the deck to the client?"
+    requests = requests_in(0, *said(0, offer, MARCUS, question(offer, MARCUS, 0)))
+    accepted = accept(
+        1, *said(1, "Yes please.", PRIYA, task("Yes please.", PRIYA, MARCUS, 1)), requests
+    )
+    assert accepted is not None
+    assert [(i.text, i.assignee) for i in accepted.answer.insights] == [
+        (f"{offer} Yes please.", MARCUS)
+    ]
+
+
+def test_a_proposal_is_not_taken_on_by_its_asker_a_refusal_a_but_or_a_later_yes() -> None:
+    requests = requests_in(0, *said(0, PROPOSE, MARCUS, question(PROPOSE, MARCUS, 0)))
+    assert accept(1, *said(1, "Yes, let us include her.", MARCUS), requests) is None
+    assert accept(1, *said(1, "No, let us keep it small.", PRIYA), requests) is None
+    but = "That is a good idea, but let us talk to legal first."
+    assert accept(1, *said(1, but, PRIYA), requests) is None
+    assert accept(1, *said(1, "Good idea, but not this time.", PRIYA), requests) is None
+    assert accept(2, *said(2, "Yes, let's.", PRIYA), requests) is None  # not the next message
+
+
+def test_an_agreement_that_says_the_task_itself_stays_its_own_task() -> None:
+    text = "Should we schedule a debrief after the onsites?"
+    requests = requests_in(0, *said(0, text, MARCUS, question(text, MARCUS, 0)))
+    answer = "Yes, let's do a debrief on Thursday afternoon."
+    assert accept(1, *said(1, answer, PRIYA, task(answer, PRIYA, PRIYA, 1)), requests) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Should we get started?",  # steering the meeting
+        "Shall we move on to the next item?",
+        "Should we use the new photos?",  # a decision taken now
+        "Should we be worried about that?",
+        "Can you all hear me?",  # a sound check
+        "Do we have a date for the go live?",  # asks, proposes nothing
+        "What should we do about the invoice?",
+    ],
+)
+def test_these_questions_propose_no_work(text: str) -> None:
+    assert requests_in(0, *said(0, text, MARCUS, question(text, MARCUS, 0))) == []

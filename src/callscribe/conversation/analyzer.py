@@ -218,15 +218,17 @@ class ConversationAnalyzer:
             accepted = pairing.accept(position, item, out[offset], self._requests, self._due_of)
             if accepted is not None:
                 out[offset] = accepted.answer
-                request = accepted.request
+                request, updated = accepted.request, accepted.updated
                 self._requests.remove(request)
-                if request.message >= first:
+                if updated is None:
+                    pass  # the request stays as it was: a proposal's question stays a question
+                elif request.message >= first:
                     where = request.message - first
-                    out[where] = _with(out[where], request.insight, accepted.updated)
+                    out[where] = _with(out[where], request.insight, updated)
                 else:
                     message_id = self._request_ids[request.message]
-                    self._revisions.append(Revision(message_id, request.insight, accepted.updated))
-                    self._later(request.insight, accepted.updated)
+                    self._revisions.append(Revision(message_id, request.insight, updated))
+                    self._later(request.insight, updated)
             self._requests += pairing.requests_in(position, item, out[offset])
             self._request_ids[position] = item.id
             self._requests = [r for r in self._requests if position - r.message < pairing.WINDOW]

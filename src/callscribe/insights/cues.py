@@ -355,7 +355,10 @@ ELLIPTIC_AGREEMENT = re.compile(
 BARE_ACCEPTANCE = re.compile(
     r"^\W*(?:(?:yes|yeah|yep|sure|okay|ok|alright|absolutely|of course),?\s+)*"
     r"(?:(?:i|we)(?:'ll| will| can| shall| could)?|will|can)?\s*"
-    r"(?:do(?: it| that| so| this)?|handle (?:it|that)|take care of (?:it|that))?\W*$",
+    r"(?:do(?: it| that| so| this)?|handle (?:it|that)|take care of (?:it|that))?\W*$"
+    # agreeing to a proposal: "Yes, let's.", "Sure, let's do it."
+    r"|^\W*(?:(?:yes|yeah|yep|sure|okay|ok|alright|absolutely|of course),?\s+)*"
+    r"(?:let's|let us)(?:\s+do(?: it| that| so| this))?\W*$",
     re.IGNORECASE,
 )
 # "If the tests pass, we can launch Monday": an option on a condition, not a task.

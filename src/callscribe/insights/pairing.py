@@ -32,7 +32,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from callscribe.insights.cues import wordset
+from callscribe.insights.cues import CHATTER, DECISION, FOLLOW_UP, MEETING_PROCESS, wordset
 from callscribe.insights.names import first_name, unnamed_voice
 from callscribe.insights.records import DueDate, Insight, MessageAnalysis, MessageInput, Person
 
@@ -81,7 +81,36 @@ _REFERS_BACK = re.compile(
     r"those)\b",
     re.IGNORECASE,
 )
+# "Should we invite…?", "Marcus, can we move…?", "Do you want me to draft it?"; ``rest`` is
+# what would be done.
+_PROPOSAL_QUESTION = re.compile(
+    r"^\W*(?:[\w'-]+,\s+)*(?:(?:so|and|then|okay|ok|also|well|maybe),?\s+)*"
+    r"(?:(?:should|shall|can|could) we|why don't we|how about we|do we want to"
+    r"|(?:should|shall) i|(?:do you )?want me to)\s+(?P<rest>[a-z][^?]*?)\W*$",
+    re.IGNORECASE,
+)
+# What is no work to do after the meeting, put as a proposal: "Should we be worried?",
+# "Can we take a break?", "Should I say something?", "Can we afford it?"
+_NO_WORK = re.compile(
+    r"^(?:be|know|think|feel|expect|assume|worry|care|believe|trust|agree|afford|manage|live|"
+    r"wait|say|mention|ask|add|hear|see|keep going|continue|stop|start|begin|go on|move on|"
+    r"wrap up|take a (?:break|look)|break|get started|talk about|discuss|leave|"
+    r"go(?: (?:over|through|back|around|home))?\W*$|do (?:better|anything|something|without))\b",
+    re.IGNORECASE,
+)
+# Agreeing to a proposal: "Yes, let us include her.", "Good idea.", "Sure, that works."
+_AGREES = re.compile(
+    r"^\W*(?:(?:oh|well|great|perfect|okay|ok),?\s+)?(?:sure|yes|yeah|yep|yup|okay|ok|"
+    r"alright|all right|of course|absolutely|definitely|certainly|please|go ahead|"
+    r"good (?:idea|call|point|thinking)|great idea|agreed|let's|let us|"
+    r"sounds (?:good|great|like a plan)|that works|works for me|fine by me|why not)\b",
+    re.IGNORECASE,
+)
+_QUALIFIED = re.compile(r"\b(?:but|however|though|although|unless)\b", re.IGNORECASE)
 _ANAPHOR = re.compile(r"\b(?:it|that|this|those|them|these|one)\b", re.IGNORECASE)
+_SENTENCE = re.compile(r"(?<=[.?!])\s+")
+_SPLICE = re.compile(r",\s+(?=(?:i|you|he|she|we|they|it|that|this)\b)", re.IGNORECASE)
+_PERSON_POINTER = re.compile(r"\b(?:her|him)\b", re.IGNORECASE)
 _WORD = re.compile(r"[a-z][a-z'-]*")
 _FUNCTION = wordset(
     "a an the and or but so to of for with from by at in on into about as than then that this "
@@ -104,13 +133,19 @@ class Request:
     open_to_anyone: bool
     asks: bool = False
     """Put to its owner as a request ("can you…?", "please…"), not stated ("Priya will…")."""
+    proposed_by_question: bool = False
+    """A question proposing work ("Should we…?"): taken on by agreement, in its words."""
 
 
 def requests_in(position: int, message: MessageInput, analysis: MessageAnalysis) -> list[Request]:
     """The requests a message makes."""
     out: list[Request] = []
     for insight in analysis.insights:
-        if insight.type == "question" or insight.assignee is None:
+        if insight.type == "question":
+            if _proposes_work(insight.text):
+                out.append(Request(position, insight, True, asks=True, proposed_by_question=True))
+            continue
+        if insight.assignee is None:
             continue
         asked = not _same(insight.assignee, message.speaker)
         proposed = not asked and bool(_PROPOSAL.search(insight.text))
@@ -120,12 +155,23 @@ def requests_in(position: int, message: MessageInput, analysis: MessageAnalysis)
     return out
 
 
+def _proposes_work(question: str) -> bool:
+    found = _PROPOSAL_QUESTION.match(question)
+    if found is None or CHATTER.search(question):
+        return False
+    rest = found["rest"]
+    as_said = f"let's {rest}"
+    return not (_NO_WORK.match(rest) or MEETING_PROCESS.search(as_said) or DECISION.search(as_said))
+
+
 @dataclass(frozen=True, slots=True)
 class Accepted:
-    """An answer took a request on: the request's insight as it is now, and the answer."""
+    """An answer took a request on: the request's insight as it is now (``None``: it stays as
+    it was — a proposal put as a question stays a question, the task is in ``answer``), and
+    the answer."""
 
     request: Request
-    updated: Insight
+    updated: Insight | None
     answer: MessageAnalysis
 
 
@@ -151,6 +197,14 @@ def accept(
     for request in reversed(requests):
         if position - request.message > WINDOW or request.message >= position:
             continue
+        if request.proposed_by_question:
+            # the agreement is the next thing said: "Should we get started?" — "Yes, let's."
+            # agrees to starting, not to a proposal two messages back
+            adjacent = position == request.message + 1
+            agreed = _agreed(request, message, analysis, due_of) if adjacent else None
+            if agreed is not None:
+                return Accepted(request, None, replace(analysis, insights=agreed))
+            continue
         # a promise of something else is not an answer ("Priya will prepare the plan." —
         # "I'll follow up with their CTO on Monday.")
         wanted = _content(request.insight.text)
@@ -165,6 +219,40 @@ def accept(
         if answered:
             return _merge(request, message, analysis, due_of)
     return None
+
+
+def _agreed(
+    request: Request, message: MessageInput, analysis: MessageAnalysis, due_of: DueOf
+) -> tuple[Insight, ...] | None:
+    """The answer's insights when it agrees to a proposal put as a question, its own tasks
+    that only point back ("Yes, let us include her.") made the one task in the proposal's
+    words; ``None`` when it does not agree, or says the task itself."""
+    question = request.insight
+    text = message.text.strip()
+    if _same(question.speaker, message.speaker) or not _AGREES.match(text):
+        return None
+    if _QUALIFIED.search(text):
+        return None
+    tasks = [i for i in analysis.insights if i.type != "question"]
+    wanted = _content(question.text)
+    if not all(_points_back(t.text, wanted) for t in tasks):
+        return None
+    owner = next((t.assignee for t in tasks if t.assignee is not None), None)
+    due = next((t.due_by for t in tasks if t.due_by is not None), None)
+    follow_up = bool(FOLLOW_UP.search(question.text)) or any(t.type == "follow_up" for t in tasks)
+    agreement = " ".join(t.text for t in tasks) or _SENTENCE.split(text, maxsplit=1)[0]
+    task = replace(
+        question,
+        type="follow_up" if follow_up else "action_item",
+        text=f"{question.text} {agreement}",
+        message_id=message.id,
+        score=max((t.score for t in tasks), default=question.score),
+        assignee=owner or question.speaker,
+        due_by=due or due_of(text) or due_of(question.text),
+        definitive=True,
+        confirmed_in=(question.message_id,),
+    )
+    return (*(i for i in analysis.insights if i.type == "question"), task)
 
 
 def _merge(
@@ -209,6 +297,17 @@ def _about(text: str, request_words: frozenset[str]) -> bool:
         return True
     short = len(_WORD.findall(text.lower())) <= 7
     return short and (bool(_ANAPHOR.search(text)) or not words)
+
+
+def _points_back(text: str, request_words: frozenset[str]) -> bool:
+    """Whether an answer's task sentence says nothing of its own: a few words that point back
+    ("Yes, let us include her.") or only repeat the request's ("Yes, please join."); what
+    follows a comma and a new subject is a remark of its own ("Yes, let us include her, she
+    asked about the invoices last time.")."""
+    text = _SPLICE.split(text, maxsplit=1)[0]
+    short = len(_WORD.findall(text.lower())) <= 7
+    pointer = _ANAPHOR.search(text) or _PERSON_POINTER.search(text)
+    return short and (bool(pointer) or _content(text) <= request_words)
 
 
 def _content(text: str) -> frozenset[str]:
