@@ -16,6 +16,10 @@ from callscribe.insights.names import closest, first_name, sounds_like, unnamed_
         ("Ben", "Bob", False),  # two letters off, a short name
         ("Great", "Grace", False),
         ("Ann", "Bob", False),
+        ("Alina", "Elena", True),  # the first vowel misheard
+        ("Evan", "Ivan", True),
+        ("Oscar", "Anna", False),
+        ("Ella", "Anna", False),  # one vowel for another, and two letters off a short name
     ],
 )
 def test_sounds_like(heard: str, member: str, same: bool) -> None:

@@ -1,6 +1,6 @@
 """People's names as a recogniser writes them: often one or two letters off ("Asia" for Aisha,
-"Markus" for Marcus). Where a word stands as a name — someone addressed, a subject — a name
-that is not a member's but sounds like one is taken to be that member."""
+"Markus" for Marcus, "Alina" for Elena). Where a word stands as a name — someone addressed, a
+subject — a name that is not a member's but sounds like one is taken to be that member."""
 
 from __future__ import annotations
 
@@ -10,11 +10,14 @@ from rapidfuzz.distance import Levenshtein
 
 from callscribe.records import unnamed_voice
 
+_VOWELS = frozenset("aeiou")
+
 
 def sounds_like(name: str, known: str) -> bool:
-    """Same first letter, and at most one letter off (two for names of five letters or more)."""
+    """Same first letter (or both a vowel: the recogniser hears "Alina" for Elena, "Evan" for
+    Ivan), and at most one letter off (two for names of five letters or more)."""
     a, b = name.strip().lower(), known.strip().lower()
-    if not a or not b or a[0] != b[0]:
+    if not a or not b or (a[0] != b[0] and not {a[0], b[0]} <= _VOWELS):
         return False
     if a == b:
         return True
