@@ -4,6 +4,7 @@ hedges, assignees, due dates, and the shape of what it returns."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,6 +15,7 @@ from callscribe.insights import (
     InsightEngine,
     MessageInput,
     Person,
+    loaders,
 )
 
 NY = ZoneInfo("America/New_York")
@@ -254,3 +256,24 @@ def test_empty_message(engine: InsightEngine, context: ConversationContext) -> N
     analysis = engine.analyze(message(""), context)
     assert analysis.insights == ()
     assert analysis.sentiment.score == 0.0
+
+
+def test_only_sentences_the_classifier_decides_are_embedded(
+    engine: InsightEngine, context: ConversationContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = loaders.embedder()
+    embedded: list[str] = []
+
+    class Counting:
+        def encode(self, texts: list[str]) -> Any:
+            embedded.extend(texts)
+            return real.encode(texts)
+
+    monkeypatch.setattr(loaders, "embedder", lambda: Counting())
+    clear = "Is there anything else we should discuss today?"
+    (found,) = engine.analyze(message(clear), context).insights
+    assert (found.type, found.score) == ("question", 0.7)  # the rule's score
+    assert embedded == []
+    request = "Mike, can you send the deck by Friday?"  # a question and maybe a task
+    engine.analyze(message(request), context)
+    assert embedded == [request]
