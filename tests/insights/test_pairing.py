@@ -262,3 +262,20 @@ def test_an_agreement_that_says_the_task_itself_stays_its_own_task() -> None:
 )
 def test_these_questions_propose_no_work(text: str) -> None:
     assert requests_in(0, *said(0, text, MARCUS, question(text, MARCUS, 0))) == []
+
+
+def test_a_request_to_a_misheard_name_is_taken_by_the_member_it_sounds_like() -> None:
+    elena, ravi = Person("Elena"), Person("Ravi")
+    ask = "Then, Alina, could you send an apology email to the customers?"
+    misheard = Person("Alina")  # Elena had not spoken yet: no member had the name
+    requests = requests_in(0, *said(0, ask, PRIYA, task(ask, PRIYA, misheard, 0)))
+    answer = "Yes, I'll draft it today and send it tomorrow morning."
+    members = (PRIYA, ravi, elena)
+    assert accept(1, *said(1, answer, ravi), requests, members=members) is None
+    accepted = accept(1, *said(1, answer, elena), requests, members=members)
+    assert accepted is not None
+    assert accepted.updated.assignee == elena
+    # a name a member has is that member's, however close another's sounds
+    dan = Person("Dan")
+    requests = requests_in(0, *said(0, ASK, PRIYA, task("Dan, can you?", PRIYA, dan, 0)))
+    assert accept(1, *said(1, "Sure.", DANA), requests, members=(PRIYA, dan, DANA)) is None

@@ -215,7 +215,14 @@ class ConversationAnalyzer:
         out = list(analyses)
         for offset, item in enumerate(inputs):
             position = first + offset
-            accepted = pairing.accept(position, item, out[offset], self._requests, self._due_of)
+            accepted = pairing.accept(
+                position,
+                item,
+                out[offset],
+                self._requests,
+                self._due_of,
+                members=self.context.members,
+            )
             if accepted is not None:
                 out[offset] = accepted.answer
                 request, updated = accepted.request, accepted.updated

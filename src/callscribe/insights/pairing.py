@@ -33,7 +33,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from callscribe.insights.cues import CHATTER, DECISION, FOLLOW_UP, MEETING_PROCESS, wordset
-from callscribe.insights.names import first_name, unnamed_voice
+from callscribe.insights.names import first_name, sounds_like, unnamed_voice
 from callscribe.insights.records import DueDate, Insight, MessageAnalysis, MessageInput, Person
 
 WINDOW = 3
@@ -184,8 +184,11 @@ def accept(
     analysis: MessageAnalysis,
     requests: Sequence[Request],
     due_of: DueOf = lambda _text: None,
+    *,
+    members: Sequence[Person] = (),
 ) -> Accepted | None:
     """Whether the message at ``position`` answers one of ``requests`` (the latest it can).
+    ``members``: the conversation's, so far (a name none of them has is a misheard one).
     ``due_of`` finds a deadline in text ("you'll have it on Wednesday" is no task of its own,
     but says when)."""
     text = message.text.strip()
@@ -215,7 +218,7 @@ def accept(
             answered = by_other and commits and (on_it or volunteers)
         else:
             takes = agrees or (commits and (on_it or request.asks))
-            answered = _asked_of(request, message.speaker) and takes
+            answered = _asked_of(request, message.speaker, members) and takes
         if answered:
             return _merge(request, message, analysis, due_of)
     return None
@@ -276,6 +279,8 @@ def _merge(
     # Either side saying it is a follow-up ("keep her in the loop" — "I'll email her") makes
     # the one task a follow-up: the answer often names the call or e-mail the request did not.
     follow_up = any(i.type == "follow_up" for i in (asked, *same))
+    # the one who answered owns it, unless a voice without a name answered for the one named
+    # (a misheard name is the answerer's own: "Alina" becomes Elena)
     named = not request.open_to_anyone and _stands_in(message.speaker, asked.assignee)
     updated = replace(
         asked,
@@ -316,14 +321,29 @@ def _content(text: str) -> frozenset[str]:
     )
 
 
-def _asked_of(request: Request, speaker: Person) -> bool:
+def _asked_of(request: Request, speaker: Person, members: Sequence[Person]) -> bool:
     """Whether ``speaker`` is the one ``request`` was made of: that person, or a voice
     without a name (a dial-in's "Speaker 2", not the asker's) answering a request that names
-    someone — nothing says the voice is not theirs, and the one named is who answers."""
+    someone — nothing says the voice is not theirs, and the one named is who answers — or
+    the member whose name the recogniser misheard."""
     asked = request.insight
     if _same(asked.assignee, speaker):
         return True
-    return _stands_in(speaker, asked.assignee) and not _same(asked.speaker, speaker)
+    if _same(asked.speaker, speaker):
+        return False
+    return _stands_in(speaker, asked.assignee) or _misheard(asked.assignee, speaker, members)
+
+
+def _misheard(assignee: Person | None, speaker: Person, members: Sequence[Person]) -> bool:
+    """The name the request addressed is no member's but sounds like the speaker's ("Then,
+    Alina, could you…?" — Elena answers; she had not spoken yet, so no member took the name
+    when it was said)."""
+    if assignee is None or unnamed_voice(speaker.name) or unnamed_voice(assignee.name):
+        return False
+    name = first_name(assignee.name)
+    if any(first_name(m.name) == name for m in members):
+        return False
+    return sounds_like(name, first_name(speaker.name))
 
 
 def _stands_in(speaker: Person, assignee: Person | None) -> bool:
