@@ -82,6 +82,7 @@ def test_unpunctuated_lower_case_request_is_question_and_action(
         "Sorry, go ahead.",
         "Hold on, I think I'm muted.",
         "Is it okay if I share my screen?",
+        "Let me share my screen with you all.",
     ],
 )
 def test_meeting_chatter_is_no_insight(

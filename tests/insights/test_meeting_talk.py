@@ -68,6 +68,8 @@ def test_thinking_aloud_in_a_meeting_is_no_task(
         "so i'll i'll send the new numbers around tomorrow .",
         "I can send you the draft by Friday.",
         "Mike, could you update the budget sheet before the review?",
+        "I'll share a draft with the leadership team on Friday.",  # not the screen
+        "I'll share the recording after the call.",
     ],
 )
 def test_work_taken_on_in_a_meeting_is_still_a_task(

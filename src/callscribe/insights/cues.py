@@ -77,7 +77,11 @@ CHATTER = _words(
     r"(?:you're|you are|i think you're) (?:breaking|cutting) up",
     r"you (?:just )?cut out(?=\W*$| (?:there|for|again|a bit|on me))",
     r"(?:let me|i'll|i will|i'm going to|i am going to|lemme) (?:just )?"
-    r"(?:share|stop sharing|unmute|mute)\b",
+    r"(?:share|stop sharing|unmute|mute)\b"
+    # not sharing something with people outside the call, or later: "I'll share a draft with
+    # the leadership team on Friday" is work
+    r"(?!.*\b(?:with (?!you\b|everyone\b|everybody\b|all of you\b|the (?:group|room)\b)|"
+    r"tomorrow|later|after|by|next|on (?:monday|tuesday|wednesday|thursday|friday)\b))",
     r"(?:let me|i'll|i will|i'm going to|i am going to|lemme) (?:just )?"
     r"(?:pull up|bring up|find|grab|open|switch to|present)(?: my| the| this| a)?"
     r" (?:screen|link|slides?|tab|water|coffee|window|doc)\b",
