@@ -17,10 +17,9 @@ call has ended, what the Conversation API returns is scored against the meeting'
 through an 8 kHz phone line (as from a PSTN dial-in) instead of G.722's 16 kHz.
 
 Meetings: ``bundled`` (the demo's; the rules were developed on it); ``relaunch``,
-``escalations``, ``hiring``, ``campaign`` and ``onboarding`` (each written for this benchmark as
-held-out, and each used to change rules after its first run: development meetings now);
-``outage`` (written after the last rule change and never used to tune one: the held-out
-meeting).
+``escalations``, ``hiring``, ``campaign``, ``onboarding`` and ``outage`` (each written for this
+benchmark as held-out, and each used to change rules after it had run: development meetings
+now; none is held out).
 Message latency runs from the end of a message's last turn at the bridge to the
 ``message_response`` that carries it.
 """
