@@ -70,7 +70,7 @@ OWNERS = {
     "revenue": "Marcus",
     "overview": "Priya",
     "accounts team": "Marcus",
-    "vendor": "Dana",
+    "schedule a call": "Dana",  # "…with a vendor"; inviting their finance lead to it is Priya's
 }
 TASK_LINE = re.compile(r"^- (?P<text>.+?)(?: \[assignee: (?P<who>[^\]]+)\])?(?: \[due: [^\]]+\])?$")
 
