@@ -33,6 +33,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from callscribe.insights.cues import CHATTER, DECISION, FOLLOW_UP, MEETING_PROCESS, wordset
+from callscribe.insights.intent import split_sentences
 from callscribe.insights.names import first_name, sounds_like, unnamed_voice
 from callscribe.insights.records import DueDate, Insight, MessageAnalysis, MessageInput, Person
 
@@ -108,7 +109,6 @@ _AGREES = re.compile(
 )
 _QUALIFIED = re.compile(r"\b(?:but|however|though|although|unless)\b", re.IGNORECASE)
 _ANAPHOR = re.compile(r"\b(?:it|that|this|those|them|these|one)\b", re.IGNORECASE)
-_SENTENCE = re.compile(r"(?<=[.?!])\s+")
 _SPLICE = re.compile(r",\s+(?=(?:i|you|he|she|we|they|it|that|this)\b)", re.IGNORECASE)
 _PERSON_POINTER = re.compile(r"\b(?:her|him)\b", re.IGNORECASE)
 _WORD = re.compile(r"[a-z][a-z'-]*")
@@ -243,7 +243,7 @@ def _agreed(
     owner = next((t.assignee for t in tasks if t.assignee is not None), None)
     due = next((t.due_by for t in tasks if t.due_by is not None), None)
     follow_up = bool(FOLLOW_UP.search(question.text)) or any(t.type == "follow_up" for t in tasks)
-    agreement = " ".join(t.text for t in tasks) or _SENTENCE.split(text, maxsplit=1)[0]
+    agreement = " ".join(t.text for t in tasks) or split_sentences(text)[0].text
     task = replace(
         question,
         type="follow_up" if follow_up else "action_item",
